@@ -1,0 +1,1 @@
+"""Waitwell: queue and appointment management for public-service counters."""

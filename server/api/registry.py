@@ -1,0 +1,7 @@
+"""The API's blueprints, in one list the app factory registers."""
+
+from __future__ import annotations
+
+from waitwell.api import auth_endpoints, counters, public, tickets
+
+BLUEPRINTS = [public.bp, tickets.bp, counters.bp, auth_endpoints.bp]

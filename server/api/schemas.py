@@ -1,0 +1,106 @@
+"""Request and response bodies of the JSON API (marshmallow), which also feed the OpenAPI document."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class StrictSchema(Schema):
+    """Unknown fields are an error, so a typo never passes silently."""
+
+    class Meta:
+        ordered = True
+
+
+class OfficeSchema(StrictSchema):
+    id = fields.Int()
+    name = fields.Str()
+    timezone = fields.Str()
+    opening_hours = fields.Dict()
+    refuse_tickets_when_closed = fields.Bool()
+
+
+class ServiceSchema(StrictSchema):
+    id = fields.Int()
+    office_id = fields.Int()
+    name = fields.Str()
+    description = fields.Str()
+    prefix = fields.Str()
+    target_wait_minutes = fields.Int()
+    priority_weight = fields.Float()
+    active = fields.Bool()
+    display_order = fields.Int()
+    people_waiting = fields.Int(metadata={"description": "Tickets waiting in this line now"})
+
+
+class TicketSchema(StrictSchema):
+    id = fields.Int()
+    number = fields.Str(metadata={"example": "A007"})
+    state = fields.Str(metadata={"enum": ["waiting", "called", "serving", "done", "no_show", "cancelled"]})
+    office_id = fields.Int()
+    service_id = fields.Int()
+    service_name = fields.Str()
+    counter_id = fields.Int(allow_none=True)
+    counter_name = fields.Str(allow_none=True)
+    origin = fields.Str()
+    issued_at = fields.DateTime()
+    waiting_since = fields.DateTime()
+    first_called_at = fields.DateTime(allow_none=True)
+    called_at = fields.DateTime(allow_none=True)
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
+    call_count = fields.Int()
+    people_ahead = fields.Int(allow_none=True)
+
+
+class IssuedTicketSchema(TicketSchema):
+    token = fields.Str(metadata={"description": "Secret that identifies the ticket holder (carried by the QR code)"})
+    status_url = fields.Str()
+
+
+class TicketStatusSchema(TicketSchema):
+    last_called_number = fields.Str(allow_none=True)
+
+
+class IssueTicketRequest(StrictSchema):
+    service_id = fields.Int(required=True, strict=True)
+
+
+class CounterSchema(StrictSchema):
+    id = fields.Int()
+    office_id = fields.Int()
+    name = fields.Str()
+    state = fields.Str(metadata={"enum": ["open", "paused", "closed"]})
+    service_ids = fields.List(fields.Int())
+    current_ticket = fields.Nested(TicketSchema, allow_none=True)
+
+
+class CallTicketRequest(StrictSchema):
+    ticket_id = fields.Int(required=True, strict=True)
+    reason = fields.Str(load_default="", validate=validate.Length(max=200))
+
+
+class TransferRequest(StrictSchema):
+    service_id = fields.Int(required=True, strict=True, metadata={"description": "The line to move the ticket to"})
+
+
+class SignInRequest(StrictSchema):
+    username = fields.Str(required=True, validate=validate.Length(min=1, max=80))
+    password = fields.Str(required=True, validate=validate.Length(min=1, max=200), load_only=True)
+
+
+class StaffSchema(StrictSchema):
+    id = fields.Int()
+    username = fields.Str()
+    display_name = fields.Str()
+    role = fields.Str()
+    office_ids = fields.List(fields.Int())
+
+
+class TokenRequest(StrictSchema):
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=120))
+
+
+class TokenSchema(StrictSchema):
+    token = fields.Str(metadata={"description": "Shown once; send it as 'Authorization: Bearer <token>'"})
+    name = fields.Str()

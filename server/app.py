@@ -1,0 +1,60 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from waitwell import auth
+from waitwell.api import errors as api_errors
+from waitwell.api.openapi import OPENAPI_SETTINGS
+from waitwell.config import Config
+from waitwell.extensions import api, socketio
+from waitwell.runtime import Runtime
+from waitwell.web import RUNTIME_KEY
+
+
+def create_app(config: Config | None = None, *, runtime: Runtime | None = None) -> Flask:
+    """Build a Waitwell app; `runtime` lets tests and simulations inject a clock or a shared engine."""
+    config = config or Config.from_env()
+    app = Flask(__name__, instance_path=str(config.instance_path), static_folder="static")
+    app.config.update(
+        SECRET_KEY=config.secret_key,
+        TESTING=config.testing,
+        WAITWELL=config,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=config.session_cookie_secure,
+        REMEMBER_COOKIE_SECURE=config.session_cookie_secure,
+        JSON_SORT_KEYS=False,
+        **OPENAPI_SETTINGS,
+    )
+    app.config.update(config.extra)
+    app.extensions[RUNTIME_KEY] = runtime or Runtime(config.database_url)
+    logging.getLogger("waitwell").setLevel(logging.INFO)
+
+    auth.init_app(app)
+    api_errors.init_app(app)
+    api.init_app(app)
+    _register_api(app)
+    socketio.init_app(
+        app,
+        async_mode="threading",  # explicit: auto-detection would pick eventlet if it were installed
+        message_queue=config.redis_url or None,
+    )
+    return app
+
+
+def _register_api(app: Flask) -> None:
+    from waitwell.api import registry
+
+    for blueprint in registry.BLUEPRINTS:
+        api.register_blueprint(blueprint)
+    _ = app  # blueprints are registered through flask-smorest's Api so they appear in OpenAPI
+
+
+def app_from_env(**overrides: Any) -> Flask:
+    """Entry point for WSGI servers: `gunicorn 'waitwell.app:app_from_env()'`."""
+    return create_app(Config.from_env(**overrides))

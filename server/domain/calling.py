@@ -1,0 +1,71 @@
+"""Calling policy: which waiting ticket a counter gets next.
+
+Strategies are plain objects over plain data, so appointments (or an office's own
+rule) can plug in another one without touching the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A waiting ticket as the calling policy sees it."""
+
+    ticket_id: int
+    service_id: int
+    waiting_since: datetime
+    priority_weight: float = 1.0
+    is_appointment: bool = False
+    appointment_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CallContext:
+    """What a strategy may know about the call being made."""
+
+    counter_id: int
+    now: datetime
+    # Services of the counter's most recent calls, newest first: lets a strategy limit runs.
+    recent_calls: Sequence[Candidate] = field(default_factory=tuple)
+
+
+class CallingStrategy(Protocol):
+    name: str
+
+    def rank(self, candidates: Sequence[Candidate], context: CallContext) -> list[Candidate]:
+        """All candidates, the one to call first at the front."""
+        ...
+
+
+class WeightedLongestWait:
+    """Longest wait first, each service's wait scaled by its priority weight.
+
+    A weight of 2 makes a minute in that line count as two, so a priority line
+    moves ahead without starving the others: everyone's score grows while they wait.
+    With equal weights this is plain first come, first served.
+    """
+
+    name = "weighted-longest-wait"
+
+    def rank(self, candidates: Sequence[Candidate], context: CallContext) -> list[Candidate]:
+        def key(candidate: Candidate) -> tuple[float, datetime, int]:
+            waited = max((context.now - candidate.waiting_since).total_seconds(), 0.0)
+            return (-waited * candidate.priority_weight, candidate.waiting_since, candidate.ticket_id)
+
+        return sorted(candidates, key=key)
+
+
+STRATEGIES: dict[str, CallingStrategy] = {WeightedLongestWait.name: WeightedLongestWait()}
+DEFAULT_STRATEGY = WeightedLongestWait.name
+
+
+def strategy_named(name: str) -> CallingStrategy:
+    try:
+        return STRATEGIES[name]
+    except KeyError:
+        raise ValueError(f"unknown calling strategy {name!r}; known: {', '.join(STRATEGIES)}") from None

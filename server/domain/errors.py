@@ -1,0 +1,62 @@
+"""Domain errors: each one means "nothing was changed" and carries a message a person can act on."""
+
+from __future__ import annotations
+
+
+class WaitwellError(Exception):
+    """Base of every error the engine raises on purpose."""
+
+    code = "waitwell_error"
+    http_status = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(WaitwellError):
+    code = "not_found"
+    http_status = 404
+
+
+class InvalidInput(WaitwellError):
+    code = "invalid_input"
+    http_status = 422
+
+
+class IllegalTransition(WaitwellError):
+    """The ticket or counter is not in a state that allows this operation."""
+
+    code = "illegal_transition"
+    http_status = 409
+
+
+class CounterNotOpen(IllegalTransition):
+    code = "counter_not_open"
+
+
+class ServiceInactive(WaitwellError):
+    code = "service_inactive"
+    http_status = 409
+
+
+class OfficeClosed(WaitwellError):
+    code = "office_closed"
+    http_status = 409
+
+
+class NothingToCall(WaitwellError):
+    """Call next found no waiting ticket for the counter's services."""
+
+    code = "nothing_to_call"
+    http_status = 404
+
+
+class Conflict(WaitwellError):
+    code = "conflict"
+    http_status = 409
+
+
+class NotAuthorized(WaitwellError):
+    code = "not_authorized"
+    http_status = 403

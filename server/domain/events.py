@@ -1,0 +1,87 @@
+"""Domain events: what happened, published after the change is committed.
+
+Realtime push, printing and metrics subscribe to these; the engine never calls them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Event:
+    office_id: int
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class TicketChange(Event):
+    ticket_id: int
+    number: str
+    token: str
+    service_id: int
+
+
+@dataclass(frozen=True)
+class TicketIssued(TicketChange):
+    origin: str
+
+
+@dataclass(frozen=True)
+class TicketCalled(TicketChange):
+    counter_id: int
+    counter_name: str
+    call_count: int
+
+
+@dataclass(frozen=True)
+class TicketRecalled(TicketCalled):
+    pass
+
+
+@dataclass(frozen=True)
+class ServiceStarted(TicketChange):
+    counter_id: int
+
+
+@dataclass(frozen=True)
+class TicketCompleted(TicketChange):
+    counter_id: int | None
+
+
+@dataclass(frozen=True)
+class TicketMarkedNoShow(TicketChange):
+    counter_id: int
+
+
+@dataclass(frozen=True)
+class TicketTransferred(TicketChange):
+    from_service_id: int
+    counter_id: int | None
+
+
+@dataclass(frozen=True)
+class TicketCancelled(TicketChange):
+    by: str  # "citizen" or "staff"
+
+
+@dataclass(frozen=True)
+class CounterChange(Event):
+    counter_id: int
+    counter_name: str
+
+
+@dataclass(frozen=True)
+class CounterOpened(CounterChange):
+    pass
+
+
+@dataclass(frozen=True)
+class CounterPaused(CounterChange):
+    pass
+
+
+@dataclass(frozen=True)
+class CounterClosed(CounterChange):
+    pass

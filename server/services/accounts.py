@@ -1,0 +1,115 @@
+"""Staff accounts and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from waitwell.domain.errors import InvalidInput, NotFound
+from waitwell.persistence import ApiToken, Office, Role, User
+from waitwell.services.unit_of_work import UnitOfWork
+
+MIN_PASSWORD_LENGTH = 8
+# Checked against when the username is unknown, so both cases take the same time.
+_DUMMY_HASH = generate_password_hash("waitwell-timing-equaliser")
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """A signed-in staff user as the web layer sees it."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    office_ids: frozenset[int]
+
+    @classmethod
+    def of(cls, user: User) -> StaffMember:
+        return cls(user.id, user.username, user.display_name, user.role, user.office_ids)
+
+
+def create_user(
+    uow: UnitOfWork,
+    *,
+    username: str,
+    password: str,
+    role: Role = Role.CLERK,
+    office_ids: Iterable[int] = (),
+    display_name: str = "",
+) -> StaffMember:
+    """Create a staff account; the password is stored only as a salted hash."""
+    username = (username or "").strip()
+    if not username or len(username) > 80 or any(c.isspace() for c in username):
+        raise InvalidInput("a username is 1 to 80 characters without spaces")
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    with uow:
+        if uow.session.scalar(select(User.id).where(User.username == username)):
+            raise InvalidInput(f"the username {username!r} is taken")
+        wanted = set(office_ids)
+        offices = uow.session.scalars(select(Office).where(Office.id.in_(wanted))).all()
+        if missing := sorted(wanted - {o.id for o in offices}):
+            raise InvalidInput(f"there is no office {', '.join(map(str, missing))}")
+        user = User(username=username, display_name=display_name or username,
+                    password_hash=generate_password_hash(password), role=role, active=True,
+                    created_at=uow.clock.now(), offices=list(offices))
+        uow.session.add(user)
+        uow.session.flush()
+        member = StaffMember.of(user)
+        uow.commit()
+        return member
+
+
+def authenticate(uow: UnitOfWork, *, username: str, password: str) -> StaffMember | None:
+    """The staff member with these credentials, or None (same answer for unknown user and bad password)."""
+    with uow:
+        user = uow.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            check_password_hash(_DUMMY_HASH, password)
+            return None
+        if not check_password_hash(user.password_hash, password) or not user.active:
+            return None
+        return StaffMember.of(user)
+
+
+def load_staff_member(uow: UnitOfWork, user_id: int) -> StaffMember | None:
+    with uow:
+        user = uow.session.get(User, user_id)
+        return StaffMember.of(user) if user is not None and user.active else None
+
+
+def create_api_token(uow: UnitOfWork, *, user_id: int, name: str) -> str:
+    """Create a bearer token for a machine acting as `user_id`; the plain token is shown only now."""
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("an API token needs a name that says what uses it")
+    with uow:
+        if uow.session.get(User, user_id) is None:
+            raise NotFound(f"there is no user {user_id}")
+        token = "ww_" + secrets.token_urlsafe(32)
+        uow.session.add(ApiToken(user_id=user_id, name=name, token_hash=hash_token(token), created_at=uow.clock.now()))
+        uow.commit()
+        return token
+
+
+def staff_member_for_token(uow: UnitOfWork, token: str) -> StaffMember | None:
+    """The active user behind a bearer token that is not revoked, or None."""
+    with uow:
+        api_token = uow.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+        if api_token is None or api_token.revoked_at is not None or not api_token.user.active:
+            return None
+        api_token.last_used_at = uow.clock.now()
+        member = StaffMember.of(api_token.user)
+        uow.commit()
+        return member
+
+
+def hash_token(token: str) -> str:
+    # Tokens are long and random, so a fast hash is enough (unlike passwords).
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,94 @@
+"""Loading what a use case needs, raising NotFound with a helpful message when it is not there."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from waitwell.domain.calling import Candidate, strategy_named
+from waitwell.domain.errors import NotFound
+from waitwell.domain.position import people_ahead
+from waitwell.domain.states import CounterState, TicketState
+from waitwell.persistence import Counter, Office, Service, Ticket
+
+ACTIVE_STATES = (TicketState.CALLED, TicketState.SERVING)
+
+
+def get_office(session: Session, office_id: int) -> Office:
+    office = session.get(Office, office_id)
+    if office is None:
+        raise NotFound(f"there is no office {office_id}")
+    return office
+
+
+def get_service(session: Session, service_id: int) -> Service:
+    service = session.get(Service, service_id)
+    if service is None:
+        raise NotFound(f"there is no service {service_id}")
+    return service
+
+
+def get_counter(session: Session, counter_id: int) -> Counter:
+    counter = session.get(Counter, counter_id, options=[selectinload(Counter.services)])
+    if counter is None:
+        raise NotFound(f"there is no counter {counter_id}")
+    return counter
+
+
+def get_ticket(session: Session, ticket_id: int) -> Ticket:
+    ticket = session.get(Ticket, ticket_id)
+    if ticket is None:
+        raise NotFound(f"there is no ticket {ticket_id}")
+    return ticket
+
+
+def get_ticket_by_token(session: Session, token: str) -> Ticket:
+    ticket = session.scalar(select(Ticket).where(Ticket.token == token))
+    if ticket is None:
+        # Same message for every unknown token: nothing to learn by guessing.
+        raise NotFound("this ticket does not exist or has expired")
+    return ticket
+
+
+def current_ticket_at(session: Session, counter_id: int) -> Ticket | None:
+    """The ticket a counter has called or is serving, if any."""
+    return session.scalar(
+        select(Ticket).where(Ticket.counter_id == counter_id, Ticket.state.in_(ACTIVE_STATES)).limit(1)
+    )
+
+
+def waiting_candidates(session: Session, office_id: int, service_ids: frozenset[int] | None = None) -> list[Candidate]:
+    """Waiting tickets of an office (optionally of some services only) as the calling policy sees them."""
+    query = (
+        select(Ticket.id, Ticket.service_id, Ticket.waiting_since, Service.priority_weight)
+        .join(Service, Service.id == Ticket.service_id)
+        .where(Ticket.office_id == office_id, Ticket.state == TicketState.WAITING)
+    )
+    if service_ids is not None:
+        query = query.where(Ticket.service_id.in_(service_ids))
+    return [
+        Candidate(ticket_id=row.id, service_id=row.service_id, waiting_since=row.waiting_since,
+                  priority_weight=row.priority_weight)
+        for row in session.execute(query)
+    ]
+
+
+def counter_skills(session: Session, office_id: int) -> dict[int, frozenset[int]]:
+    """Services per counter that is open or on a short pause; every counter if none is."""
+    counters = session.scalars(
+        select(Counter).where(Counter.office_id == office_id).options(selectinload(Counter.services))
+    ).all()
+    staffed = [c for c in counters if c.state != CounterState.CLOSED] or list(counters)
+    return {c.id: c.service_ids for c in staffed}
+
+
+def people_ahead_by_ticket(session: Session, office: Office, now: datetime) -> dict[int, int]:
+    """People ahead of every waiting ticket of an office right now."""
+    return people_ahead(
+        strategy_named(office.calling_strategy),
+        waiting_candidates(session, office.id),
+        counter_skills(session, office.id),
+        now,
+    )
