@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from waitwell import auth
+from waitwell import auth, i18n
 from waitwell.api import errors as api_errors
 from waitwell.api.openapi import OPENAPI_SETTINGS
 from waitwell.config import Config
@@ -36,6 +36,7 @@ def create_app(config: Config | None = None, *, runtime: Runtime | None = None) 
     logging.getLogger("waitwell").setLevel(logging.INFO)
 
     auth.init_app(app)
+    i18n.init_app(app)
     api_errors.init_app(app)
     api.init_app(app)
     _register_api(app)

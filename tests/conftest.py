@@ -1,0 +1,179 @@
+"""Shared fixtures: a real SQLite file, a real PostgreSQL database, Redis, a virtual clock, the app.
+
+PostgreSQL and Redis come from TEST_DATABASE_URL and TEST_REDIS_URL. Without them those tests
+skip with the reason; under CI=true a missing service fails the run instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from waitwell.app import create_app
+from waitwell.config import Config
+from waitwell.domain.clock import VirtualClock
+from waitwell.persistence import Base
+from waitwell.persistence.migrate import upgrade
+from waitwell.runtime import Runtime
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+# 10:00 in New York on a Tuesday (after the March 2026 DST change).
+DEFAULT_START = datetime(2026, 3, 10, 14, 0, tzinfo=UTC)
+
+
+def unavailable(service: str, reason: str) -> None:
+    """Skip a test whose service is missing; under CI that is a failure, never a silent skip."""
+    if IN_CI:
+        pytest.fail(f"{service} is required when CI=true but {reason}", pytrace=False)
+    pytest.skip(f"{service} not available: {reason}")
+
+
+@pytest.fixture
+def artifacts_dir(request: pytest.FixtureRequest) -> Path:
+    """A folder for screenshots and other files to look at after a run (git-ignored)."""
+    folder = ARTIFACTS / request.node.module.__name__.rsplit(".", 1)[-1]
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+# --- SQLite -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated database file per run, copied for each test (migrating is the slow part)."""
+    path = tmp_path_factory.mktemp("template") / "waitwell.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
+    path = tmp_path / "waitwell.db"
+    shutil.copyfile(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+# --- PostgreSQL -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url:
+        unavailable("PostgreSQL", "TEST_DATABASE_URL is not set (e.g. postgresql://postgres@127.0.0.1:5432/test)")
+    engine = create_engine(_psycopg(url))
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
+        unavailable("PostgreSQL", f"cannot connect to {make_url(url).render_as_string()}: {error}")
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_database(postgres_server_url: str) -> Iterator[str]:
+    """A database of our own on the test server, migrated, dropped at the end of the run."""
+    name = f"waitwell_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(_psycopg(postgres_server_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(_psycopg(postgres_server_url)).set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_url(postgres_database: str) -> Iterator[str]:
+    """The run's PostgreSQL database, emptied after each test."""
+    yield postgres_database
+    engine = create_engine(postgres_database)
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+def _psycopg(url: str) -> str:
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Run the test once on SQLite and once on PostgreSQL."""
+    return request.getfixturevalue(f"{request.param}_url")
+
+
+# --- Redis --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    url = os.environ.get("TEST_REDIS_URL", "")
+    if not url:
+        unavailable("Redis", "TEST_REDIS_URL is not set (e.g. redis://127.0.0.1:6379/0)")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_timeout=2).ping()
+    except Exception as error:  # noqa: BLE001
+        unavailable("Redis", f"cannot reach {url}: {error}")
+    return url
+
+
+# --- Engine and app ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clock() -> VirtualClock:
+    return VirtualClock(DEFAULT_START)
+
+
+@pytest.fixture
+def runtime(sqlite_url: str, clock: VirtualClock) -> Iterator[Runtime]:
+    """The engine on a fresh SQLite file with a virtual clock."""
+    engine_runtime = Runtime(sqlite_url, clock=clock)
+    yield engine_runtime
+    engine_runtime.dispose()
+
+
+@pytest.fixture
+def any_runtime(database_url: str, clock: VirtualClock) -> Iterator[Runtime]:
+    """The engine on SQLite and, in a second run, on PostgreSQL."""
+    engine_runtime = Runtime(database_url, clock=clock)
+    yield engine_runtime
+    engine_runtime.dispose()
+
+
+@pytest.fixture
+def app(runtime: Runtime, tmp_path: Path) -> Flask:
+    config = Config(instance_path=tmp_path / "instance", database_url=runtime.database_url, testing=True,
+                    secret_key="test-secret")
+    return create_app(config, runtime=runtime)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
