@@ -76,7 +76,7 @@ def call_ticket(
 
 
 def _callable_counter(uow: UnitOfWork, counter_id: int) -> Counter:
-    counter = get_counter(uow.session, counter_id)
+    counter = get_counter(uow.session, counter_id, lock=True)
     if counter.state != CounterState.OPEN:
         raise CounterNotOpen(f"{counter.name} is {counter.state.value}: open it before calling")
     busy = current_ticket_at(uow.session, counter.id)
@@ -235,7 +235,7 @@ def _set_counter_state(
     uow: UnitOfWork, counter_id: int, state: CounterState, event: type[events.CounterChange]
 ) -> CounterView:
     with uow:
-        counter = get_counter(uow.session, counter_id)
+        counter = get_counter(uow.session, counter_id, lock=True)
         current = current_ticket_at(uow.session, counter.id)
         if state == CounterState.CLOSED and current is not None:
             raise Conflict(f"{counter.name} still has ticket {current.number}: finish or transfer it before closing")

@@ -30,8 +30,9 @@ def get_service(session: Session, service_id: int) -> Service:
     return service
 
 
-def get_counter(session: Session, counter_id: int) -> Counter:
-    counter = session.get(Counter, counter_id, options=[selectinload(Counter.services)])
+def get_counter(session: Session, counter_id: int, *, lock: bool = False) -> Counter:
+    """The counter; `lock` holds its row until commit so one counter never makes two calls at once."""
+    counter = session.get(Counter, counter_id, options=[selectinload(Counter.services)], with_for_update=lock)
     if counter is None:
         raise NotFound(f"there is no counter {counter_id}")
     return counter
