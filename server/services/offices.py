@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 
 from waitwell.domain.calling import STRATEGIES
-from waitwell.domain.errors import InvalidInput
+from waitwell.domain.errors import InvalidInput, NotFound
 from waitwell.domain.hours import parse_opening_hours
 from waitwell.domain.numbering import is_valid_prefix
 from waitwell.domain.states import CounterState
@@ -142,3 +142,28 @@ def _required_name(name: str, what: str) -> str:
     if len(name) > 120:
         raise InvalidInput(f"a {what} name is at most 120 characters")
     return name
+
+
+def update_service(uow: UnitOfWork, *, service_id: int, **changes: object) -> ServiceView:
+    """Change a service's settings; only the fields given change, each validated like at creation."""
+    allowed = {"name", "description", "target_wait_minutes", "priority_weight", "active", "display_order"}
+    if unknown := sorted(set(changes) - allowed):
+        raise InvalidInput(f"cannot change {', '.join(unknown)} of a service")
+    if "name" in changes:
+        changes["name"] = _required_name(str(changes["name"]), "service")
+    target = changes.get("target_wait_minutes")
+    if isinstance(target, int) and target < 1:
+        raise InvalidInput("the target wait must be at least 1 minute")
+    weight = changes.get("priority_weight")
+    if isinstance(weight, int | float) and not 0.1 <= weight <= 10:
+        raise InvalidInput("the priority weight must be between 0.1 and 10 (1 is normal)")
+    with uow:
+        service = uow.session.get(Service, service_id)
+        if service is None:
+            raise NotFound(f"there is no service {service_id}")
+        for field_name, value in changes.items():
+            setattr(service, field_name, value)
+        uow.session.flush()
+        view = ServiceView.of(service)
+        uow.commit()
+        return view

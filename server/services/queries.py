@@ -13,6 +13,7 @@ from waitwell.services.lookups import (
     current_ticket_at,
     get_counter,
     get_office,
+    get_service,
     get_ticket,
     people_ahead_by_ticket,
 )
@@ -36,6 +37,11 @@ def services_with_waiting(uow: UnitOfWork, *, office_id: int) -> list[tuple[Serv
             select(Service).where(Service.office_id == office_id).order_by(Service.display_order, Service.id)
         ).all()
         return [(ServiceView.of(s), int(counts.get(s.id, 0))) for s in services]
+
+
+def service_view(uow: UnitOfWork, *, service_id: int) -> ServiceView:
+    with uow:
+        return ServiceView.of(get_service(uow.session, service_id))
 
 
 def counters_of(uow: UnitOfWork, *, office_id: int) -> list[CounterView]:
