@@ -1,0 +1,59 @@
+"""The estimator's entry points: an estimate for every waiting ticket, and for a ticket not yet taken.
+
+A ticket's wait estimate is the time from the snapshot's `now` until a counter first calls it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Protocol
+
+from waitwell.domain.calling import CallingStrategy, strategy_named
+from waitwell.estimates.baselines import QueueLength
+from waitwell.estimates.estimate import WaitEstimate
+from waitwell.estimates.snapshot import OfficeSnapshot, WaitingTicket
+
+# Stands for "if you took a ticket now": larger than any real id, so ties in the calling order put it last.
+NEW_TICKET_ID = 2**63 - 1
+
+
+class Predictor(Protocol):
+    name: str
+
+    def estimate(self, snapshot: OfficeSnapshot, strategy: CallingStrategy) -> dict[int, WaitEstimate]:
+        """An estimate for every waiting ticket of the snapshot, by ticket id."""
+        ...
+
+
+def default_predictor() -> Predictor:
+    return QueueLength()
+
+
+def estimate_waits(
+    snapshot: OfficeSnapshot, *, strategy: CallingStrategy | None = None, predictor: Predictor | None = None
+) -> dict[int, WaitEstimate]:
+    """Each waiting ticket's expected wait from `snapshot.now` until it is called, with an ~80% range."""
+    strategy = strategy or strategy_named(snapshot.calling_strategy)
+    return (predictor or default_predictor()).estimate(snapshot, strategy)
+
+
+def estimate_new_ticket(
+    snapshot: OfficeSnapshot,
+    service_id: int,
+    *,
+    strategy: CallingStrategy | None = None,
+    predictor: Predictor | None = None,
+) -> WaitEstimate:
+    """The wait of a ticket taken now for `service_id`: what the kiosk shows on the service's button."""
+    return estimate_waits(with_new_ticket(snapshot, service_id), strategy=strategy, predictor=predictor)[NEW_TICKET_ID]
+
+
+def with_new_ticket(snapshot: OfficeSnapshot, service_id: int) -> OfficeSnapshot:
+    """The snapshot with one more ticket for `service_id`, taken at `now`, last in its line."""
+    ticket = WaitingTicket(
+        ticket_id=NEW_TICKET_ID,
+        service_id=service_id,
+        waiting_since=snapshot.now,
+        priority_weight=snapshot.priority_weights.get(service_id, 1.0),
+    )
+    return replace(snapshot, waiting=[*snapshot.waiting, ticket])

@@ -1,0 +1,82 @@
+"""An office at one moment, as plain values: what the estimator reads, independent of the database."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from waitwell.domain.calling import DEFAULT_STRATEGY, Candidate
+
+CounterStateName = Literal["open", "paused", "closed"]
+OPEN = frozenset({"open"})
+
+
+@dataclass(frozen=True)
+class CounterSnapshot:
+    """A counter, what it can serve, and the ticket it has now (called or serving), if any."""
+
+    id: int
+    service_ids: frozenset[int]
+    state: CounterStateName
+    current_service_id: int | None = None
+    # When the current ticket was called: service time runs from the call, like in the history.
+    current_started_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class WaitingTicket:
+    """A ticket in a line, as the calling strategy sees it."""
+
+    ticket_id: int
+    service_id: int
+    waiting_since: datetime
+    priority_weight: float = 1.0
+    is_appointment: bool = False
+    appointment_at: datetime | None = None
+
+    def as_candidate(self) -> Candidate:
+        return Candidate(
+            ticket_id=self.ticket_id,
+            service_id=self.service_id,
+            waiting_since=self.waiting_since,
+            priority_weight=self.priority_weight,
+            is_appointment=self.is_appointment,
+            appointment_at=self.appointment_at,
+        )
+
+
+@dataclass(frozen=True)
+class ServiceHistory:
+    """What the office's recent past says about its services.
+
+    `service_seconds`: recent service times per service (called to finished), any order.
+    `recent_waits`: waits (in line until first called) per service, oldest first, newest last.
+    `no_show_rate`: share of called tickets whose holder never came (walk-outs found only when called).
+    `no_show_seconds`: how long a counter spends on a call nobody answers before moving on.
+    """
+
+    service_seconds: Mapping[int, tuple[float, ...]] = field(default_factory=dict)
+    recent_waits: Mapping[int, tuple[float, ...]] = field(default_factory=dict)
+    no_show_rate: float = 0.0
+    no_show_seconds: float = 120.0
+
+    def all_service_seconds(self) -> tuple[float, ...]:
+        return tuple(seconds for durations in self.service_seconds.values() for seconds in durations)
+
+
+@dataclass(frozen=True)
+class OfficeSnapshot:
+    """Counters, waiting tickets and history at `now` (timezone-aware)."""
+
+    now: datetime
+    counters: list[CounterSnapshot]
+    waiting: list[WaitingTicket]
+    history: ServiceHistory = field(default_factory=ServiceHistory)
+    calling_strategy: str = DEFAULT_STRATEGY
+    # Priority weight of each service, so a ticket not yet taken can be placed in the order.
+    priority_weights: Mapping[int, float] = field(default_factory=dict)
+
+    def counters_serving(self, service_id: int, *, states: frozenset[str] = OPEN) -> list[CounterSnapshot]:
+        return [c for c in self.counters if service_id in c.service_ids and c.state in states]

@@ -1,0 +1,125 @@
+"""Wait estimates for an office, from a snapshot of its database state (read-only use cases)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from statistics import median
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from waitwell.domain.numbering import service_day
+from waitwell.domain.states import TicketState
+from waitwell.estimates.estimate import WaitEstimate
+from waitwell.estimates.estimator import Predictor, estimate_new_ticket, estimate_waits
+from waitwell.estimates.snapshot import CounterSnapshot, OfficeSnapshot, ServiceHistory, WaitingTicket
+from waitwell.persistence import Counter, Office, Service, Ticket
+from waitwell.services.lookups import ACTIVE_STATES, get_office, get_service, waiting_candidates
+from waitwell.services.unit_of_work import UnitOfWork
+
+HISTORY_DAYS = 28  # service times and no-shows: four weeks covers every weekday a few times
+SERVICE_SAMPLES = 200  # most recent service times kept per service
+RECENT_WAITS = 50  # most recent waits kept per service (today only)
+
+
+def office_snapshot(uow: UnitOfWork, office_id: int, *, history_days: int = HISTORY_DAYS) -> OfficeSnapshot:
+    """The office as the estimator sees it now: counters and skills, waiting tickets, recent history."""
+    with uow:
+        return build_snapshot(uow.session, get_office(uow.session, office_id), uow.clock.now(), history_days)
+
+
+def estimate_office(
+    uow: UnitOfWork, office_id: int, *, predictor: Predictor | None = None
+) -> dict[int, WaitEstimate]:
+    """An estimate for every waiting ticket of an office, by ticket id."""
+    return estimate_waits(office_snapshot(uow, office_id), predictor=predictor)
+
+
+def estimate_for_new_ticket(uow: UnitOfWork, service_id: int, *, predictor: Predictor | None = None) -> WaitEstimate:
+    """The wait of a ticket taken now for a service: the figure on the kiosk's button."""
+    with uow:
+        service = get_service(uow.session, service_id)
+        snapshot = build_snapshot(uow.session, service.office, uow.clock.now(), HISTORY_DAYS)
+    return estimate_new_ticket(snapshot, service_id, predictor=predictor)
+
+
+def build_snapshot(session: Session, office: Office, now: datetime, history_days: int) -> OfficeSnapshot:
+    """Read everything the estimator needs in one transaction."""
+    weights = session.execute(select(Service.id, Service.priority_weight).where(Service.office_id == office.id)).all()
+    return OfficeSnapshot(
+        now=now,
+        counters=_counters(session, office.id),
+        waiting=[
+            WaitingTicket(c.ticket_id, c.service_id, c.waiting_since, c.priority_weight)
+            for c in waiting_candidates(session, office.id)
+        ],
+        history=_history(session, office, now, history_days),
+        calling_strategy=office.calling_strategy,
+        priority_weights={int(k): float(v) for k, v in weights},
+    )
+
+
+def _counters(session: Session, office_id: int) -> list[CounterSnapshot]:
+    counters = session.scalars(
+        select(Counter).where(Counter.office_id == office_id).order_by(Counter.id)
+        .options(selectinload(Counter.services))
+    ).all()
+    current = {
+        row.counter_id: row
+        for row in session.execute(
+            select(Ticket.counter_id, Ticket.service_id, Ticket.called_at)
+            .where(Ticket.office_id == office_id, Ticket.state.in_(ACTIVE_STATES))
+        )
+    }
+    snapshots = []
+    for counter in counters:
+        ticket = current.get(counter.id)
+        snapshots.append(CounterSnapshot(
+            id=counter.id,
+            service_ids=counter.service_ids,
+            state=counter.state.value,  # type: ignore[arg-type]
+            current_service_id=ticket.service_id if ticket else None,
+            current_started_at=ticket.called_at if ticket else None,
+        ))
+    return snapshots
+
+
+def _history(session: Session, office: Office, now: datetime, history_days: int) -> ServiceHistory:
+    since = now - timedelta(days=history_days)
+    finished = session.execute(
+        select(Ticket.service_id, Ticket.state, Ticket.called_at, Ticket.finished_at)
+        .where(Ticket.office_id == office.id, Ticket.state.in_((TicketState.DONE, TicketState.NO_SHOW)),
+               Ticket.finished_at >= since, Ticket.called_at.is_not(None))
+        .order_by(Ticket.finished_at.desc())
+    ).all()
+    service_seconds: dict[int, list[float]] = defaultdict(list)
+    no_show_seconds: list[float] = []
+    for row in finished:
+        seconds = (row.finished_at - row.called_at).total_seconds()
+        if row.state == TicketState.NO_SHOW:
+            no_show_seconds.append(seconds)
+        elif len(service_seconds[row.service_id]) < SERVICE_SAMPLES:
+            service_seconds[row.service_id].append(seconds)
+    no_shows = len(no_show_seconds)
+    return ServiceHistory(
+        service_seconds={k: tuple(v) for k, v in service_seconds.items()},
+        recent_waits=_recent_waits(session, office, now),
+        no_show_rate=no_shows / len(finished) if finished else 0.0,
+        no_show_seconds=median(no_show_seconds) if no_show_seconds else ServiceHistory.no_show_seconds,
+    )
+
+
+def _recent_waits(session: Session, office: Office, now: datetime) -> dict[int, tuple[float, ...]]:
+    """Today's waits per service (first call minus waiting since), oldest first."""
+    rows = session.execute(
+        select(Ticket.service_id, Ticket.waiting_since, Ticket.first_called_at)
+        .where(Ticket.office_id == office.id, Ticket.service_day == service_day(now, office.timezone),
+               Ticket.first_called_at.is_not(None), Ticket.first_called_at >= Ticket.waiting_since)
+        .order_by(Ticket.first_called_at.desc())
+    ).all()
+    waits: dict[int, list[float]] = defaultdict(list)
+    for row in rows:
+        if len(waits[row.service_id]) < RECENT_WAITS:
+            waits[row.service_id].append((row.first_called_at - row.waiting_since).total_seconds())
+    return {k: tuple(reversed(v)) for k, v in waits.items()}

@@ -1,0 +1,1 @@
+"""A seeded discrete-event simulation of an office day that drives the real engine with a virtual clock."""
