@@ -2,6 +2,14 @@
 
 from waitwell.persistence.accounts import ApiToken, Role, User
 from waitwell.persistence.base import Base
+from waitwell.persistence.devices import (
+    IdempotencyKey,
+    Kiosk,
+    Printer,
+    PrintJob,
+)
+from waitwell.persistence.displays import Display
+from waitwell.persistence.feeds import FeedVersion
 from waitwell.persistence.models import (
     Counter,
     DailySequence,
@@ -11,4 +19,7 @@ from waitwell.persistence.models import (
     TicketEvent,
 )
 
-__all__ = ["ApiToken", "Base", "Counter", "DailySequence", "Office", "Role", "Service", "Ticket", "TicketEvent", "User"]
+__all__ = [
+    "ApiToken", "Base", "Counter", "DailySequence", "Display", "FeedVersion", "IdempotencyKey", "Kiosk", "Office",
+    "PrintJob", "Printer", "Role", "Service", "Ticket", "TicketEvent", "User",
+]
