@@ -85,3 +85,40 @@ class CounterPaused(CounterChange):
 @dataclass(frozen=True)
 class CounterClosed(CounterChange):
     pass
+
+
+@dataclass(frozen=True)
+class PrintJobChange(Event):
+    job_id: int
+    printer_id: int
+    kiosk_id: int | None
+    ticket_id: int
+    number: str
+
+
+@dataclass(frozen=True)
+class PrintJobQueued(PrintJobChange):
+    delivery: str  # "server": the print worker sends it; "agent": the kiosk PC's print agent does
+
+
+@dataclass(frozen=True)
+class PrintJobPrinted(PrintJobChange):
+    attempts: int
+
+
+@dataclass(frozen=True)
+class PrintJobFailed(PrintJobChange):
+    """A print attempt failed; `final` once the job is given up (the ticket itself stays valid)."""
+
+    reason: str
+    attempts: int
+    final: bool
+
+
+@dataclass(frozen=True)
+class PrinterStatusChanged(Event):
+    printer_id: int
+    printer_name: str
+    status: str
+    previous_status: str
+    detail: str

@@ -32,36 +32,41 @@ TOKEN_BYTES = 24  # 192 random bits, URL-safe: the QR code's secret
 def issue_ticket(uow: UnitOfWork, *, service_id: int, origin: str = "api") -> TicketView:
     """Issue the next ticket of a service's line, numbered per office, prefix and local day."""
     with uow:
-        service = get_service(uow.session, service_id)
-        office = service.office
-        now = uow.clock.now()
-        if not service.active:
-            raise ServiceInactive(f"{service.name} is not taking tickets right now")
-        if office.refuse_tickets_when_closed and not is_open(office.opening_hours, office.timezone, now):
-            raise OfficeClosed(f"{office.name} is closed now; tickets are issued during opening hours")
-        day = service_day(now, office.timezone)
-        sequence = _next_sequence(uow.session, office.id, service.prefix, day)
-        ticket = Ticket(
-            office_id=office.id,
-            service=service,
-            number=format_number(service.prefix, sequence),
-            sequence=sequence,
-            service_day=day,
-            token=secrets.token_urlsafe(TOKEN_BYTES),
-            state=TicketState.WAITING,
-            origin=origin,
-            issued_at=now,
-            waiting_since=now,
-            call_count=0,
-        )
-        uow.session.add(ticket)
-        uow.session.flush()
-        record_history(uow, ticket, "issued", now, origin=origin)
-        uow.record(events.TicketIssued(**ticket_fields(ticket, now), origin=origin))
-        ahead = people_ahead_by_ticket(uow.session, office, now).get(ticket.id, 0)
-        view = TicketView.of(ticket, people_ahead=ahead)
+        view = add_ticket(uow, service_id=service_id, origin=origin)
         uow.commit()
         return view
+
+
+def add_ticket(uow: UnitOfWork, *, service_id: int, origin: str) -> TicketView:
+    """Issue a ticket inside the caller's open transaction, which commits it (a kiosk adds its print job)."""
+    service = get_service(uow.session, service_id)
+    office = service.office
+    now = uow.clock.now()
+    if not service.active:
+        raise ServiceInactive(f"{service.name} is not taking tickets right now")
+    if office.refuse_tickets_when_closed and not is_open(office.opening_hours, office.timezone, now):
+        raise OfficeClosed(f"{office.name} is closed now; tickets are issued during opening hours")
+    day = service_day(now, office.timezone)
+    sequence = _next_sequence(uow.session, office.id, service.prefix, day)
+    ticket = Ticket(
+        office_id=office.id,
+        service=service,
+        number=format_number(service.prefix, sequence),
+        sequence=sequence,
+        service_day=day,
+        token=secrets.token_urlsafe(TOKEN_BYTES),
+        state=TicketState.WAITING,
+        origin=origin,
+        issued_at=now,
+        waiting_since=now,
+        call_count=0,
+    )
+    uow.session.add(ticket)
+    uow.session.flush()
+    record_history(uow, ticket, "issued", now, origin=origin)
+    uow.record(events.TicketIssued(**ticket_fields(ticket, now), origin=origin))
+    ahead = people_ahead_by_ticket(uow.session, office, now).get(ticket.id, 0)
+    return TicketView.of(ticket, people_ahead=ahead)
 
 
 def _next_sequence(session: Session, office_id: int, prefix: str, day: date) -> int:
