@@ -112,6 +112,9 @@ class Ticket(Base):
     call_count: Mapped[int] = mapped_column(default=0)
     counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id", ondelete="SET NULL"))
     served_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The citizen's optional answer after service, 1 to 5 stars (services.ratings checks the range).
+    rating: Mapped[int | None]
+    rated_at: Mapped[datetime | None]
 
     office: Mapped[Office] = relationship()
     service: Mapped[Service] = relationship()
