@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from statistics import fmean
 
-from waitwell.domain.calling import CallingStrategy
-from waitwell.domain.position import people_ahead
+from waitwell.domain.calling import CallContext, CallingStrategy
 from waitwell.estimates.estimate import WaitEstimate
 from waitwell.estimates.service_times import mean_service_seconds
 from waitwell.estimates.snapshot import OfficeSnapshot
@@ -19,25 +18,20 @@ def spread(expected_minutes: float, low: float = BASELINE_LOW, high: float = BAS
     return WaitEstimate(expected, expected * low, expected * high)
 
 
-def staffed_skills(snapshot: OfficeSnapshot) -> dict[int, frozenset[int]]:
-    """Services per counter that is open or paused; every counter if none is (like the engine's count ahead)."""
-    staffed = [c for c in snapshot.counters if c.state != "closed"] or list(snapshot.counters)
-    return {c.id: c.service_ids for c in staffed}
-
-
 class QueueLength:
-    """QL = (people ahead + 1) x mean service time / counters open for the service."""
+    """QL = (people ahead in the same line + 1) x the line's mean service time / counters open for the line."""
 
     name = "queue-length"
 
     def estimate(self, snapshot: OfficeSnapshot, strategy: CallingStrategy) -> dict[int, WaitEstimate]:
-        ahead = people_ahead(strategy, [t.as_candidate() for t in snapshot.waiting], staffed_skills(snapshot),
-                             snapshot.now)
         estimates = {}
-        for ticket in snapshot.waiting:
-            servers = len(snapshot.counters_serving(ticket.service_id)) or 1
-            seconds = (ahead[ticket.ticket_id] + 1) * mean_service_seconds(snapshot.history, ticket.service_id)
-            estimates[ticket.ticket_id] = spread(seconds / servers / 60)
+        for service_id in {t.service_id for t in snapshot.waiting}:
+            line = [t.as_candidate() for t in snapshot.waiting if t.service_id == service_id]
+            ranked = strategy.rank(line, CallContext(counter_id=0, now=snapshot.now))
+            servers = len(snapshot.counters_serving(service_id)) or 1
+            mean_seconds = mean_service_seconds(snapshot.history, service_id)
+            for ahead, candidate in enumerate(ranked):
+                estimates[candidate.ticket_id] = spread((ahead + 1) * mean_seconds / servers / 60)
         return estimates
 
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from statistics import median
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from waitwell.domain.numbering import service_day
@@ -87,27 +87,44 @@ def _counters(session: Session, office_id: int) -> list[CounterSnapshot]:
 
 def _history(session: Session, office: Office, now: datetime, history_days: int) -> ServiceHistory:
     since = now - timedelta(days=history_days)
-    finished = session.execute(
-        select(Ticket.service_id, Ticket.state, Ticket.called_at, Ticket.finished_at)
-        .where(Ticket.office_id == office.id, Ticket.state.in_((TicketState.DONE, TicketState.NO_SHOW)),
-               Ticket.finished_at >= since, Ticket.called_at.is_not(None))
-        .order_by(Ticket.finished_at.desc())
-    ).all()
-    service_seconds: dict[int, list[float]] = defaultdict(list)
-    no_show_seconds: list[float] = []
-    for row in finished:
-        seconds = (row.finished_at - row.called_at).total_seconds()
-        if row.state == TicketState.NO_SHOW:
-            no_show_seconds.append(seconds)
-        elif len(service_seconds[row.service_id]) < SERVICE_SAMPLES:
-            service_seconds[row.service_id].append(seconds)
-    no_shows = len(no_show_seconds)
+    finished = (Ticket.office_id == office.id, Ticket.finished_at >= since, Ticket.called_at.is_not(None))
+    counts: dict[TicketState, int] = dict(session.execute(  # type: ignore[arg-type]
+        select(Ticket.state, func.count())
+        .where(*finished, Ticket.state.in_((TicketState.DONE, TicketState.NO_SHOW)))
+        .group_by(Ticket.state)
+    ).all())
+    called = counts.get(TicketState.DONE, 0) + counts.get(TicketState.NO_SHOW, 0)
+    no_show_seconds = [
+        (finished_at - called_at).total_seconds()
+        for called_at, finished_at in session.execute(
+            select(Ticket.called_at, Ticket.finished_at).where(*finished, Ticket.state == TicketState.NO_SHOW)
+            .order_by(Ticket.finished_at.desc()).limit(RECENT_WAITS)
+        )
+    ]
     return ServiceHistory(
-        service_seconds={k: tuple(v) for k, v in service_seconds.items()},
+        service_seconds=_service_seconds(session, finished),
         recent_waits=_recent_waits(session, office, now),
-        no_show_rate=no_shows / len(finished) if finished else 0.0,
+        no_show_rate=counts.get(TicketState.NO_SHOW, 0) / called if called else 0.0,
         no_show_seconds=median(no_show_seconds) if no_show_seconds else ServiceHistory.no_show_seconds,
     )
+
+
+def _service_seconds(session: Session, finished: tuple[ColumnElement[bool], ...]) -> dict[int, tuple[float, ...]]:
+    """The most recent service times (called to finished) of each service, newest first."""
+    newest_first = func.row_number().over(partition_by=Ticket.service_id, order_by=Ticket.finished_at.desc())
+    recent = (
+        select(Ticket.service_id, Ticket.called_at, Ticket.finished_at, newest_first.label("rank"))
+        .where(*finished, Ticket.state == TicketState.DONE)
+        .subquery()
+    )
+    rows = session.execute(
+        select(recent.c.service_id, recent.c.called_at, recent.c.finished_at)
+        .where(recent.c.rank <= SERVICE_SAMPLES).order_by(recent.c.service_id, recent.c.rank)
+    )
+    seconds: dict[int, list[float]] = defaultdict(list)
+    for service_id, called_at, finished_at in rows:
+        seconds[service_id].append((finished_at - called_at).total_seconds())
+    return {k: tuple(v) for k, v in seconds.items()}
 
 
 def _recent_waits(session: Session, office: Office, now: datetime) -> dict[int, tuple[float, ...]]:
