@@ -1,0 +1,168 @@
+"""A print job's life: queued with its ticket, claimed by a sender, then printed or failed with the reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+
+from waitwell.domain import events
+from waitwell.domain.errors import NotFound
+from waitwell.persistence import Kiosk, Printer, PrintJob
+from waitwell.persistence.devices import PENDING_JOB_STATES, PrintDelivery, PrintJobState
+from waitwell.services.results import TicketView
+from waitwell.services.unit_of_work import UnitOfWork
+
+RETRYABLE_STATES = (PrintJobState.QUEUED, PrintJobState.RETRYING)
+
+
+@dataclass(frozen=True)
+class PrintJobView:
+    id: int
+    ticket_id: int
+    number: str
+    kiosk_id: int | None
+    printer_id: int
+    state: PrintJobState
+    attempts: int
+    last_error: str
+    created_at: datetime
+    last_attempt_at: datetime | None
+    printed_at: datetime | None
+    failed_at: datetime | None
+    content: dict[str, Any]
+
+    @classmethod
+    def of(cls, job: PrintJob) -> PrintJobView:
+        return cls(job.id, job.ticket_id, str(job.content.get("number", "")), job.kiosk_id, job.printer_id, job.state,
+                   job.attempts, job.last_error, job.created_at, job.last_attempt_at, job.printed_at, job.failed_at,
+                   dict(job.content))
+
+
+def add_print_job(uow: UnitOfWork, *, ticket: TicketView, kiosk: Kiosk, printer: Printer,
+                  content: dict[str, Any]) -> PrintJobView:
+    """Store the job in the caller's transaction, next to its ticket; the worker or agent hears of it after commit."""
+    now = uow.clock.now()
+    job = PrintJob(ticket_id=ticket.id, kiosk_id=kiosk.id, printer_id=printer.id, state=PrintJobState.QUEUED,
+                   content=content, attempts=0, last_error="", created_at=now)
+    uow.session.add(job)
+    uow.session.flush()
+    uow.record(events.PrintJobQueued(**_job_fields(job, kiosk.office_id, now), delivery=printer.delivery.value))
+    return PrintJobView.of(job)
+
+
+def get_print_job(uow: UnitOfWork, job_id: int) -> PrintJobView:
+    with uow:
+        return PrintJobView.of(_job(uow, job_id))
+
+
+def job_for_ticket(uow: UnitOfWork, ticket_id: int) -> PrintJobView | None:
+    """The newest print job of a ticket, if it had one."""
+    with uow:
+        job = uow.session.scalar(select(PrintJob).where(PrintJob.ticket_id == ticket_id).order_by(PrintJob.id.desc()))
+        return PrintJobView.of(job) if job else None
+
+
+def recent_jobs(uow: UnitOfWork, *, office_id: int | None = None, kiosk_id: int | None = None,
+                limit: int = 100) -> list[PrintJobView]:
+    """The newest jobs first, with their outcome: what an admin checks when a visitor says nothing printed."""
+    with uow:
+        query = select(PrintJob).join(Printer, Printer.id == PrintJob.printer_id).order_by(PrintJob.id.desc())
+        if office_id is not None:
+            query = query.where(Printer.office_id == office_id)
+        if kiosk_id is not None:
+            query = query.where(PrintJob.kiosk_id == kiosk_id)
+        return [PrintJobView.of(job) for job in uow.session.scalars(query.limit(limit))]
+
+
+def pending_jobs(uow: UnitOfWork, *, delivery: PrintDelivery | None = None, printer_id: int | None = None,
+                 kiosk_id: int | None = None) -> list[PrintJobView]:
+    """Jobs not yet printed nor given up, oldest first."""
+    with uow:
+        query = (select(PrintJob).join(Printer, Printer.id == PrintJob.printer_id)
+                 .where(PrintJob.state.in_(PENDING_JOB_STATES)).order_by(PrintJob.id))
+        if delivery is not None:
+            query = query.where(Printer.delivery == delivery)
+        if printer_id is not None:
+            query = query.where(PrintJob.printer_id == printer_id)
+        if kiosk_id is not None:
+            query = query.where(PrintJob.kiosk_id == kiosk_id)
+        return [PrintJobView.of(job) for job in uow.session.scalars(query)]
+
+
+def release_interrupted_jobs(uow: UnitOfWork, *, delivery: PrintDelivery = PrintDelivery.SERVER) -> int:
+    """Jobs left "printing" by a stopped worker go back to the queue (the paper may or may not have come out)."""
+    with uow:
+        printer_ids = select(Printer.id).where(Printer.delivery == delivery)
+        result = uow.session.execute(
+            update(PrintJob)
+            .where(PrintJob.state == PrintJobState.PRINTING, PrintJob.printer_id.in_(printer_ids))
+            .values(state=PrintJobState.RETRYING, last_error="interrupted by a restart")
+        )
+        uow.commit()
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def claim_job(uow: UnitOfWork, job_id: int) -> PrintJobView | None:
+    """Mark the job as being printed by the caller; None when someone else has it or it is finished."""
+    with uow:
+        now = uow.clock.now()
+        result = uow.session.execute(
+            update(PrintJob)
+            .where(PrintJob.id == job_id, PrintJob.state.in_(RETRYABLE_STATES))
+            .values(state=PrintJobState.PRINTING, attempts=PrintJob.attempts + 1, last_attempt_at=now)
+        )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            return None
+        view = PrintJobView.of(_job(uow, job_id))
+        uow.commit()
+        return view
+
+
+def record_printed(uow: UnitOfWork, job_id: int) -> PrintJobView:
+    """The printer took every byte; a repeated acknowledgement changes nothing."""
+    with uow:
+        job = _job(uow, job_id)
+        if job.state == PrintJobState.PRINTED:
+            return PrintJobView.of(job)
+        now = uow.clock.now()
+        job.state = PrintJobState.PRINTED
+        job.printed_at = now
+        job.attempts = max(job.attempts, 1)
+        uow.record(events.PrintJobPrinted(**_job_fields(job, job.printer.office_id, now), attempts=job.attempts))
+        view = PrintJobView.of(job)
+        uow.commit()
+        return view
+
+
+def record_print_failure(uow: UnitOfWork, job_id: int, *, reason: str, give_up: bool) -> PrintJobView:
+    """Keep the reason; alert on the first failure and when the job is given up, not on every retry."""
+    with uow:
+        job = _job(uow, job_id)
+        if job.state in (PrintJobState.PRINTED, PrintJobState.FAILED):
+            return PrintJobView.of(job)
+        now = uow.clock.now()
+        job.last_error = reason
+        job.state = PrintJobState.FAILED if give_up else PrintJobState.RETRYING
+        if give_up:
+            job.failed_at = now
+        if give_up or job.attempts <= 1:
+            uow.record(events.PrintJobFailed(**_job_fields(job, job.printer.office_id, now), reason=reason,
+                                             attempts=job.attempts, final=give_up))
+        view = PrintJobView.of(job)
+        uow.commit()
+        return view
+
+
+def _job(uow: UnitOfWork, job_id: int) -> PrintJob:
+    job = uow.session.get(PrintJob, job_id)
+    if job is None:
+        raise NotFound(f"there is no print job {job_id}")
+    return job
+
+
+def _job_fields(job: PrintJob, office_id: int, at: datetime) -> dict[str, Any]:
+    return {"office_id": office_id, "occurred_at": at, "job_id": job.id, "printer_id": job.printer_id,
+            "kiosk_id": job.kiosk_id, "ticket_id": job.ticket_id, "number": str(job.content.get("number", ""))}
