@@ -17,6 +17,7 @@ from waitwell.domain.states import CounterState, TicketState, require_ticket_sta
 from waitwell.persistence import Counter, Ticket
 from waitwell.services.history import record_history, ticket_fields
 from waitwell.services.lookups import (
+    could_exist,
     current_ticket_at,
     get_counter,
     get_service,
@@ -62,7 +63,7 @@ def call_ticket(
     """Call one waiting ticket out of turn (a reason is kept in its history)."""
     with uow:
         counter = _callable_counter(uow, counter_id)
-        ticket = uow.session.scalar(select(Ticket).where(Ticket.id == ticket_id).with_for_update())
+        ticket = _locked_ticket_or_none(uow, ticket_id)
         if ticket is None:
             raise InvalidInput(f"there is no ticket {ticket_id}")
         require_ticket_state(ticket.number, ticket.state, "call")
@@ -205,10 +206,16 @@ def transfer(uow: UnitOfWork, *, ticket_id: int, to_service_id: int, user_id: in
 
 
 def _locked_ticket(uow: UnitOfWork, ticket_id: int) -> Ticket:
-    ticket = uow.session.scalar(select(Ticket).where(Ticket.id == ticket_id).with_for_update())
+    ticket = _locked_ticket_or_none(uow, ticket_id)
     if ticket is None:
         return get_ticket(uow.session, ticket_id)  # raises NotFound
     return ticket
+
+
+def _locked_ticket_or_none(uow: UnitOfWork, ticket_id: int) -> Ticket | None:
+    if not could_exist(ticket_id):
+        return None
+    return uow.session.scalar(select(Ticket).where(Ticket.id == ticket_id).with_for_update())
 
 
 def _counter_id(ticket: Ticket) -> int:

@@ -14,17 +14,25 @@ from waitwell.domain.states import CounterState, TicketState
 from waitwell.persistence import Counter, Office, Service, Ticket
 
 ACTIVE_STATES = (TicketState.CALLED, TicketState.SERVING)
+# Ids are 32-bit INTEGER columns. A larger id from a URL or a body cannot exist, and sending it to
+# the database fails (PostgreSQL: integer out of range; SQLite: int too large) instead of finding nothing.
+LARGEST_ID = 2**31 - 1
+
+
+def could_exist(row_id: int) -> bool:
+    """Whether `row_id` fits the id columns; anything else is simply not found."""
+    return 0 < row_id <= LARGEST_ID
 
 
 def get_office(session: Session, office_id: int) -> Office:
-    office = session.get(Office, office_id)
+    office = session.get(Office, office_id) if could_exist(office_id) else None
     if office is None:
         raise NotFound(f"there is no office {office_id}")
     return office
 
 
 def get_service(session: Session, service_id: int) -> Service:
-    service = session.get(Service, service_id)
+    service = session.get(Service, service_id) if could_exist(service_id) else None
     if service is None:
         raise NotFound(f"there is no service {service_id}")
     return service
@@ -32,14 +40,17 @@ def get_service(session: Session, service_id: int) -> Service:
 
 def get_counter(session: Session, counter_id: int, *, lock: bool = False) -> Counter:
     """The counter; `lock` holds its row until commit so one counter never makes two calls at once."""
-    counter = session.get(Counter, counter_id, options=[selectinload(Counter.services)], with_for_update=lock)
+    counter = (
+        session.get(Counter, counter_id, options=[selectinload(Counter.services)], with_for_update=lock)
+        if could_exist(counter_id) else None
+    )
     if counter is None:
         raise NotFound(f"there is no counter {counter_id}")
     return counter
 
 
 def get_ticket(session: Session, ticket_id: int) -> Ticket:
-    ticket = session.get(Ticket, ticket_id)
+    ticket = session.get(Ticket, ticket_id) if could_exist(ticket_id) else None
     if ticket is None:
         raise NotFound(f"there is no ticket {ticket_id}")
     return ticket
