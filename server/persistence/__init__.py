@@ -10,6 +10,7 @@ from waitwell.persistence.devices import (
 )
 from waitwell.persistence.displays import Display
 from waitwell.persistence.feeds import FeedVersion
+from waitwell.persistence.metrics import CounterEvent, IssueEstimate
 from waitwell.persistence.models import (
     Counter,
     DailySequence,
@@ -20,6 +21,6 @@ from waitwell.persistence.models import (
 )
 
 __all__ = [
-    "ApiToken", "Base", "Counter", "DailySequence", "Display", "FeedVersion", "IdempotencyKey", "Kiosk", "Office",
-    "PrintJob", "Printer", "Role", "Service", "Ticket", "TicketEvent", "User",
+    "ApiToken", "Base", "Counter", "CounterEvent", "DailySequence", "Display", "FeedVersion", "IdempotencyKey",
+    "IssueEstimate", "Kiosk", "Office", "PrintJob", "Printer", "Role", "Service", "Ticket", "TicketEvent", "User",
 ]

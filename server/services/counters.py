@@ -15,6 +15,7 @@ from waitwell.domain.errors import (
 )
 from waitwell.domain.states import CounterState, TicketState, require_ticket_state
 from waitwell.persistence import Counter, Ticket
+from waitwell.services.counter_log import record_counter_state
 from waitwell.services.history import record_history, ticket_fields
 from waitwell.services.lookups import (
     could_exist,
@@ -225,21 +226,21 @@ def _counter_id(ticket: Ticket) -> int:
 
 def open_counter(uow: UnitOfWork, *, counter_id: int, user_id: int | None = None) -> CounterView:
     """Open a counter (or resume it after a pause) so it can call tickets."""
-    return _set_counter_state(uow, counter_id, CounterState.OPEN, events.CounterOpened)
+    return _set_counter_state(uow, counter_id, CounterState.OPEN, events.CounterOpened, user_id)
 
 
 def pause_counter(uow: UnitOfWork, *, counter_id: int, user_id: int | None = None) -> CounterView:
     """A break: the counter finishes its current ticket but calls nobody new."""
-    return _set_counter_state(uow, counter_id, CounterState.PAUSED, events.CounterPaused)
+    return _set_counter_state(uow, counter_id, CounterState.PAUSED, events.CounterPaused, user_id)
 
 
 def close_counter(uow: UnitOfWork, *, counter_id: int, user_id: int | None = None) -> CounterView:
     """Close a counter; refused while it still has a ticket, so nobody is left standing at it."""
-    return _set_counter_state(uow, counter_id, CounterState.CLOSED, events.CounterClosed)
+    return _set_counter_state(uow, counter_id, CounterState.CLOSED, events.CounterClosed, user_id)
 
 
 def _set_counter_state(
-    uow: UnitOfWork, counter_id: int, state: CounterState, event: type[events.CounterChange]
+    uow: UnitOfWork, counter_id: int, state: CounterState, event: type[events.CounterChange], user_id: int | None
 ) -> CounterView:
     with uow:
         counter = get_counter(uow.session, counter_id, lock=True)
@@ -250,6 +251,7 @@ def _set_counter_state(
             return CounterView.of(counter, current)
         now = uow.clock.now()
         counter.state = state
+        record_counter_state(uow.session, counter, now, user_id=user_id)
         uow.record(
             event(office_id=counter.office_id, occurred_at=now, counter_id=counter.id, counter_name=counter.name)
         )

@@ -14,6 +14,7 @@ from waitwell.domain.hours import parse_opening_hours
 from waitwell.domain.numbering import is_valid_prefix
 from waitwell.domain.states import CounterState
 from waitwell.persistence import Counter, Office, Service
+from waitwell.services.counter_log import record_counter_state
 from waitwell.services.lookups import get_office
 from waitwell.services.unit_of_work import UnitOfWork
 
@@ -124,6 +125,8 @@ def add_counter(
         counter = Counter(office=office, name=name, state=state, services=list(services))
         uow.session.add(counter)
         uow.session.flush()
+        if state != CounterState.CLOSED:
+            record_counter_state(uow.session, counter, uow.clock.now())
         counter_id = counter.id
         uow.commit()
         return counter_id

@@ -1,0 +1,108 @@
+"""Reading histories out of the database as the plain values `waitwell.metrics` computes on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from waitwell.domain.states import TicketState
+from waitwell.metrics.counter_time import StateChange
+from waitwell.metrics.history import HistoryEntry, TicketHistory
+from waitwell.metrics.legs import Visit, visit_of
+from waitwell.persistence import CounterEvent, Ticket, TicketEvent
+
+UNFINISHED = (TicketState.WAITING, TicketState.CALLED, TicketState.SERVING)
+CHUNK = 500  # ticket ids per IN (...) query
+
+
+def visits_of_days(session: Session, office_id: int, first_day: date, last_day: date) -> list[Visit]:
+    """Visits of the tickets issued on these local days (a ticket belongs to the day it was issued)."""
+    ids = session.scalars(
+        select(Ticket.id).where(Ticket.office_id == office_id, Ticket.service_day >= first_day,
+                                Ticket.service_day <= last_day)
+    ).all()
+    return visits_of_tickets(session, ids)
+
+
+def unfinished_visits(session: Session, office_id: int) -> list[Visit]:
+    """Visits of tickets waiting or at a counter now, whatever day they were issued."""
+    ids = session.scalars(select(Ticket.id).where(Ticket.office_id == office_id, Ticket.state.in_(UNFINISHED))).all()
+    return visits_of_tickets(session, ids)
+
+
+def visits_of_tickets(session: Session, ticket_ids: Iterable[int]) -> list[Visit]:
+    """Each ticket's history cut into legs, in ticket id order."""
+    return [visit_of(history) for history in histories_of_tickets(session, ticket_ids)]
+
+
+def histories_of_tickets(session: Session, ticket_ids: Iterable[int]) -> list[TicketHistory]:
+    ids = sorted(set(ticket_ids))
+    histories: list[TicketHistory] = []
+    for start in range(0, len(ids), CHUNK):
+        histories.extend(_read_histories(session, _history_rows(ids[start:start + CHUNK])))
+    return histories
+
+
+def _history_rows(ticket_ids: list[int]) -> Select:  # type: ignore[type-arg]
+    return (
+        select(TicketEvent.ticket_id, Ticket.number, TicketEvent.kind, TicketEvent.occurred_at,
+               TicketEvent.service_id, TicketEvent.counter_id, TicketEvent.user_id)
+        .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+        .where(TicketEvent.ticket_id.in_(ticket_ids))
+        .order_by(TicketEvent.ticket_id, TicketEvent.id)
+    )
+
+
+def _read_histories(session: Session, query: Select) -> list[TicketHistory]:  # type: ignore[type-arg]
+    histories: list[TicketHistory] = []
+    current_id, number, entries = None, "", []
+    for row in session.execute(query):
+        if row.ticket_id != current_id:
+            if current_id is not None:
+                histories.append(TicketHistory(ticket_id=current_id, number=number, entries=tuple(entries)))
+            current_id, number, entries = row.ticket_id, row.number, []
+        entries.append(HistoryEntry(kind=row.kind, occurred_at=row.occurred_at, service_id=row.service_id,
+                                    counter_id=row.counter_id, user_id=row.user_id))
+    if current_id is not None:
+        # Appointments plug in here: a booked ticket's `slot_at` moves the start of its first wait.
+        histories.append(TicketHistory(ticket_id=current_id, number=number, entries=tuple(entries)))
+    return histories
+
+
+def recently_called_tickets(session: Session, service_id: int, limit: int) -> list[int]:
+    """Tickets of the `limit` newest calls (first call of a leg) in a service, newest first."""
+    rows = session.execute(
+        select(TicketEvent.ticket_id)
+        .where(TicketEvent.service_id == service_id, TicketEvent.kind == "called")
+        .order_by(TicketEvent.occurred_at.desc(), TicketEvent.id.desc())
+        .limit(limit)
+    ).scalars().all()
+    return list(dict.fromkeys(rows))
+
+
+def counter_changes(
+    session: Session, office_id: int, start: datetime, end: datetime
+) -> dict[int, tuple[str, list[StateChange]]]:
+    """Per counter: its state at `start` ("closed" if nothing is known) and its changes in [start, end)."""
+    latest_before = (
+        select(func.max(CounterEvent.id))
+        .where(CounterEvent.office_id == office_id, CounterEvent.occurred_at < start)
+        .group_by(CounterEvent.counter_id)
+    )  # the history is append-only, so the highest id is the newest change
+    before = session.execute(
+        select(CounterEvent.counter_id, CounterEvent.state).where(CounterEvent.id.in_(latest_before))
+    ).all()
+    states: dict[int, tuple[str, list[StateChange]]] = {}
+    for row in before:
+        states[row.counter_id] = (row.state.value, [])
+    during = session.execute(
+        select(CounterEvent.counter_id, CounterEvent.state, CounterEvent.occurred_at)
+        .where(CounterEvent.office_id == office_id, CounterEvent.occurred_at >= start, CounterEvent.occurred_at < end)
+        .order_by(CounterEvent.occurred_at, CounterEvent.id)
+    ).all()
+    for row in during:
+        states.setdefault(row.counter_id, ("closed", []))[1].append(StateChange(row.occurred_at, row.state.value))
+    return states
