@@ -1,0 +1,1 @@
+"""The commands of the `waitwell` command line (registered in waitwell.cli)."""

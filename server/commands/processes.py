@@ -1,0 +1,58 @@
+"""`waitwell serve --workers N`: N single-worker server processes on consecutive ports, stopped together."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from types import FrameType
+
+import click
+
+STOP_TIMEOUT_SECONDS = 15
+
+
+def run_processes(*, host: str, first_port: int, count: int, threads: int, proxies: int) -> int:
+    """Start the processes, print the nginx upstream for them, and stop all when one ends or on a signal."""
+    ports = list(range(first_port, first_port + count))
+    children = [
+        subprocess.Popen([sys.executable, "-m", "waitwell.cli", "serve", "--workers", "1", "--host", host,
+                          "--port", str(port), "--threads", str(threads), "--proxies", str(proxies)])
+        for port in ports
+    ]
+    click.echo(f"Started {count} Waitwell processes on {host} ports {ports[0]}-{ports[-1]}. nginx upstream:\n"
+               "    upstream waitwell {\n        ip_hash;\n"
+               + "".join(f"        server {host}:{port};\n" for port in ports) + "    }", err=True)
+    stopping = False
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        while not stopping and all(child.poll() is None for child in children):
+            time.sleep(0.2)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        _stop_all(children)
+    failed = [child.returncode for child in children if child.returncode not in (0, -signal.SIGTERM)]
+    if not stopping:
+        click.echo("A Waitwell process ended, so the others were stopped too.", err=True)
+        return failed[0] if failed else 1
+    return 0
+
+
+def _stop_all(children: list[subprocess.Popen[bytes]]) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()

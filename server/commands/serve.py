@@ -1,0 +1,63 @@
+"""`waitwell serve`: the production server (gunicorn, threaded worker, Flask-SocketIO in threading mode)."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from waitwell.commands.common import configured_database_url, require_current_schema
+from waitwell.commands.processes import run_processes
+
+
+@click.command(short_help="Run the production server (gunicorn).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; keep 127.0.0.1 behind a reverse proxy on the same machine.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              help="Port to listen on (the first one, with --workers above 1).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes. Above 1 needs REDIS_URL; each process listens on its own port.")
+@click.option("--threads", default=100, show_default=True, type=click.IntRange(1, 10_000),
+              help="Threads per process: each open Socket.IO connection (screen, phone, kiosk) holds one.")
+@click.option("--proxies", default=0, show_default=True, type=click.IntRange(0, 5),
+              help="Reverse proxies in front (e.g. 1 for nginx): trust that many X-Forwarded-For/-Proto/-Host.")
+def serve(host: str, port: int, workers: int, threads: int, proxies: int) -> None:
+    """Run Waitwell in production with gunicorn.
+
+    \b
+    One process (the default) serves the API, the pages and Socket.IO with a threaded gunicorn
+    worker. Socket.IO keeps each connection's state in the process that accepted it, so several
+    processes need sticky sessions: `--workers N` starts N processes on ports PORT..PORT+N-1,
+    to be listed in an nginx upstream with ip_hash, and requires REDIS_URL so that an event
+    raised in one process reaches the screens connected to the others (docs/deployment.md).
+
+    Refuses to start when the database is not at the newest migration: run `waitwell db upgrade`.
+    Settings: DATABASE_URL, REDIS_URL, SECRET_KEY, WAITWELL_PUBLIC_URL, WAITWELL_INSTANCE.
+    """
+    redis_url = os.environ.get("REDIS_URL", "")
+    if workers > 1 and not redis_url:
+        raise click.UsageError(
+            f"--workers {workers} runs {workers} processes, and a Socket.IO event raised in one of them must reach "
+            "the screens connected to the others: set REDIS_URL (e.g. redis://127.0.0.1:6379/0), "
+            "or run one process with more --threads"
+        )
+    if redis_url:
+        _require_redis_client()
+    require_current_schema(configured_database_url())
+    if not os.environ.get("WAITWELL_PUBLIC_URL"):
+        click.echo("Warning: WAITWELL_PUBLIC_URL is not set, so ticket QR codes point at http://127.0.0.1:5000; "
+                   "set it to the address citizens' phones can open.", err=True)
+    if workers == 1:
+        from waitwell.commands.gunicorn_server import run_gunicorn
+
+        run_gunicorn(host=host, port=port, threads=threads, proxies=proxies)
+        return
+    raise SystemExit(run_processes(host=host, first_port=port, count=workers, threads=threads, proxies=proxies))
+
+
+def _require_redis_client() -> None:
+    try:
+        import redis  # noqa: F401
+    except ImportError:
+        raise click.ClickException("REDIS_URL is set but the redis client is missing: "
+                                   "pip install 'waitwell[redis]'") from None
