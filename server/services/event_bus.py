@@ -30,8 +30,10 @@ class EventBus:
             self._handlers.append((event_type, handler))  # type: ignore[arg-type]
 
     def unsubscribe(self, handler: Callable[..., None]) -> None:
+        # Equality, not identity: `obj.method` is a new bound-method object at every access,
+        # and two of them are equal when they bind the same function to the same object.
         with self._lock:
-            self._handlers = [(t, h) for t, h in self._handlers if h is not handler]
+            self._handlers = [(t, h) for t, h in self._handlers if h != handler]
 
     def publish(self, event: Event) -> None:
         with self._lock:
