@@ -1,0 +1,149 @@
+"""Printer settings as configured per printer, and the python-escpos connection object they name."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any, Literal
+
+from escpos.escpos import Escpos
+from escpos.printer import CupsPrinter, Dummy, File, Network, Serial, Usb
+
+from waitwell.printers.errors import InvalidPrinterSettings, PrinterDependencyMissing
+from waitwell.printers.geometry import DEFAULT_PROFILES, PAPER_WIDTHS, load_profile
+
+ConnectionKind = Literal["network", "usb", "serial", "cups", "file", "preview"]
+CONNECTION_KINDS: tuple[str, ...] = ("network", "usb", "serial", "cups", "file", "preview")
+BAUDRATES = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
+MAX_TIMEOUT_SECONDS = 120.0
+
+
+@dataclass(frozen=True)
+class PrinterSettings:
+    """How to reach one printer and what it is; `from_mapping` reads the JSON form kept in configuration."""
+
+    kind: ConnectionKind
+    host: str = ""
+    port: int = 9100
+    vendor_id: int | None = None
+    product_id: int | None = None
+    usb_in_endpoint: int = 0x82
+    usb_out_endpoint: int = 0x01
+    serial_device: str = ""
+    baudrate: int = 9600
+    cups_printer: str = ""
+    device_path: str = ""
+    profile: str = ""
+    paper_mm: int = 80
+    timeout: float = 5.0
+    check_status_before_print: bool = True
+    cutter: bool | None = None  # None: as the profile says; True/False when the printer differs from its profile
+
+    def __post_init__(self) -> None:
+        problems = self.problems()
+        if problems:
+            raise InvalidPrinterSettings("printer settings: " + "; ".join(problems))
+
+    def problems(self) -> list[str]:
+        """Everything wrong with these settings, in words an admin can fix."""
+        problems: list[str] = []
+        if self.kind not in CONNECTION_KINDS:
+            return [f"kind must be one of {', '.join(CONNECTION_KINDS)}, not {self.kind!r}"]
+        if self.kind == "network":
+            if not self.host.strip():
+                problems.append("a network printer needs a host (its IP address or name)")
+            if not 1 <= self.port <= 65535:
+                problems.append(f"port must be between 1 and 65535, not {self.port}")
+        if self.kind == "usb":
+            for label, value in (("vendor id", self.vendor_id), ("product id", self.product_id)):
+                if value is None or not 0 <= value <= 0xFFFF:
+                    problems.append(f"a USB printer needs its {label} (4 hex digits, see `lsusb`), got {value!r}")
+        if self.kind == "serial":
+            if not self.serial_device.strip():
+                problems.append("a serial printer needs its device (e.g. /dev/ttyUSB0 or COM3)")
+            if self.baudrate not in BAUDRATES:
+                problems.append(f"baud rate must be one of {', '.join(map(str, BAUDRATES))}, not {self.baudrate}")
+        if self.kind == "file" and not self.device_path.strip():
+            problems.append("a device-file printer needs its path (e.g. /dev/usb/lp0)")
+        if self.paper_mm not in PAPER_WIDTHS:
+            problems.append(f"paper width must be 58 or 80 mm, not {self.paper_mm}")
+        if not 0 < self.timeout <= MAX_TIMEOUT_SECONDS:
+            problems.append(f"timeout must be more than 0 and at most {MAX_TIMEOUT_SECONDS:g} s, not {self.timeout}")
+        if self.paper_mm in PAPER_WIDTHS:
+            try:
+                load_profile(self.profile, self.paper_mm)
+            except InvalidPrinterSettings as error:
+                problems.append(error.message)
+        return problems
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> PrinterSettings:
+        """Settings from configuration: USB ids may be written as hex strings ("0x04b8" or "04b8")."""
+        known = {field.name for field in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise InvalidPrinterSettings(f"printer settings: unknown field(s) {', '.join(unknown)}")
+        cleaned = dict(values)
+        for name in ("vendor_id", "product_id", "usb_in_endpoint", "usb_out_endpoint"):
+            if isinstance(cleaned.get(name), str):
+                try:
+                    cleaned[name] = int(cleaned[name], 16)
+                except ValueError:
+                    raise InvalidPrinterSettings(f"printer settings: {name} {cleaned[name]!r} is not hex") from None
+        for name, kind in (("port", int), ("baudrate", int), ("paper_mm", int), ("timeout", float)):
+            if isinstance(cleaned.get(name), str):
+                try:
+                    cleaned[name] = kind(cleaned[name])
+                except ValueError:
+                    message = f"printer settings: {name} {cleaned[name]!r} is not a number"
+                    raise InvalidPrinterSettings(message) from None
+        if "kind" not in cleaned:
+            raise InvalidPrinterSettings("printer settings: kind is missing")
+        return cls(**cleaned)
+
+    def describe(self) -> str:
+        """The printer in words, for messages: "printer at 10.0.0.5:9100"."""
+        match self.kind:
+            case "network":
+                return f"printer at {self.host}:{self.port}"
+            case "usb":
+                return f"USB printer {self.vendor_id or 0:04x}:{self.product_id or 0:04x}"
+            case "serial":
+                return f"serial printer on {self.serial_device}"
+            case "cups":
+                return f"CUPS printer {self.cups_printer!r}" if self.cups_printer else "the default CUPS printer"
+            case "file":
+                return f"printer device {self.device_path}"
+        return "preview printer"
+
+
+def open_printer(settings: PrinterSettings) -> Escpos:
+    """The python-escpos object for these settings; it connects on first use (or on `.open()`)."""
+    profile = settings.profile or DEFAULT_PROFILES[settings.paper_mm]
+    match settings.kind:
+        case "network":
+            return Network(settings.host, port=settings.port, timeout=settings.timeout, profile=profile)
+        case "usb":
+            _require("usb", "pyusb", "usb")
+            return Usb(
+                settings.vendor_id, settings.product_id, timeout=int(settings.timeout * 1000),
+                in_ep=settings.usb_in_endpoint, out_ep=settings.usb_out_endpoint, profile=profile,
+            )
+        case "serial":
+            _require("serial", "pyserial", "serial")
+            return Serial(settings.serial_device, baudrate=settings.baudrate, timeout=settings.timeout, profile=profile)
+        case "cups":
+            _require("cups", "pycups", "cups", system="Debian: apt-get install libcups2-dev before pip")
+            return CupsPrinter(settings.cups_printer, profile=profile)
+        case "file":
+            return File(settings.device_path, profile=profile)
+    return Dummy(profile=profile)
+
+
+def _require(module: str, package: str, extra: str, system: str = "") -> None:
+    if importlib.util.find_spec(module) is None:
+        hint = f" ({system})" if system else ""
+        raise PrinterDependencyMissing(
+            f"this printer connection needs the {package} package: pip install 'waitwell[{extra}]'{hint}"
+        )

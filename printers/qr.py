@@ -1,0 +1,41 @@
+"""The QR code carrying the status URL: its size in printer dots and its image when the printer cannot draw it."""
+
+from __future__ import annotations
+
+import qrcode
+from PIL import Image
+from qrcode.constants import ERROR_CORRECT_M
+
+from waitwell.printers.geometry import PaperGeometry
+
+QUIET_ZONE_MODULES = 4  # the white margin the QR standard asks for, so phones find the code on a busy ticket
+QR_SHARE_OF_WIDTH = 0.62  # large enough to scan from a hand's length, small enough to leave the number dominant
+MODULE_DOTS_RANGE = (3, 8)
+
+
+def qr_matrix(url: str) -> list[list[bool]]:
+    """The QR modules (True is dark) with error correction M: a smudge or a fold still scans."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    code.add_data(url)
+    code.make(fit=True)
+    return code.get_matrix()
+
+
+def qr_module_dots(url: str, geometry: PaperGeometry) -> int:
+    """Dots per QR module so that the code with its quiet zone takes about 60% of the printable width."""
+    modules = len(qr_matrix(url)) + 2 * QUIET_ZONE_MODULES
+    low, high = MODULE_DOTS_RANGE
+    return max(low, min(high, int(geometry.dots * QR_SHARE_OF_WIDTH) // modules))
+
+
+def qr_image(url: str, module_dots: int) -> Image.Image:
+    """The QR code as a black-and-white image with its quiet zone, one module = `module_dots` dots."""
+    matrix = qr_matrix(url)
+    side = len(matrix) + 2 * QUIET_ZONE_MODULES
+    image = Image.new("1", (side, side), 1)
+    pixels = image.load()
+    for row, cells in enumerate(matrix):
+        for column, dark in enumerate(cells):
+            if dark:
+                pixels[column + QUIET_ZONE_MODULES, row + QUIET_ZONE_MODULES] = 0
+    return image.resize((side * module_dots, side * module_dots), Image.Resampling.NEAREST)

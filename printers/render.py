@@ -1,0 +1,131 @@
+"""Write the ticket layout to any python-escpos printer: text in code pages, images for what they lack."""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from functools import lru_cache
+from typing import Literal
+
+from escpos.capabilities import BaseProfile
+from escpos.constants import PAPER_FULL_CUT, QR_ECLEVEL_M
+from escpos.escpos import Escpos
+from escpos.magicencode import Encoder
+from PIL import Image
+
+from waitwell.printers.geometry import fit_profile_to_paper, paper_geometry
+from waitwell.printers.layout import Block, Cut, Feed, Logo, QrCode, TextLine, ticket_layout
+from waitwell.printers.qr import qr_image
+from waitwell.printers.textimage import text_image
+from waitwell.printers.ticket import TicketPrint
+
+log = logging.getLogger(__name__)
+
+QrMode = Literal["auto", "native", "image"]
+QR_MODES: tuple[str, ...] = ("auto", "native", "image")
+LOGO_MAX_HEIGHT_DOTS = 160
+LOGO_SHARE_OF_WIDTH = 0.6
+TEAR_OFF_FEED_LINES = 6
+
+
+def render_ticket(
+    printer: Escpos, ticket: TicketPrint, *, paper_mm: int = 80, qr: QrMode = "auto", cut: bool | None = None
+) -> None:
+    """Write one ticket to the printer; `cut=None` cuts when the printer's profile has a cutter."""
+    if qr not in QR_MODES:
+        raise ValueError(f"qr must be one of {', '.join(QR_MODES)}, not {qr!r}")
+    profile = printer.profile
+    geometry = paper_geometry(profile, paper_mm)
+    fit_profile_to_paper(profile, geometry)
+    native_qr = qr == "native" or (qr == "auto" and bool(profile.supports("qrCode")))
+    cutter = has_cutter(profile) if cut is None else cut
+    printer.hw("INIT")
+    printer.magic.encoding = None  # ESC @ resets the printer's code page: select it again before any text
+    for block in ticket_layout(ticket, geometry):
+        _write_block(printer, block, max_width=geometry.dots, native_qr=native_qr, cutter=cutter)
+
+
+def has_cutter(profile: BaseProfile) -> bool:
+    return bool(profile.supports("paperFullCut") or profile.supports("paperPartCut"))
+
+
+def prints_as_text(profile: BaseProfile, text: str) -> bool:
+    """Whether the printer's code pages can print this line as it reads (else it is printed as an image)."""
+    return all(_char_prints_as_text(_code_pages(profile), char) for char in unicodedata.normalize("NFC", text))
+
+
+def _write_block(printer: Escpos, block: Block, *, max_width: int, native_qr: bool, cutter: bool) -> None:
+    match block:
+        case TextLine():
+            _write_text(printer, block, max_width)
+        case Logo(path=path):
+            _write_logo(printer, path, max_width)
+        case QrCode(url=url, module_dots=module_dots):
+            if native_qr:
+                printer.set(align="center")  # native QR codes follow the text alignment; they cannot centre themselves
+                printer.qr(url, ec=QR_ECLEVEL_M, size=module_dots, native=True)
+                printer.ln()
+            else:
+                _write_image(printer, qr_image(url, module_dots))
+        case Feed(lines=lines):
+            printer.ln(lines)
+        case Cut():
+            printer.print_and_feed(TEAR_OFF_FEED_LINES)
+            if cutter:
+                printer._raw(PAPER_FULL_CUT)
+
+
+def _write_text(printer: Escpos, line: TextLine, max_width: int) -> None:
+    text = unicodedata.normalize("NFC", line.text)
+    if prints_as_text(printer.profile, text):
+        printer.set(
+            align="center", bold=line.bold, custom_size=True, width=line.width, height=line.height,
+            smooth=line.height >= 3,
+        )
+        printer.textln(text)
+        return
+    image = text_image(text, max_width=max_width, width=line.width, height=line.height, bold=line.bold)
+    _write_image(printer, image)
+
+
+def _write_logo(printer: Escpos, path: str, max_width: int) -> None:
+    try:
+        with Image.open(path) as source:
+            logo = source.convert("RGBA")
+    except OSError as error:
+        # A missing logo must not cost the visitor their ticket: print without it and tell the admin.
+        log.warning("ticket logo %s could not be read (%s); printing without it", path, error)
+        return
+    logo.thumbnail((int(max_width * LOGO_SHARE_OF_WIDTH), LOGO_MAX_HEIGHT_DOTS), Image.Resampling.LANCZOS)
+    _write_image(printer, logo)
+
+
+def _write_image(printer: Escpos, image: Image.Image) -> None:
+    printer.set(align="left")  # the image is padded to the full width to centre it
+    printer.image(image, center=True, impl=_image_command(printer.profile))
+
+
+def _image_command(profile: BaseProfile) -> str:
+    for impl in ("bitImageRaster", "graphics", "bitImageColumn"):
+        if profile.supports(impl):
+            return impl
+    return "bitImageRaster"
+
+
+@lru_cache(maxsize=64)
+def _encoder(code_pages: tuple[tuple[str, str], ...]) -> Encoder:
+    return Encoder(dict(code_pages))
+
+
+def _code_pages(profile: BaseProfile) -> Encoder:
+    return _encoder(tuple(sorted(profile.get_code_pages().items())))
+
+
+def _char_prints_as_text(encoder: Encoder, char: str) -> bool:
+    if ord(char) < 128:
+        return char.isprintable()
+    if unicodedata.bidirectional(char) in ("R", "AL") or unicodedata.combining(char):
+        return False  # right-to-left and combining scripts need shaping that code pages cannot do
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return False
+    return encoder.find_suitable_encoding(char) is not None

@@ -1,0 +1,50 @@
+"""Fixtures for the printing tests: a ticket factory, a folder for images to look at, a fake network printer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.printers.fake_printer import FakeNetworkPrinter
+from waitwell.printers.ticket import TicketPrint
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "printers"
+STATUS_URL = "https://queue.example.gov/t/9f3KxQ2mZt7Lw0aB"
+
+
+def make_ticket(**overrides: Any) -> TicketPrint:
+    """A ticket as the kiosk would print it; override any field."""
+    values: dict[str, Any] = {
+        "office_name": "Springfield DMV",
+        "service_name": "Driver license renewal",
+        "number": "A007",
+        "issued_at_local": "Tue 10 Mar 2026 10:04",
+        "people_ahead": 3,
+        "estimated_wait": "10–20 min",
+        "status_url": STATUS_URL,
+        "footer_line": "Scan to follow your place in line",
+        "language": "en",
+    }
+    values.update(overrides)
+    return TicketPrint(**values)
+
+
+@pytest.fixture
+def ticket_factory() -> Callable[..., TicketPrint]:
+    return make_ticket
+
+
+@pytest.fixture
+def printer_artifacts() -> Path:
+    """test-artifacts/printers (git-ignored): previews saved here are meant to be looked at."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def fake_printer() -> Iterator[FakeNetworkPrinter]:
+    with FakeNetworkPrinter() as printer:
+        yield printer
