@@ -7,11 +7,11 @@ from typing import Any
 
 from flask import Flask
 
-from waitwell import auth, i18n
+from waitwell import auth, i18n, realtime
 from waitwell.api import errors as api_errors
 from waitwell.api.openapi import OPENAPI_SETTINGS
 from waitwell.config import Config
-from waitwell.extensions import api, socketio
+from waitwell.extensions import api
 from waitwell.runtime import Runtime
 from waitwell.web import RUNTIME_KEY
 
@@ -40,11 +40,7 @@ def create_app(config: Config | None = None, *, runtime: Runtime | None = None) 
     api_errors.init_app(app)
     api.init_app(app)
     _register_api(app)
-    socketio.init_app(
-        app,
-        async_mode="threading",  # explicit: auto-detection would pick eventlet if it were installed
-        message_queue=config.redis_url or None,
-    )
+    realtime.init_app(app, config)  # Socket.IO (async_mode set explicitly there) and the live feed
     return app
 
 

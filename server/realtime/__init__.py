@@ -1,0 +1,70 @@
+"""Live updates over Socket.IO: lobby displays, citizens' phones and staff consoles.
+
+The engine never calls this package: `init_app` subscribes a FeedPublisher to the runtime's event
+bus, and the namespaces answer connects and resyncs with snapshots. See docs/realtime.md.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+from flask_socketio import SocketIO
+
+from waitwell.config import Config
+from waitwell.extensions import socketio
+from waitwell.realtime.guesses import TokenGuesses
+from waitwell.realtime.namespaces import (
+    GUESSES_KEY,
+    SNAPSHOTS_KEY,
+    DisplayNamespace,
+    StaffNamespace,
+    TicketNamespace,
+)
+from waitwell.realtime.publisher import FeedPublisher
+from waitwell.realtime.rooms import DISPLAY_NAMESPACE, STAFF_NAMESPACE, TICKET_NAMESPACE
+from waitwell.realtime.snapshots import Snapshots
+from waitwell.runtime import Runtime
+from waitwell.web import RUNTIME_KEY
+
+# The server pings every 5 s and drops a client that has not answered 4 s later; the browser
+# client applies the same rule to the server. Either side notices a dead connection within 10 s.
+PING_INTERVAL_SECONDS = 5
+PING_TIMEOUT_SECONDS = 4
+DEFAULT_CHANNEL = "flask-socketio"
+PUBLISHER_KEY = "waitwell.feed_publisher"
+
+
+def init_app(app: Flask, config: Config) -> None:
+    """Bind Socket.IO to the app (Redis message queue when REDIS_URL is set) and publish the engine's events."""
+    socketio.init_app(
+        app,
+        # Explicit: auto-detection would pick eventlet if it were installed. "gevent" for many
+        # connections per process (docs/realtime.md); the process must be monkey-patched first.
+        async_mode=app.config.get("WAITWELL_ASYNC_MODE") or os.environ.get("WAITWELL_ASYNC_MODE", "threading"),
+        message_queue=config.redis_url or None,
+        channel=app.config.get("WAITWELL_SOCKETIO_CHANNEL", DEFAULT_CHANNEL),
+        ping_interval=PING_INTERVAL_SECONDS,
+        ping_timeout=PING_TIMEOUT_SECONDS,
+    )
+    if not any(isinstance(handler, DisplayNamespace) for handler in socketio.namespace_handlers):
+        socketio.on_namespace(DisplayNamespace(DISPLAY_NAMESPACE))
+        socketio.on_namespace(TicketNamespace(TICKET_NAMESPACE))
+        socketio.on_namespace(StaffNamespace(STAFF_NAMESPACE))
+    runtime: Runtime = app.extensions[RUNTIME_KEY]
+    snapshots = Snapshots(runtime)
+    app.extensions[SNAPSHOTS_KEY] = snapshots
+    app.extensions[GUESSES_KEY] = TokenGuesses()
+    # Emit through this app's server object, so a later app in the same process cannot redirect it.
+    publisher = FeedPublisher(runtime, socketio.server, snapshots)
+    publisher.subscribe(runtime.bus)
+    app.extensions[PUBLISHER_KEY] = publisher
+
+
+def attach_publisher(runtime: Runtime, redis_url: str, *, channel: str = DEFAULT_CHANNEL) -> FeedPublisher:
+    """Let a CLI or worker process publish its changes to every server's clients through Redis."""
+    emitter: Any = SocketIO(message_queue=redis_url, channel=channel)
+    publisher = FeedPublisher(runtime, emitter)
+    publisher.subscribe(runtime.bus)
+    return publisher

@@ -1,0 +1,121 @@
+"""Socket.IO handlers, one namespace per audience: displays, ticket holders, staff.
+
+On connect each client joins its room and gets a full snapshot; afterwards it gets changes,
+each with the office's feed version. A client that sees a gap emits "resync" for a new snapshot.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request, session
+from flask_login import current_user
+from flask_socketio import Namespace, emit, join_room
+from socketio.exceptions import ConnectionRefusedError as ConnectionRefused
+
+from waitwell.domain.errors import NotFound
+from waitwell.persistence import Role
+from waitwell.realtime import rooms
+from waitwell.realtime.guesses import TokenGuesses
+from waitwell.realtime.snapshots import Snapshots
+from waitwell.services import accounts
+from waitwell.services.accounts import StaffMember
+from waitwell.web import uow
+
+SNAPSHOTS_KEY = "waitwell.snapshots"
+GUESSES_KEY = "waitwell.token_guesses"
+UNKNOWN_TICKET = "this ticket does not exist or has expired"
+
+
+def snapshots() -> Snapshots:
+    return current_app.extensions[SNAPSHOTS_KEY]
+
+
+def token_guesses() -> TokenGuesses:
+    return current_app.extensions[GUESSES_KEY]
+
+
+def client_address() -> str:
+    """The client's address (behind nginx, ProxyFix makes this the real one)."""
+    return request.remote_addr or "unknown"
+
+
+class DisplayNamespace(Namespace):
+    """Lobby screens: auth {"display_id": 3}."""
+
+    def on_connect(self, auth: dict[str, Any] | None = None) -> None:
+        display_id = _int((auth or {}).get("display_id"))
+        try:
+            board = snapshots().display(display_id) if display_id else None
+        except NotFound:
+            board = None
+        if board is None:
+            raise ConnectionRefused("unknown display")
+        session["display_id"] = display_id
+        join_room(rooms.display_room(display_id))
+        emit(rooms.SNAPSHOT, board)
+
+    def on_resync(self, _data: Any = None) -> None:
+        emit(rooms.SNAPSHOT, snapshots().display(session["display_id"]))
+
+
+class TicketNamespace(Namespace):
+    """A citizen's phone: auth {"token": "..."}. Every unknown token gets the same refusal."""
+
+    def on_connect(self, auth: dict[str, Any] | None = None) -> None:
+        token = str((auth or {}).get("token") or "")
+        guesses = token_guesses()
+        if guesses.blocked(client_address()):
+            raise ConnectionRefused("too many unknown tickets from this address; wait a minute")
+        try:
+            status = snapshots().ticket(token) if token else None
+        except NotFound:
+            status = None
+        if status is None:
+            guesses.missed(client_address())
+            raise ConnectionRefused(UNKNOWN_TICKET)
+        session["ticket_token"] = token
+        join_room(rooms.ticket_room(token))
+        emit(rooms.SNAPSHOT, status)
+
+    def on_resync(self, _data: Any = None) -> None:
+        emit(rooms.SNAPSHOT, snapshots().ticket(session["ticket_token"]))
+
+
+class StaffNamespace(Namespace):
+    """Staff consoles: a signed-in session (cookie) or auth {"token": API token}, plus {"office_id": 1}.
+
+    Supervisors and admins join the supervisors' room (it carries more); clerks the staff room.
+    """
+
+    def on_connect(self, auth: dict[str, Any] | None = None) -> None:
+        auth = auth or {}
+        office_id = _int(auth.get("office_id"))
+        member = _staff_member(auth)
+        if member is None:
+            raise ConnectionRefused("sign in as staff, or pass an API token as auth {'token': ...}")
+        if not office_id or not (member.role == Role.ADMIN or office_id in member.office_ids):
+            raise ConnectionRefused("you are not a member of this office's staff")
+        supervising = member.role.includes(Role.SUPERVISOR)
+        session["staff_office"] = (office_id, supervising)
+        join_room(rooms.supervisors_room(office_id) if supervising else rooms.staff_room(office_id))
+        emit(rooms.SNAPSHOT, snapshots().staff(office_id, supervisors=supervising))
+
+    def on_resync(self, _data: Any = None) -> None:
+        office_id, supervising = session["staff_office"]
+        emit(rooms.SNAPSHOT, snapshots().staff(office_id, supervisors=supervising))
+
+
+def _staff_member(auth: dict[str, Any]) -> StaffMember | None:
+    if current_user.is_authenticated:
+        return current_user.member  # type: ignore[no-any-return]
+    token = str(auth.get("token") or "")
+    return accounts.staff_member_for_token(uow(), token) if token else None
+
+
+def _int(value: Any) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None

@@ -1,0 +1,114 @@
+"""Snapshots on demand: what a screen gets when it connects, reconnects or notices a gap.
+
+After a restart thousands of screens ask at once, so an office's state is read once and shared
+while its feed version has not moved (and for a couple of seconds at most, as waits grow with time).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from waitwell.domain.errors import NotFound
+from waitwell.domain.states import TicketState
+from waitwell.persistence import Counter, Ticket
+from waitwell.realtime.office_state import OfficeState, read_office_state
+from waitwell.realtime.payloads import display_payload, staff_payload, ticket_payload
+from waitwell.realtime.versions import current_version
+from waitwell.runtime import Runtime
+from waitwell.services.displays import DisplayView, get_display
+from waitwell.services.lookups import ACTIVE_STATES
+
+MAX_AGE_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class TicketRow:
+    """The fields of one ticket its status page needs (no token: the caller has it)."""
+
+    office_id: int
+    number: str
+    state: TicketState
+    service_id: int
+    counter_name: str | None
+    call_count: int
+    rating: int | None
+
+    def payload(self, state: OfficeState, token: str) -> dict[str, Any]:
+        return ticket_payload(state, token=token, number=self.number, ticket_state=self.state,
+                              service_id=self.service_id, counter_name=self.counter_name,
+                              call_count=self.call_count, rating=self.rating)
+
+
+def ticket_rows(session: Session, office_id: int, *, also_ticket_id: int | None = None) -> dict[str, TicketRow]:
+    """Tickets of an office still in play (waiting, called, serving), plus one more, by token."""
+    condition = Ticket.state.in_((TicketState.WAITING, *ACTIVE_STATES))
+    if also_ticket_id is not None:
+        condition = condition | (Ticket.id == also_ticket_id)
+    return {
+        row.token: TicketRow(row.office_id, row.number, row.state, row.service_id, row.name, row.call_count,
+                             row.rating)
+        for row in session.execute(_ticket_query().where(Ticket.office_id == office_id, condition))
+    }
+
+
+def _ticket_query() -> Any:
+    return (
+        select(Ticket.token, Ticket.office_id, Ticket.number, Ticket.state, Ticket.service_id, Counter.name,
+               Ticket.call_count, Ticket.rating)
+        .outerjoin(Counter, Counter.id == Ticket.counter_id)
+    )
+
+
+class Snapshots:
+    """Builds snapshots for the handlers and pages, sharing each office's state between askers."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+        self._states: dict[int, tuple[OfficeState, float]] = {}
+        self._locks: dict[int, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def remember(self, state: OfficeState) -> None:
+        """Keep a state the publisher has just read, so the next askers need not read it again."""
+        with self._guard:
+            cached = self._states.get(state.office_id)
+            if cached is None or cached[0].version <= state.version:
+                self._states[state.office_id] = (state, time.monotonic())
+
+    def office_state(self, office_id: int) -> OfficeState:
+        """The office's state at its current feed version, read at most once per version and 2 seconds."""
+        with self._lock_for(office_id), self._runtime.uow(read_only=True) as uow:
+            version = current_version(uow.session, office_id)
+            cached = self._states.get(office_id)
+            if cached and cached[0].version == version and time.monotonic() - cached[1] < MAX_AGE_SECONDS:
+                return cached[0]
+            state = read_office_state(uow.session, office_id, uow.clock.now(), version)
+            self.remember(state)
+            return state
+
+    def display(self, display_id: int) -> dict[str, Any]:
+        """A display's board; raises NotFound for an unknown display."""
+        display: DisplayView = get_display(self._runtime.uow(read_only=True), display_id)
+        return display_payload(self.office_state(display.office_id), display)
+
+    def ticket(self, token: str) -> dict[str, Any]:
+        """A ticket's status; raises NotFound with the same message for every unknown token."""
+        with self._runtime.uow(read_only=True) as uow:
+            row = uow.session.execute(_ticket_query().where(Ticket.token == token)).one_or_none()
+        if row is None:
+            raise NotFound("this ticket does not exist or has expired")
+        ticket = TicketRow(row.office_id, row.number, row.state, row.service_id, row.name, row.call_count, row.rating)
+        return ticket.payload(self.office_state(ticket.office_id), token)
+
+    def staff(self, office_id: int, *, supervisors: bool) -> dict[str, Any]:
+        return staff_payload(self.office_state(office_id), supervisors=supervisors)
+
+    def _lock_for(self, office_id: int) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(office_id, threading.Lock())

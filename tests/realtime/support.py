@@ -1,0 +1,239 @@
+"""Real parts for realtime tests: a server on a real port, a TCP proxy that can drop the line,
+server processes that can be killed and restarted, and a client that follows a feed like the pages do."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import requests
+import socketio
+from flask import Flask
+from werkzeug.serving import BaseWSGIServer, make_server
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until(condition: Callable[[], Any], timeout: float = 5.0, message: str = "condition") -> Any:
+    """Poll `condition` until it returns something truthy; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {message}")
+        time.sleep(0.02)
+
+
+class LiveServer:
+    """The Flask app served by Werkzeug's threaded server on a free port, in a thread of this process."""
+
+    def __init__(self, app: Flask, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._server: BaseWSGIServer = make_server("127.0.0.1", self.port, app, threaded=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class ServerProcess:
+    """`python tests/realtime/serve_app.py` in its own process: killable, restartable on the same port."""
+
+    def __init__(self, database_url: str, instance: Path, *, port: int | None = None, redis_url: str = "",
+                 channel: str = "", async_mode: str = "threading") -> None:
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.args = [sys.executable, str(ROOT / "tests" / "realtime" / "serve_app.py"), "--port", str(self.port),
+                     "--database-url", database_url, "--instance", str(instance), "--async-mode", async_mode]
+        if redis_url:
+            self.args += ["--redis-url", redis_url, "--channel", channel]
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = instance / f"server-{self.port}.log"
+
+    def start(self) -> ServerProcess:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(self.args, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+        wait_until(self._answers, timeout=20, message=f"server on port {self.port} (log: {self.log})")
+        return self
+
+    def kill(self) -> None:
+        """Stop abruptly, like a crash or a pulled plug: open connections die without a goodbye."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def _answers(self) -> bool:
+        if self.process is not None and self.process.poll() is not None:
+            raise AssertionError(f"server exited with {self.process.returncode}: {self.log.read_text()[-3000:]}")
+        try:
+            return requests.get(f"{self.url}/api/v1/offices", timeout=1).status_code == 200
+        except requests.RequestException:
+            return False
+
+    def __enter__(self) -> ServerProcess:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.kill()
+
+
+class Proxy:
+    """A TCP proxy in front of a server: `cut()` drops every connection, `blackhole()` silently stops traffic."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.mode = "pass"
+        self._listener = socket.create_server(("127.0.0.1", self.port))
+        self._pairs: list[tuple[socket.socket, socket.socket]] = []
+        self._lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def cut(self) -> None:
+        """Close every connection and refuse new ones until `restore()`."""
+        self.mode = "down"
+        with self._lock:
+            pairs, self._pairs = self._pairs, []
+        for pair in pairs:
+            for end in pair:
+                with contextlib.suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+                    end.close()
+
+    def blackhole(self) -> None:
+        """Keep connections open but let nothing through: a dead Wi-Fi that sends no reset."""
+        self.mode = "blackhole"
+
+    def restore(self) -> None:
+        self.mode = "pass"
+
+    def close(self) -> None:
+        self.cut()
+        self._listener.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            if self.mode == "down":
+                client.close()
+                continue
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._pairs.append((client, upstream))
+            threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
+
+    def _pump(self, client: socket.socket, upstream: socket.socket) -> None:
+        ends = [client, upstream]
+        try:
+            while True:
+                readable, _, _ = select.select(ends, [], [], 0.2)
+                if self.mode == "blackhole":
+                    continue
+                for end in readable:
+                    data = end.recv(65536)
+                    if not data:
+                        raise OSError("closed")
+                    (upstream if end is client else client).sendall(data)
+        except (OSError, ValueError):
+            for end in ends:
+                with contextlib.suppress(OSError):
+                    end.close()
+
+
+class FeedFollower:
+    """A python-socketio client that follows one namespace the way the pages' scripts do:
+    apply a snapshot, apply the next version, ask for a snapshot on a gap, ignore stale changes."""
+
+    def __init__(self, url: str, namespace: str, auth: dict[str, Any], *, headers: dict[str, str] | None = None,
+                 reconnection: bool = True) -> None:
+        self.url = url
+        self.namespace = namespace
+        self.auth = auth
+        self.headers = headers or {}
+        self.state: dict[str, Any] | None = None
+        self.received: list[tuple[str, dict[str, Any]]] = []
+        self.resyncs = 0
+        self.client = socketio.Client(reconnection=reconnection, reconnection_delay=0.2, reconnection_delay_max=0.5,
+                                      randomization_factor=0)
+        self.client.on("snapshot", self._on_snapshot, namespace=namespace)
+        self.client.on("change", self._on_change, namespace=namespace)
+
+    @property
+    def version(self) -> int | None:
+        return self.state["version"] if self.state else None
+
+    def connect(self) -> FeedFollower:
+        self.client.connect(self.url, namespaces=[self.namespace], auth=self.auth, headers=self.headers,
+                            transports=["websocket"], wait_timeout=5)
+        wait_until(lambda: self.state is not None, message=f"a snapshot on {self.namespace}")
+        return self
+
+    def disconnect(self) -> None:
+        """Say goodbye without waiting: Werkzeug's dev server never answers the WebSocket close frame,
+        so python-socketio would wait 3 s for it."""
+        if self.client.connected:
+            threading.Thread(target=self.client.disconnect, daemon=True).start()
+            wait_until(lambda: not self.client.connected, message="the client to disconnect")
+
+    def wait_for(self, condition: Callable[[dict[str, Any]], Any], timeout: float = 5.0,
+                 what: str = "state") -> dict[str, Any]:
+        """The followed state once `condition` holds for it."""
+        return wait_until(lambda: self.state if self.state is not None and condition(self.state) else None,
+                          timeout, what)
+
+    def _on_snapshot(self, data: dict[str, Any]) -> None:
+        self.received.append(("snapshot", data))
+        self.state = data
+
+    def _on_change(self, data: dict[str, Any]) -> None:
+        self.received.append(("change", data))
+        current = self.version
+        if current is None or data["version"] <= current:
+            return
+        if data["version"] == current + 1:
+            self.state = data
+        else:
+            self.resyncs += 1
+            self.client.emit("resync", namespace=self.namespace)
+
+
+@contextlib.contextmanager
+def following(*followers: FeedFollower) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        for follower in followers:
+            follower.disconnect()
