@@ -50,15 +50,21 @@ class HourlyComparison:
         return list(range(min(used), max(used) + 1)) if used else []
 
 
-def compare_hours(today: Sequence[Visit], past_days: Sequence[Sequence[Visit]], timezone: str) -> HourlyComparison:
-    """Today's profile and the typical profile of `past_days` (days with no ticket at all are left out:
-    a holiday is not a quiet day)."""
+def typical_profile(past_days: Sequence[Sequence[Visit]], timezone: str) -> tuple[HourlyProfile, int]:
+    """The typical profile of `past_days` and how many of them counted (days with no ticket at all are
+    left out: a holiday is not a quiet day)."""
     days = [visits for visits in past_days if visits]
     pooled = hourly_profile([visit for visits in days for visit in visits], timezone)
     typical = HourlyProfile(
         arrivals={hour: count / len(days) if days else 0.0 for hour, count in pooled.arrivals.items()},
         average_wait=pooled.average_wait,
     )
+    return typical, len(days)
+
+
+def compare_hours(today: Sequence[Visit], past_days: Sequence[Sequence[Visit]], timezone: str) -> HourlyComparison:
+    """Today's profile against the typical profile of `past_days`."""
+    typical, counted = typical_profile(past_days, timezone)
     return HourlyComparison(
-        today=hourly_profile(today, timezone), typical=typical, days_compared=len(days), days_asked=len(past_days)
+        today=hourly_profile(today, timezone), typical=typical, days_compared=counted, days_asked=len(past_days)
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from waitwell.metrics.legs import Visit
 from waitwell.runtime import Runtime
@@ -14,5 +14,6 @@ def visits_on(runtime: Runtime, office_id: int, day: date) -> list[Visit]:
         return visits_of_days(uow.session, office_id, day, day)
 
 
-def minutes(delta) -> float:  # noqa: ANN001 - timedelta or None
+def minutes(delta: timedelta | None) -> float:
+    assert delta is not None
     return delta.total_seconds() / 60

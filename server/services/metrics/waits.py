@@ -78,6 +78,12 @@ def office_waits(uow: UnitOfWork, office_id: int, *, stale_after: timedelta = ST
         return _office_waits(uow.session, get_office(uow.session, office_id), uow.clock.now(), stale_after)
 
 
+def read_office_waits(session: Session, office_id: int, now: datetime, *, stale_after: timedelta = STALE_AFTER
+                      ) -> OfficeWaits:
+    """`office_waits` inside a transaction the caller already has (e.g. a realtime publisher's)."""
+    return _office_waits(session, get_office(session, office_id), now, stale_after)
+
+
 def public_waits(uow: UnitOfWork, *, stale_after: timedelta = STALE_AFTER) -> list[OfficeWaits]:
     """Every office and its services: what the public /waits page lists."""
     with uow:
