@@ -60,3 +60,35 @@ class Conflict(WaitwellError):
 class NotAuthorized(WaitwellError):
     code = "not_authorized"
     http_status = 403
+
+
+class RecallTooSoon(Conflict):
+    """The office's minimum time between two calls of the same ticket has not passed yet."""
+
+    code = "recall_too_soon"
+
+
+class RecallLimitReached(Conflict):
+    """The ticket has been recalled as many times as the office allows."""
+
+    code = "recall_limit_reached"
+
+
+class CounterTaken(Conflict):
+    """Another clerk is signed in at the counter."""
+
+    code = "counter_taken"
+
+
+class TooManyAttempts(WaitwellError):
+    """Sign-in refused for now after repeated failures (a delay or a lockout)."""
+
+    code = "too_many_attempts"
+    http_status = 429
+
+
+class BadCredentials(WaitwellError):
+    """Wrong username or password (the same answer for both, so usernames cannot be probed)."""
+
+    code = "bad_credentials"
+    http_status = 401

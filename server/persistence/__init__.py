@@ -1,6 +1,7 @@
 """Persistence: SQLAlchemy mappings of the domain, the database engine and Alembic migrations."""
 
 from waitwell.persistence.accounts import ApiToken, Role, User
+from waitwell.persistence.audit import AuditEntry
 from waitwell.persistence.base import Base
 from waitwell.persistence.devices import (
     IdempotencyKey,
@@ -10,6 +11,7 @@ from waitwell.persistence.devices import (
 )
 from waitwell.persistence.displays import Display
 from waitwell.persistence.feeds import FeedVersion
+from waitwell.persistence.jobs import EndOfDayRun, JobLease
 from waitwell.persistence.metrics import CounterEvent, IssueEstimate
 from waitwell.persistence.models import (
     Counter,
@@ -19,8 +21,11 @@ from waitwell.persistence.models import (
     Ticket,
     TicketEvent,
 )
+from waitwell.persistence.security import SignInFailure
+from waitwell.persistence.staffing import CounterSession
 
 __all__ = [
+    "AuditEntry", "CounterSession", "EndOfDayRun", "JobLease", "SignInFailure",
     "ApiToken", "Base", "Counter", "CounterEvent", "DailySequence", "Display", "FeedVersion", "IdempotencyKey",
     "IssueEstimate", "Kiosk", "Office", "PrintJob", "Printer", "Role", "Service", "Ticket", "TicketEvent", "User",
 ]

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -38,6 +39,12 @@ class Office(Base):
     opening_hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     refuse_tickets_when_closed: Mapped[bool] = mapped_column(default=False)
     calling_strategy: Mapped[str] = mapped_column(String(40), default="weighted-longest-wait")
+    # The name citizens see on kiosks, displays and tickets; `name` stays the staff's name for it.
+    public_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    # Office rules for calling a ticket again (see domain/recalls.py); 0 and NULL mean no limit.
+    min_seconds_between_recalls: Mapped[int] = mapped_column(default=0, server_default="0")
+    max_recalls: Mapped[int | None]
+    auto_no_show_after_recalls: Mapped[int | None]
 
     services: Mapped[list[Service]] = relationship(back_populates="office", order_by="Service.display_order")
     counters: Mapped[list[Counter]] = relationship(back_populates="office", order_by="Counter.id")
@@ -55,6 +62,11 @@ class Service(Base):
     priority_weight: Mapped[float] = mapped_column(default=1.0)
     active: Mapped[bool] = mapped_column(default=True)
     display_order: Mapped[int] = mapped_column(default=0)
+    # Public names by language tag ({"es": "Renovación"}); `name` is the default for any other language.
+    names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
+    colour: Mapped[str] = mapped_column(String(7), default="#1f5fa8", server_default="#1f5fa8")
+    # Set instead of deleting a service that tickets refer to; an archived service is also inactive.
+    archived_at: Mapped[datetime | None]
 
     office: Mapped[Office] = relationship(back_populates="services")
 
@@ -67,6 +79,8 @@ class Counter(Base):
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="RESTRICT"), index=True)
     name: Mapped[str] = mapped_column(String(60))
     state: Mapped[CounterState] = mapped_column(string_enum(CounterState), default=CounterState.CLOSED)
+    # Set instead of deleting a counter that served tickets, so their history keeps its counter.
+    archived_at: Mapped[datetime | None]
 
     office: Mapped[Office] = relationship(back_populates="counters")
     services: Mapped[list[Service]] = relationship(secondary=counter_services, order_by="Service.display_order")
