@@ -64,12 +64,18 @@ def current(check: bool) -> None:
             sys.exit(1)
 
 
+class _MigrationProgress(logging.Handler):
+    """Echoes Alembic's "Running upgrade a -> b" lines to the terminal."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message.startswith("Running "):
+            click.echo(f"  {message}", err=True)
+
+
 def _show_alembic_progress() -> None:
     """Alembic logs each migration it runs; show those lines to the person running the command."""
     logger = logging.getLogger("alembic.runtime.migration")
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("  %(message)s"))
-        handler.addFilter(lambda record: record.getMessage().startswith("Running "))
-        logger.addHandler(handler)
+    if not any(isinstance(handler, _MigrationProgress) for handler in logger.handlers):
+        logger.addHandler(_MigrationProgress())
     logger.setLevel(logging.INFO)
