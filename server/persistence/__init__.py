@@ -25,7 +25,7 @@ from waitwell.persistence.security import SignInFailure
 from waitwell.persistence.staffing import CounterSession
 
 __all__ = [
-    "AuditEntry", "CounterSession", "EndOfDayRun", "JobLease", "SignInFailure",
-    "ApiToken", "Base", "Counter", "CounterEvent", "DailySequence", "Display", "FeedVersion", "IdempotencyKey",
-    "IssueEstimate", "Kiosk", "Office", "PrintJob", "Printer", "Role", "Service", "Ticket", "TicketEvent", "User",
+    "ApiToken", "AuditEntry", "Base", "Counter", "CounterEvent", "CounterSession", "DailySequence", "Display",
+    "EndOfDayRun", "FeedVersion", "IdempotencyKey", "IssueEstimate", "JobLease", "Kiosk", "Office", "PrintJob",
+    "Printer", "Role", "Service", "SignInFailure", "Ticket", "TicketEvent", "User",
 ]

@@ -13,6 +13,7 @@ from waitwell.domain.errors import (
     InvalidInput,
     NothingToCall,
 )
+from waitwell.domain.recalls import RecallOutcome, decide_recall
 from waitwell.domain.states import CounterState, TicketState, require_ticket_state
 from waitwell.persistence import Counter, Ticket
 from waitwell.services.counter_log import record_counter_state
@@ -25,6 +26,7 @@ from waitwell.services.lookups import (
     get_ticket,
     waiting_candidates,
 )
+from waitwell.services.recall_rules import expire_if_due, mark_missed, office_rules
 from waitwell.services.results import CounterView, TicketView
 from waitwell.services.unit_of_work import UnitOfWork
 
@@ -82,6 +84,8 @@ def _callable_counter(uow: UnitOfWork, counter_id: int) -> Counter:
     if counter.state != CounterState.OPEN:
         raise CounterNotOpen(f"{counter.name} is {counter.state.value}: open it before calling")
     busy = current_ticket_at(uow.session, counter.id)
+    if busy is not None and expire_if_due(uow, busy):
+        busy = None  # its holder never came after the last recall the office allows
     if busy is not None:
         raise IllegalTransition(
             f"{counter.name} still has ticket {busy.number} ({busy.state.value}): "
@@ -107,11 +111,25 @@ def _call(uow: UnitOfWork, ticket: Ticket, counter: Counter, user_id: int | None
 
 
 def recall(uow: UnitOfWork, *, ticket_id: int, user_id: int | None = None) -> TicketView:
-    """Call the same ticket again to the same counter (the citizen did not come yet)."""
+    """Call the same ticket again to the same counter (the citizen did not come yet).
+
+    The office's recall rules apply: too soon or one recall too many is refused
+    (RecallTooSoon, RecallLimitReached); once the automatic no-show is due, the
+    ticket becomes a no-show instead, and the returned ticket says so.
+    """
     with uow:
         ticket = _locked_ticket(uow, ticket_id)
         require_ticket_state(ticket.number, ticket.state, "recall")
         now = uow.clock.now()
+        assert ticket.called_at is not None, "a called ticket always has a call time"
+        rules = office_rules(ticket.office)
+        outcome = decide_recall(rules, number=ticket.number, call_count=ticket.call_count,
+                                last_called_at=ticket.called_at, now=now)
+        if outcome == RecallOutcome.NO_SHOW:
+            mark_missed(uow, ticket, user_id=user_id, automatic=True, after_recalls=rules.auto_no_show_after_recalls)
+            view = TicketView.of(ticket)
+            uow.commit()
+            return view
         ticket.called_at = now
         ticket.call_count += 1
         counter = ticket.counter
@@ -159,11 +177,7 @@ def mark_no_show(uow: UnitOfWork, *, ticket_id: int, user_id: int | None = None)
     with uow:
         ticket = _locked_ticket(uow, ticket_id)
         require_ticket_state(ticket.number, ticket.state, "no_show")
-        now = uow.clock.now()
-        ticket.state = TicketState.NO_SHOW
-        ticket.finished_at = now
-        record_history(uow, ticket, "no_show", now, user_id=user_id)
-        uow.record(events.TicketMarkedNoShow(**ticket_fields(ticket, now), counter_id=_counter_id(ticket)))
+        mark_missed(uow, ticket, user_id=user_id)
         view = TicketView.of(ticket)
         uow.commit()
         return view
