@@ -9,8 +9,8 @@ from dataclasses import replace
 from typing import Protocol
 
 from waitwell.domain.calling import CallingStrategy, strategy_named
-from waitwell.estimates.baselines import QueueLength
 from waitwell.estimates.estimate import WaitEstimate
+from waitwell.estimates.rolling import RollForward
 from waitwell.estimates.snapshot import OfficeSnapshot, WaitingTicket
 
 # Stands for "if you took a ticket now": larger than any real id, so ties in the calling order put it last.
@@ -26,7 +26,7 @@ class Predictor(Protocol):
 
 
 def default_predictor() -> Predictor:
-    return QueueLength()
+    return RollForward()
 
 
 def estimate_waits(

@@ -1,0 +1,134 @@
+"""Rolling the current queue forward over the counters open now, in a few seeded replays.
+
+Each replay plays the office from the snapshot on: every counter finishes what it is doing
+(the time a current service has already run is taken into account), then calls whoever the
+calling strategy ranks first among the services it handles; each call turns out to be a
+no-show with the observed rate, and otherwise takes a service time drawn from the service's
+own recent history. The moment each waiting ticket is called is its wait in that replay.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from waitwell.domain.calling import CallContext, CallingStrategy, Candidate
+from waitwell.estimates.service_times import service_samples
+from waitwell.estimates.snapshot import CounterSnapshot, OfficeSnapshot
+
+# A counter on a break is assumed back this long from now: breaks last 30-45 minutes and the
+# snapshot does not say when this one began, so on average about half of it is left.
+PAUSE_RETURN_SECONDS = 20 * 60.0
+
+
+@dataclass(frozen=True)
+class ServerPlan:
+    """A counter in the replays: when it is first free (seconds from now) and what it serves."""
+
+    counter_id: int
+    service_ids: frozenset[int]
+    busy_for: tuple[int | None, float]  # (service of the current ticket, seconds it has run) or (None, 0)
+    back_after: float = 0.0  # a paused counter is away this long
+
+
+class ServiceTimes:
+    """Draws service times per service from recent history (a bootstrap over the observed times)."""
+
+    def __init__(self, snapshot: OfficeSnapshot) -> None:
+        self._history = snapshot.history
+        self._sorted: dict[int, list[float]] = {}
+
+    def samples(self, service_id: int) -> list[float]:
+        if service_id not in self._sorted:
+            self._sorted[service_id] = sorted(service_samples(self._history, service_id))
+        return self._sorted[service_id]
+
+    def draw(self, service_id: int, rng: random.Random) -> float:
+        samples = self.samples(service_id)
+        return samples[int(rng.random() * len(samples))]
+
+    def draw_remaining(self, service_id: int, elapsed: float, rng: random.Random) -> float:
+        """Time left of a service that has already run `elapsed` seconds: drawn among longer services."""
+        samples = self.samples(service_id)
+        longer = bisect.bisect_right(samples, elapsed)
+        if longer < len(samples):
+            return samples[longer + int(rng.random() * (len(samples) - longer))] - elapsed
+        # Longer than anything seen: it should end soon, but nobody knows exactly when.
+        typical = samples[len(samples) // 2]
+        return rng.expovariate(1.0) * typical * 0.25
+
+
+def server_plans(snapshot: OfficeSnapshot, pause_return_seconds: float = PAUSE_RETURN_SECONDS) -> list[ServerPlan]:
+    """The counters that will call tickets: the open ones, and paused ones once back from their break."""
+    plans = []
+    for counter in snapshot.counters:
+        if counter.state == "closed" or not counter.service_ids:
+            continue
+        plans.append(ServerPlan(
+            counter_id=counter.id,
+            service_ids=counter.service_ids,
+            busy_for=_busy_for(snapshot, counter),
+            back_after=pause_return_seconds if counter.state == "paused" else 0.0,
+        ))
+    return plans
+
+
+def _busy_for(snapshot: OfficeSnapshot, counter: CounterSnapshot) -> tuple[int | None, float]:
+    if counter.current_service_id is None:
+        return (None, 0.0)
+    started = counter.current_started_at or snapshot.now
+    return (counter.current_service_id, max((snapshot.now - started).total_seconds(), 0.0))
+
+
+def replay(
+    snapshot: OfficeSnapshot,
+    strategy: CallingStrategy,
+    plans: list[ServerPlan],
+    times: ServiceTimes,
+    rng: random.Random,
+) -> dict[int, float]:
+    """One possible future: seconds from now until each waiting ticket is called (absent: never, in this model)."""
+    history = snapshot.history
+    free: list[tuple[float, int, frozenset[int]]] = []
+    for plan in plans:
+        service_id, elapsed = plan.busy_for
+        remaining = times.draw_remaining(service_id, elapsed, rng) if service_id is not None else 0.0
+        heapq.heappush(free, (max(remaining, plan.back_after), plan.counter_id, plan.service_ids))
+    waiting: dict[int, Candidate] = {t.ticket_id: t.as_candidate() for t in snapshot.waiting}
+    called: dict[int, float] = {}
+    while waiting and free:
+        at, counter_id, skills = heapq.heappop(free)
+        candidates = [c for c in waiting.values() if c.service_id in skills]
+        if not candidates:
+            continue  # nothing left for this counter (arrivals after now are not modelled)
+        context = CallContext(counter_id=counter_id, now=snapshot.now + timedelta(seconds=at))
+        chosen = strategy.rank(candidates, context)[0]
+        del waiting[chosen.ticket_id]
+        called[chosen.ticket_id] = at
+        no_show = rng.random() < history.no_show_rate
+        busy = history.no_show_seconds if no_show else times.draw(chosen.service_id, rng)
+        heapq.heappush(free, (at + busy, counter_id, skills))
+    return called
+
+
+def roll_forward(
+    snapshot: OfficeSnapshot,
+    strategy: CallingStrategy,
+    *,
+    replays: int,
+    seed: int = 0,
+    pause_return_seconds: float = PAUSE_RETURN_SECONDS,
+) -> Mapping[int, list[float]]:
+    """Call times (seconds from now) of each waiting ticket over `replays` seeded replays."""
+    rng = random.Random(seed)
+    plans = server_plans(snapshot, pause_return_seconds)
+    times = ServiceTimes(snapshot)
+    outcomes: dict[int, list[float]] = {t.ticket_id: [] for t in snapshot.waiting}
+    for _ in range(replays):
+        for ticket_id, seconds in replay(snapshot, strategy, plans, times, rng).items():
+            outcomes[ticket_id].append(seconds)
+    return outcomes

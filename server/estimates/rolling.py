@@ -1,0 +1,50 @@
+"""The estimator: the current queue rolled forward over the counters open now, a few seeded replays."""
+
+from __future__ import annotations
+
+from waitwell.domain.calling import CallingStrategy
+from waitwell.estimates.baselines import spread
+from waitwell.estimates.calibration import CALIBRATED, RangeCalibration, estimate_from_replays
+from waitwell.estimates.estimate import WaitEstimate
+from waitwell.estimates.rollforward import PAUSE_RETURN_SECONDS, roll_forward
+from waitwell.estimates.service_times import mean_service_seconds
+from waitwell.estimates.snapshot import OfficeSnapshot
+
+REPLAYS = 16
+
+
+class RollForward:
+    """Mean call time over seeded replays of the office from now; a calibrated range around it."""
+
+    name = "roll-forward"
+
+    def __init__(
+        self,
+        *,
+        replays: int = REPLAYS,
+        seed: int = 0,
+        calibration: RangeCalibration = CALIBRATED,
+        pause_return_seconds: float = PAUSE_RETURN_SECONDS,
+    ) -> None:
+        self.replays = replays
+        self.seed = seed
+        self.calibration = calibration
+        self.pause_return_seconds = pause_return_seconds
+
+    def estimate(self, snapshot: OfficeSnapshot, strategy: CallingStrategy) -> dict[int, WaitEstimate]:
+        rolled = roll_forward(snapshot, strategy, replays=self.replays, seed=self.seed,
+                              pause_return_seconds=self.pause_return_seconds)
+        estimates = {}
+        for ticket in snapshot.waiting:
+            seconds = rolled[ticket.ticket_id]
+            if len(seconds) == self.replays:
+                estimates[ticket.ticket_id] = estimate_from_replays(seconds, self.calibration)
+            else:
+                estimates[ticket.ticket_id] = _unstaffed(snapshot, ticket.service_id, len(snapshot.waiting))
+        return estimates
+
+
+def _unstaffed(snapshot: OfficeSnapshot, service_id: int, waiting: int) -> WaitEstimate:
+    """No counter open for the line (or all closed): once counters open, everyone waiting shares them."""
+    servers = len([c for c in snapshot.counters if service_id in c.service_ids]) or 1
+    return spread(waiting * mean_service_seconds(snapshot.history, service_id) / servers / 60)
