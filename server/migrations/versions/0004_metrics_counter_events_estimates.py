@@ -1,6 +1,6 @@
 """metrics: counter state history, estimates given at issue, index for the last-10 figure
 
-Revision ID: 0004_metrics_counter_events_estimates
+Revision ID: 0004_metrics_counter_events
 Revises: 0003_displays_feeds_ratings
 Create Date: 2026-11-23 14:00:00
 
@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_metrics_counter_events_estimates"
+# At most 32 characters: PostgreSQL stores it in alembic_version.version_num, a VARCHAR(32).
+revision = "0004_metrics_counter_events"
 down_revision = "0003_displays_feeds_ratings"
 branch_labels = None
 depends_on = None

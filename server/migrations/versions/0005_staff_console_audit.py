@@ -1,7 +1,7 @@
 """staff console, office rules, administration, audit log and end of day
 
 Revision ID: 0005_staff_console_audit
-Revises: 0004_metrics_counter_events_estimates
+Revises: 0004_metrics_counter_events
 Create Date: 2026-11-23 14:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_staff_console_audit"
-down_revision = "0004_metrics_counter_events_estimates"
+down_revision = "0004_metrics_counter_events"
 branch_labels = None
 depends_on = None
 
