@@ -17,7 +17,7 @@ class PrinterStatus(StrEnum):
     """What a printer last said about itself; "unknown" when it did not answer in time."""
 
     ONLINE = "online"
-    PAPER_LOW = "paper_low"
+    PAPER_NEAR_END = "paper_near_end"
     PAPER_OUT = "paper_out"
     OFFLINE = "offline"
     UNKNOWN = "unknown"
@@ -60,8 +60,8 @@ class Printer(Base):
     connection: Mapped[str] = mapped_column(String(16))  # network, usb, serial, cups, file, preview
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # host/port, vendor/product id, ...
     paper_width_mm: Mapped[int] = mapped_column(default=80)
-    profile: Mapped[str] = mapped_column(String(40), default="TM-T88V")
-    qr_mode: Mapped[str] = mapped_column(String(8), default="native")  # native or image
+    profile: Mapped[str] = mapped_column(String(40), default="")  # python-escpos profile; "" = default per width
+    qr_mode: Mapped[str] = mapped_column(String(8), default="auto")  # auto, native or image
     delivery: Mapped[PrintDelivery] = mapped_column(string_enum(PrintDelivery), default=PrintDelivery.SERVER)
     status: Mapped[PrinterStatus] = mapped_column(string_enum(PrinterStatus), default=PrinterStatus.UNKNOWN)
     status_detail: Mapped[str] = mapped_column(String(240), default="")

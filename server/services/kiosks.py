@@ -82,6 +82,7 @@ class KioskTicket:
     ticket: TicketView
     print_job: PrintJobView | None
     replayed: bool
+    printer_status: PrinterStatus | None = None  # as last seen; None when the kiosk has no printer
 
 
 def register_kiosk(
@@ -138,7 +139,7 @@ def kiosk_board(uow: UnitOfWork, kiosk_id: int) -> KioskBoard:
             .group_by(Ticket.service_id)
         ).all())
         services = [(s.id, s.name, s.description, s.active) for s in kiosk.services]
-        printer_status = kiosk.printer.status if kiosk.printer else None
+        printer_status = _printer_status(kiosk)
     snapshot = office_snapshot(uow, view.office_id)
     buttons = tuple(
         ServiceButton(service_id, name, description, int(waiting.get(service_id, 0)),
@@ -169,14 +170,14 @@ def issue_from_kiosk(
         if service_id not in {s.id for s in kiosk.services}:
             raise NotFound(f"this kiosk does not issue tickets for service {service_id}")
         if not _claim_key(uow.session, scope, idempotency_key, service_id, uow.clock.now()):
-            return _replay(uow, scope, idempotency_key, service_id)
+            return _replay(uow, kiosk, scope, idempotency_key, service_id)
         ticket = add_ticket(uow, service_id=service_id, origin="kiosk")
         uow.session.get_one(IdempotencyKey, (scope, idempotency_key)).ticket_id = ticket.id
         job = None
         if kiosk.printer is not None:
             content = print_content(kiosk, ticket, public_base_url, language or kiosk.language, estimate)
             job = add_print_job(uow, ticket=ticket, kiosk=kiosk, printer=kiosk.printer, content=content)
-        result = KioskTicket(ticket, job, replayed=False)
+        result = KioskTicket(ticket, job, replayed=False, printer_status=_printer_status(kiosk))
         uow.commit()
         return result
 
@@ -224,7 +225,7 @@ def _claim_key(session: Session, scope: str, key: str, service_id: int, now: dat
     return session.execute(statement).scalar_one_or_none() is not None
 
 
-def _replay(uow: UnitOfWork, scope: str, key: str, service_id: int) -> KioskTicket:
+def _replay(uow: UnitOfWork, kiosk: Kiosk, scope: str, key: str, service_id: int) -> KioskTicket:
     """The ticket an earlier request with this key issued, as it is now."""
     claimed = uow.session.scalar(
         select(IdempotencyKey).where(IdempotencyKey.scope == scope, IdempotencyKey.key == key)
@@ -240,7 +241,11 @@ def _replay(uow: UnitOfWork, scope: str, key: str, service_id: int) -> KioskTick
         ahead = people_ahead_by_ticket(uow.session, ticket.office, uow.clock.now()).get(ticket.id, 0)
     job = uow.session.scalar(select(PrintJob).where(PrintJob.ticket_id == ticket.id).order_by(PrintJob.id.desc()))
     return KioskTicket(TicketView.of(ticket, people_ahead=ahead), PrintJobView.of(job) if job else None,
-                       replayed=True)
+                       replayed=True, printer_status=_printer_status(kiosk))
+
+
+def _printer_status(kiosk: Kiosk) -> PrinterStatus | None:
+    return kiosk.printer.status if kiosk.printer is not None else None
 
 
 def _kiosk(session: Session, kiosk_id: int) -> Kiosk:

@@ -121,8 +121,11 @@ def claim_job(uow: UnitOfWork, job_id: int) -> PrintJobView | None:
         return view
 
 
-def record_printed(uow: UnitOfWork, job_id: int) -> PrintJobView:
-    """The printer took every byte; a repeated acknowledgement changes nothing."""
+def record_printed(uow: UnitOfWork, job_id: int, *, attempts: int | None = None) -> PrintJobView:
+    """The printer took every byte; a repeated acknowledgement changes nothing.
+
+    `attempts` is given by a print agent, which retries on its own; the server worker counts them itself.
+    """
     with uow:
         job = _job(uow, job_id)
         if job.state == PrintJobState.PRINTED:
@@ -130,20 +133,24 @@ def record_printed(uow: UnitOfWork, job_id: int) -> PrintJobView:
         now = uow.clock.now()
         job.state = PrintJobState.PRINTED
         job.printed_at = now
-        job.attempts = max(job.attempts, 1)
+        job.attempts = max(job.attempts, attempts or 1)
         uow.record(events.PrintJobPrinted(**_job_fields(job, job.printer.office_id, now), attempts=job.attempts))
         view = PrintJobView.of(job)
         uow.commit()
         return view
 
 
-def record_print_failure(uow: UnitOfWork, job_id: int, *, reason: str, give_up: bool) -> PrintJobView:
+def record_print_failure(uow: UnitOfWork, job_id: int, *, reason: str, give_up: bool,
+                         attempts: int | None = None) -> PrintJobView:
     """Keep the reason; alert on the first failure and when the job is given up, not on every retry."""
     with uow:
         job = _job(uow, job_id)
         if job.state in (PrintJobState.PRINTED, PrintJobState.FAILED):
             return PrintJobView.of(job)
         now = uow.clock.now()
+        if attempts is not None:
+            job.attempts = max(job.attempts, attempts)
+            job.last_attempt_at = now
         job.last_error = reason
         job.state = PrintJobState.FAILED if give_up else PrintJobState.RETRYING
         if give_up:

@@ -13,12 +13,13 @@ from waitwell.domain import events
 from waitwell.domain.errors import InvalidInput, NotFound
 from waitwell.persistence import Printer
 from waitwell.persistence.devices import PrintDelivery, PrinterStatus
+from waitwell.printers.connections import CONNECTION_KINDS, PrinterSettings
 from waitwell.services.lookups import get_office
 from waitwell.services.unit_of_work import UnitOfWork
 
-CONNECTIONS = ("network", "usb", "serial", "cups", "file", "preview")
+CONNECTIONS = CONNECTION_KINDS
 PAPER_WIDTHS_MM = (58, 80)
-QR_MODES = ("native", "image")
+QR_MODES = ("auto", "native", "image")
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,8 @@ def add_printer(
     connection: str,
     settings: Mapping[str, Any] | None = None,
     paper_width_mm: int = 80,
-    profile: str = "TM-T88V",
-    qr_mode: str = "native",
+    profile: str = "",
+    qr_mode: str = "auto",
     delivery: PrintDelivery | str = PrintDelivery.SERVER,
 ) -> PrinterView:
     """Register a printer; `connection` and `settings` say how waitwell.printers reaches it."""
@@ -64,7 +65,9 @@ def add_printer(
     if paper_width_mm not in PAPER_WIDTHS_MM:
         raise InvalidInput("paper width must be 58 or 80 mm")
     if qr_mode not in QR_MODES:
-        raise InvalidInput("QR mode must be 'native' (the printer draws it) or 'image'")
+        raise InvalidInput("QR mode must be 'auto', 'native' (the printer draws it) or 'image'")
+    PrinterSettings.from_mapping({**(settings or {}), "kind": connection, "paper_mm": paper_width_mm,
+                                  "profile": profile})  # raises InvalidPrinterSettings listing every problem
     try:
         delivery = PrintDelivery(delivery)
     except ValueError:

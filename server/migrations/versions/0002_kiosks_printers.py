@@ -32,7 +32,7 @@ def upgrade() -> None:
         sa.Column("profile", sa.String(length=40), nullable=False),
         sa.Column("qr_mode", sa.String(length=8), nullable=False),
         sa.Column("delivery", _enum("printdelivery", "server", "agent"), nullable=False),
-        sa.Column("status", _enum("printerstatus", "online", "paper_low", "paper_out", "offline", "unknown"),
+        sa.Column("status", _enum("printerstatus", "online", "paper_near_end", "paper_out", "offline", "unknown"),
                   nullable=False),
         sa.Column("status_detail", sa.String(length=240), nullable=False),
         sa.Column("status_checked_at", sa.DateTime(timezone=True), nullable=True),

@@ -1,0 +1,169 @@
+"""Kiosk endpoints: the start screen's figures, a tap that issues exactly once, the print outcome, check-in."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flask import current_app, url_for
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from waitwell.api.rate_limits import kiosk_tap_limit, limiter
+from waitwell.api.schemas import StrictSchema
+from waitwell.config import Config
+from waitwell.domain.errors import NotFound
+from waitwell.estimates.estimate import WaitEstimate
+from waitwell.i18n import available_languages
+from waitwell.printing.wording import wait_text
+from waitwell.services import estimates, kiosks, print_jobs
+from waitwell.services.kiosks import KioskTicket
+from waitwell.services.print_jobs import PrintJobView
+from waitwell.web import uow
+
+bp = Blueprint("kiosks", __name__, url_prefix="/api/v1/kiosks", description="Kiosk: start screen, taps, printing")
+
+
+class TapRequest(StrictSchema):
+    service_id = fields.Int(required=True, strict=True)
+    idempotency_key = fields.Str(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{8,64}$"),
+                                 metadata={"description": "One per tap, reused by every retry of that tap"})
+    language = fields.Str(load_default=None, validate=validate.Length(max=8))
+
+
+class CheckInRequest(StrictSchema):
+    code = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+
+
+class PrintOutcomeSchema(StrictSchema):
+    job_id = fields.Int()
+    state = fields.Str(metadata={"enum": ["queued", "printing", "retrying", "printed", "failed"]})
+    attempts = fields.Int()
+    last_error = fields.Str()
+
+
+class ButtonSchema(StrictSchema):
+    service_id = fields.Int()
+    name = fields.Str()
+    description = fields.Str()
+    people_waiting = fields.Int()
+    active = fields.Bool()
+    wait = fields.Dict(keys=fields.Str(), values=fields.Str(), metadata={"description": "Estimated wait by language"})
+
+
+class BoardSchema(StrictSchema):
+    kiosk_id = fields.Int()
+    kiosk_name = fields.Str()
+    office_name = fields.Str()
+    language = fields.Str()
+    languages = fields.List(fields.Str())
+    printer_status = fields.Str(allow_none=True)
+    services = fields.List(fields.Nested(ButtonSchema))
+
+
+class KioskTicketSchema(StrictSchema):
+    ticket_id = fields.Int()
+    number = fields.Str()
+    service_name = fields.Str()
+    people_ahead = fields.Int(allow_none=True)
+    wait = fields.Dict(keys=fields.Str(), values=fields.Str())
+    status_url = fields.Str()
+    qr_svg_url = fields.Str()
+    replayed = fields.Bool(metadata={"description": "True when this was a retry of a tap already issued"})
+    print = fields.Nested(PrintOutcomeSchema, allow_none=True)
+    printer_status = fields.Str(allow_none=True)
+
+
+@bp.get("/<int:kiosk_id>/board")
+@bp.response(200, BoardSchema)
+def board(kiosk_id: int) -> Any:
+    """The start screen: each service with people waiting now and the wait of a ticket taken now."""
+    shown = kiosks.kiosk_board(uow(read_only=True), kiosk_id)
+    return {
+        "kiosk_id": shown.kiosk.id, "kiosk_name": shown.kiosk.name, "office_name": shown.kiosk.office_name,
+        "language": shown.kiosk.language, "languages": available_languages(),
+        "printer_status": shown.printer_status.value if shown.printer_status else None,
+        "services": [
+            {"service_id": b.service_id, "name": b.name, "description": b.description,
+             "people_waiting": b.people_waiting, "active": b.active, "wait": wait_in_every_language(b.estimate)}
+            for b in shown.buttons
+        ],
+    }
+
+
+@bp.post("/<int:kiosk_id>/tickets")
+@bp.arguments(TapRequest)
+@bp.response(201, KioskTicketSchema)
+@limiter.limit(kiosk_tap_limit)
+def tap(body: dict[str, Any], kiosk_id: int) -> Any:
+    """Issue a ticket for a tap. Retrying with the same idempotency key returns the same ticket, never a second."""
+    estimate = _estimate_for(body["service_id"])
+    issued = kiosks.issue_from_kiosk(
+        uow(), kiosk_id=kiosk_id, service_id=body["service_id"], idempotency_key=body["idempotency_key"],
+        public_base_url=_config().public_base_url, language=body["language"], estimate=estimate,
+    )
+    return _ticket_body(kiosk_id, issued, estimate)
+
+
+@bp.get("/<int:kiosk_id>/print-jobs/<int:job_id>")
+@bp.response(200, PrintOutcomeSchema)
+def print_outcome(kiosk_id: int, job_id: int) -> Any:
+    """Whether the tapped ticket came out of the printer (the page asks for a few seconds after a tap)."""
+    job = print_jobs.get_print_job(uow(read_only=True), job_id)
+    if job.kiosk_id != kiosk_id:
+        raise NotFound(f"kiosk {kiosk_id} has no print job {job_id}")
+    return _outcome(job)
+
+
+@bp.post("/<int:kiosk_id>/appointments/check-in")
+@bp.arguments(CheckInRequest)
+@bp.response(200)
+@limiter.limit(kiosk_tap_limit)
+def check_in(body: dict[str, Any], kiosk_id: int) -> Any:
+    """Check in for an appointment with the booking code (typed, or scanned from the confirmation's QR code)."""
+    kiosks.check_in_appointment(uow(), kiosk_id=kiosk_id, code=body["code"])
+    return {}
+
+
+def wait_in_every_language(estimate: WaitEstimate | None) -> dict[str, str]:
+    """The estimate worded in each language the kiosk offers, so switching language needs no request."""
+    return {language: wait_text(estimate, language) for language in available_languages()}
+
+
+# A burst of taps for one service would each rebuild the office snapshot; a few seconds old is as good.
+ESTIMATE_REUSE_SECONDS = 3.0
+ESTIMATES_KEY = "waitwell.kiosk_estimates"
+
+
+def _estimate_for(service_id: int) -> WaitEstimate | None:
+    recent: dict[int, tuple[float, WaitEstimate]] = current_app.extensions.setdefault(ESTIMATES_KEY, {})
+    cached = recent.get(service_id)
+    if cached and time.monotonic() - cached[0] < ESTIMATE_REUSE_SECONDS:
+        return cached[1]
+    try:
+        estimate = estimates.estimate_for_new_ticket(uow(read_only=True), service_id)
+    except Exception:  # the ticket matters more than its estimate: issue it without one
+        current_app.logger.exception("no wait estimate for service %s", service_id)
+        return None
+    recent[service_id] = (time.monotonic(), estimate)
+    return estimate
+
+
+def _ticket_body(kiosk_id: int, issued: KioskTicket, estimate: WaitEstimate | None) -> dict[str, Any]:
+    ticket, job = issued.ticket, issued.print_job
+    return {
+        "ticket_id": ticket.id, "number": ticket.number, "service_name": ticket.service_name,
+        "people_ahead": ticket.people_ahead, "wait": wait_in_every_language(estimate),
+        "status_url": kiosks.status_url(_config().public_base_url, ticket.token),
+        "qr_svg_url": url_for("kiosk.qr_code", token=ticket.token),
+        "replayed": issued.replayed, "print": _outcome(job) if job else None,
+        "printer_status": issued.printer_status.value if issued.printer_status else None,
+    }
+
+
+def _outcome(job: PrintJobView) -> dict[str, Any]:
+    return {"job_id": job.id, "state": job.state.value, "attempts": job.attempts, "last_error": job.last_error}
+
+
+def _config() -> Config:
+    return current_app.config["WAITWELL"]

@@ -1,0 +1,52 @@
+"""Printing tickets: the background print worker, printer status polling and the print agent's Socket.IO side.
+
+Issuing a ticket only stores a print job; everything here runs after the commit, so a printer can
+never block or fail the issuing of a ticket.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+from datetime import timedelta
+
+from flask import Flask
+
+log = logging.getLogger(__name__)
+WORKER_KEY = "waitwell.print_worker"
+
+
+def init_app(app: Flask) -> None:
+    """Serve print agents, and start the print worker unless testing or PRINT_WORKER is off."""
+    from waitwell.domain.events import PrintJobQueued
+    from waitwell.extensions import socketio
+    from waitwell.printing.agent_namespace import PrintAgentNamespace
+    from waitwell.printing.retry import RetryPolicy
+    from waitwell.web import RUNTIME_KEY
+
+    runtime = app.extensions[RUNTIME_KEY]
+    policy = RetryPolicy(give_up_after=timedelta(seconds=float(app.config.get("PRINT_GIVE_UP_SECONDS", 120))))
+    app.config.setdefault("PRINT_RETRY_POLICY", policy)
+    namespace = PrintAgentNamespace(runtime, give_up_after=policy.give_up_after)
+    socketio.on_namespace(namespace)
+    runtime.bus.subscribe(PrintJobQueued, namespace.forward)
+    wanted = app.config.get("PRINT_WORKER", os.environ.get("WAITWELL_PRINT_WORKER", "on"))
+    if app.config.get("TESTING") or str(wanted).lower() in ("off", "0", "false", "no"):
+        return
+    start_worker(app)
+
+
+def start_worker(app: Flask) -> object:
+    """Start the print worker threads for this app's runtime (tests call it explicitly)."""
+    from waitwell.printing.worker import PrintWorker
+    from waitwell.web import RUNTIME_KEY
+
+    if WORKER_KEY not in app.extensions:
+        worker = PrintWorker(app.extensions[RUNTIME_KEY], policy=app.config.get("PRINT_RETRY_POLICY"),
+                             status_interval=float(app.config.get("PRINTER_STATUS_SECONDS", 30)),
+                             context=app.app_context).start()
+        app.extensions[WORKER_KEY] = worker
+        atexit.register(worker.stop, 1.0)
+        log.info("print worker started")
+    return app.extensions[WORKER_KEY]

@@ -1,0 +1,49 @@
+"""The print worker's and agent's only door to waitwell.printers: render a job, send it, ask a printer's status."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from waitwell.persistence.devices import PrinterStatus
+from waitwell.printers.connections import PrinterSettings
+from waitwell.printers.render import QrMode
+from waitwell.printers.send import print_ticket, render_ticket_bytes, send_bytes
+from waitwell.printers.status import poll_status
+from waitwell.printing.paper import ticket_print
+from waitwell.services.printers import PrinterView
+
+STATUS_TIMEOUT_SECONDS = 2.0
+
+
+def printer_settings(printer: PrinterView) -> PrinterSettings:
+    """The printer library's settings from the stored printer (its connection fields plus paper and profile)."""
+    return PrinterSettings.from_mapping({**printer.settings, "kind": printer.connection,
+                                         "paper_mm": printer.paper_width_mm, "profile": printer.profile})
+
+
+def render_job(printer: PrinterView, content: Mapping[str, Any]) -> bytes:
+    """The job's ticket as the ESC/POS bytes this printer needs (paper width, profile, QR mode)."""
+    settings = printer_settings(printer)
+    return render_ticket_bytes(ticket_print(content), paper_mm=settings.paper_mm, qr=_qr(printer.qr_mode),
+                               profile=settings.profile or None, cut=settings.cutter)
+
+
+def send_job(printer: PrinterView, content: Mapping[str, Any]) -> None:
+    """Render and print one ticket; raises PrintFailed with a reason in plain words."""
+    print_ticket(printer_settings(printer), ticket_print(content), qr=_qr(printer.qr_mode))
+
+
+def write_bytes(settings: PrinterSettings, data: bytes) -> None:
+    """Write bytes rendered by the server to a local printer (the print agent); raises PrintFailed."""
+    send_bytes(settings, data)
+
+
+def read_status(printer: PrinterView, timeout: float = STATUS_TIMEOUT_SECONDS) -> tuple[PrinterStatus, str]:
+    """Ask the printer how it is; silence within `timeout` is "unknown", never "fine"."""
+    status = poll_status(printer_settings(printer), timeout)
+    return PrinterStatus(status.state), status.detail
+
+
+def _qr(mode: str) -> QrMode:
+    return mode if mode in ("native", "image") else "auto"  # type: ignore[return-value]

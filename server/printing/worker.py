@@ -1,0 +1,197 @@
+"""The print worker: sends stored jobs to the printers the server reaches, one lane (thread) per printer.
+
+A lane prints its printer's jobs in order, retries with backoff, records each outcome and polls the
+printer's status while idle. Lanes share nothing, so a silent printer never delays another one.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
+
+from waitwell.domain.events import PrintJobQueued
+from waitwell.persistence.devices import PrintDelivery, PrinterStatus
+from waitwell.printers.errors import PrintFailed
+from waitwell.printing import device
+from waitwell.printing.retry import RetryPolicy
+from waitwell.runtime import Runtime
+from waitwell.services import print_jobs, printers
+from waitwell.services.printers import PrinterView
+
+log = logging.getLogger(__name__)
+
+SendJob = Callable[[PrinterView, Mapping[str, Any]], None]
+ReadStatus = Callable[[PrinterView, float], tuple[PrinterStatus, str]]
+
+
+class PrintWorker:
+    """Starts a lane per server-reached printer, wakes it when a job is queued, and rescans the database."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        *,
+        send: SendJob = device.send_job,
+        read_status: ReadStatus = device.read_status,
+        policy: RetryPolicy | None = None,
+        status_interval: float = 30.0,
+        status_timeout: float = device.STATUS_TIMEOUT_SECONDS,
+        scan_interval: float = 1.0,
+        context: Callable[[], AbstractContextManager[Any]] = nullcontext,
+    ) -> None:
+        self.runtime = runtime
+        self.context = context  # e.g. app.app_context: the paper's wording needs the message catalogues
+        self.send = send
+        self.read_status = read_status
+        self.policy = policy or RetryPolicy()
+        self.status_interval = status_interval
+        self.status_timeout = status_timeout
+        self.scan_interval = scan_interval
+        self._lanes: dict[int, PrinterLane] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._scanner: threading.Thread | None = None
+
+    def start(self) -> PrintWorker:
+        """Requeue jobs a previous run left half-done, listen for new jobs and start scanning."""
+        released = print_jobs.release_interrupted_jobs(self.runtime.uow())
+        if released:
+            log.warning("requeued %d print job(s) interrupted by a restart", released)
+        self.runtime.bus.subscribe(PrintJobQueued, self._on_queued)
+        self._scanner = threading.Thread(target=self._scan_forever, name="print-worker-scan", daemon=True)
+        self._scanner.start()
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self.runtime.bus.unsubscribe(self._on_queued)
+        with self._lock:
+            lanes = list(self._lanes.values())
+        for lane in lanes:
+            lane.stop()
+        for lane in lanes:
+            lane.join(timeout)
+        if self._scanner is not None:
+            self._scanner.join(timeout)
+
+    def lane(self, printer_id: int) -> PrinterLane:
+        with self._lock:
+            lane = self._lanes.get(printer_id)
+            if lane is None:
+                lane = self._lanes[printer_id] = PrinterLane(self, printer_id)
+                lane.start()
+            return lane
+
+    def _on_queued(self, event: PrintJobQueued) -> None:
+        if event.delivery == PrintDelivery.SERVER and not self._stop.is_set():
+            self.lane(event.printer_id).wake()
+
+    def _scan_forever(self) -> None:
+        """Wake lanes with pending jobs (queued by another process, or before a restart); keep every lane alive."""
+        next_printer_scan = 0.0
+        while not self._stop.is_set():
+            try:
+                uow = self.runtime.uow
+                if time.monotonic() >= next_printer_scan:
+                    for printer in printers.printers_of(uow(read_only=True), delivery=PrintDelivery.SERVER):
+                        self.lane(printer.id)
+                    next_printer_scan = time.monotonic() + self.status_interval
+                for printer_id in {job.printer_id for job in print_jobs.pending_jobs(
+                        uow(read_only=True), delivery=PrintDelivery.SERVER)}:
+                    self.lane(printer_id).wake()
+            except Exception:
+                log.exception("print worker could not scan for jobs")
+            self._stop.wait(self.scan_interval)
+
+
+class PrinterLane(threading.Thread):
+    """One printer's queue: jobs in order, each retried with backoff, status polled between jobs."""
+
+    def __init__(self, worker: PrintWorker, printer_id: int) -> None:
+        super().__init__(name=f"print-lane-{printer_id}", daemon=True)
+        self.worker = worker
+        self.printer_id = printer_id
+        self._wake = threading.Event()
+        self._stopped = threading.Event()
+        self._retry_at: dict[int, float] = {}  # job id -> monotonic time of its next attempt
+        self._next_status_poll = 0.0
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._wake.set()
+
+    def run(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                with self.worker.context():
+                    pause = self._work_once()
+            except Exception:
+                log.exception("print lane %d failed; it goes on after a pause", self.printer_id)
+                pause = 1.0
+            self._wake.wait(pause)
+            self._wake.clear()
+
+    def _work_once(self) -> float:
+        """Print the next due job or poll the status; return how long to sleep unless woken."""
+        uow = self.worker.runtime.uow
+        jobs = print_jobs.pending_jobs(uow(read_only=True), printer_id=self.printer_id)
+        now = time.monotonic()
+        waits = [self._retry_at.get(job.id, 0.0) - now for job in jobs[:1]]
+        if jobs and waits[0] <= 0:
+            self._attempt(jobs[0].id)
+            return 0.0
+        if now >= self._next_status_poll:
+            self._poll_status()
+        until_poll = self._next_status_poll - time.monotonic()
+        return max(0.05, min([until_poll, *waits]))
+
+    def _attempt(self, job_id: int) -> None:
+        uow = self.worker.runtime.uow
+        job = print_jobs.claim_job(uow(), job_id)
+        if job is None:
+            return
+        printer = printers.get_printer(uow(read_only=True), self.printer_id)
+        try:
+            self.worker.send(printer, job.content)
+        except PrintFailed as failure:
+            self._record_failure(job, failure.reason)
+            return
+        except Exception as error:  # a bug or a driver crash must not leave the job "printing" forever
+            log.exception("print job %d crashed the printer driver", job.id)
+            self._record_failure(job, f"the printer driver failed: {error}")
+            return
+        self._retry_at.pop(job.id, None)
+        print_jobs.record_printed(uow(), job.id)
+        if printer.status != PrinterStatus.ONLINE:
+            printers.record_printer_status(uow(), printer_id=printer.id, status=PrinterStatus.ONLINE,
+                                           detail="printed a ticket")
+
+    def _record_failure(self, job: print_jobs.PrintJobView, reason: str) -> None:
+        policy = self.worker.policy
+        delay = policy.delay(job.attempts)
+        give_up = policy.gives_up(job.created_at, self.worker.runtime.clock.now(), delay)
+        log.warning("print job %d (ticket %s) failed on attempt %d: %s%s", job.id, job.number, job.attempts, reason,
+                    " - given up" if give_up else f" - retrying in {delay:g} s")
+        print_jobs.record_print_failure(self.worker.runtime.uow(), job.id, reason=reason, give_up=give_up)
+        if give_up:
+            self._retry_at.pop(job.id, None)
+        else:
+            self._retry_at[job.id] = time.monotonic() + delay
+        self._next_status_poll = 0.0  # learn now whether it is paper, power or the network
+
+    def _poll_status(self) -> None:
+        uow = self.worker.runtime.uow
+        printer = printers.get_printer(uow(read_only=True), self.printer_id)
+        try:
+            status, detail = self.worker.read_status(printer, self.worker.status_timeout)
+        except Exception as error:  # noqa: BLE001 - whatever went wrong, we do not know how the printer is
+            status, detail = PrinterStatus.UNKNOWN, f"status check failed: {error}"
+        printers.record_printer_status(uow(), printer_id=printer.id, status=status, detail=detail)
+        self._next_status_poll = time.monotonic() + self.worker.status_interval

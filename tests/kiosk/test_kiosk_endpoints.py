@@ -1,0 +1,72 @@
+"""The kiosk's page and endpoints through Flask: board, tap, replay, print outcome, check-in, rate limit."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.kiosk.support import make_kiosk, preview_printer
+from waitwell.runtime import Runtime
+
+
+def tap(client: FlaskClient, kiosk_id: int, service_id: int, key: str, **extra: object) -> dict:
+    response = client.post(f"/api/v1/kiosks/{kiosk_id}/tickets",
+                           json={"service_id": service_id, "idempotency_key": key, **extra})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def test_page_renders_in_the_kiosk_language_with_every_language_embedded(runtime: Runtime, client: FlaskClient) -> None:
+    setup = make_kiosk(runtime, printer=preview_printer(), language="es")
+    page = client.get(f"/kiosk/{setup.kiosk.id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert '<html lang="es">' in html
+    assert "Tengo una cita" in html  # "I have an appointment" from the Spanish catalogue
+    assert '"en": {' in html or '"en":{' in html
+    assert 'aria-live="polite"' in html
+
+
+def test_board_lists_the_kiosk_services_with_waiting_and_wait(runtime: Runtime, client: FlaskClient) -> None:
+    setup = make_kiosk(runtime, printer=preview_printer())
+    tap(client, setup.kiosk.id, setup.office.services["A"], "tap-board-00001")
+    board = client.get(f"/api/v1/kiosks/{setup.kiosk.id}/board").get_json()
+    assert board["office_name"] == "Hartford DMV" and board["languages"][:1] == ["en"] and "es" in board["languages"]
+    first = board["services"][0]
+    assert (first["name"], first["people_waiting"]) == ("Licence renewal", 1)
+    assert set(first["wait"]) == set(board["languages"]) and first["wait"]["en"].endswith(("min", "h"))
+
+
+def test_tap_returns_number_qr_and_print_job_and_a_retry_the_same(runtime: Runtime, client: FlaskClient) -> None:
+    setup = make_kiosk(runtime, printer=preview_printer())
+    first = tap(client, setup.kiosk.id, setup.office.services["B"], "tap-endpoint-001", language="es")
+    again = tap(client, setup.kiosk.id, setup.office.services["B"], "tap-endpoint-001", language="es")
+    assert first["number"] == again["number"] == "B001"
+    assert (first["replayed"], again["replayed"]) == (False, True)
+    assert first["print"]["state"] == "queued" and first["print"]["job_id"] == again["print"]["job_id"]
+    assert first["status_url"].startswith("http://127.0.0.1:5000/t/")
+    svg = client.get(first["qr_svg_url"])
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml" and b"<path" in svg.data
+    outcome = client.get(f"/api/v1/kiosks/{setup.kiosk.id}/print-jobs/{first['print']['job_id']}").get_json()
+    assert outcome["state"] == "queued"
+
+
+def test_appointments_say_they_are_not_enabled(runtime: Runtime, client: FlaskClient) -> None:
+    setup = make_kiosk(runtime, printer=None)
+    response = client.post(f"/api/v1/kiosks/{setup.kiosk.id}/appointments/check-in", json={"code": "ABC-123"})
+    assert response.status_code == 409
+    assert response.get_json()["error"]["message"] == "appointments are not enabled for Hartford DMV"
+
+
+def test_a_burst_of_taps_from_one_kiosk_is_refused_with_a_message(runtime: Runtime, app: Flask,
+                                                                   client: FlaskClient) -> None:
+    setup = make_kiosk(runtime, printer=None)
+    app.config["KIOSK_TAP_LIMIT"] = "5 per minute"
+    codes = [client.post(f"/api/v1/kiosks/{setup.kiosk.id}/tickets",
+                         json={"service_id": setup.office.services["A"], "idempotency_key": f"tap-burst-{i:04d}"}
+                         ).status_code for i in range(7)]
+    assert codes == [201] * 5 + [429, 429]
+    refused = client.post(f"/api/v1/kiosks/{setup.kiosk.id}/tickets",
+                          json={"service_id": setup.office.services["A"], "idempotency_key": "tap-burst-9999"})
+    assert refused.get_json()["error"]["code"] == "too_many_requests"
+    assert "wait a moment" in refused.get_json()["error"]["message"]
