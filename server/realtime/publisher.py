@@ -32,10 +32,21 @@ class FeedPublisher:
         self._runtime = runtime
         self._emitter = emitter
         self._snapshots = snapshots
+        self._bus: EventBus | None = None
 
     def subscribe(self, bus: EventBus) -> None:
         bus.subscribe(TicketChange, self.publish)
         bus.subscribe(CounterChange, self.publish)
+        self._bus = bus
+
+    def close(self) -> None:
+        """Stop publishing; closes a write-only emitter's Redis connection."""
+        if self._bus is not None:
+            self._bus.unsubscribe(self.publish)
+            self._bus = None
+        manager = getattr(getattr(self._emitter, "server", None), "redis", None)
+        if manager is not None:
+            manager.close()
 
     def publish(self, event: Event) -> None:
         """Take the next version and read the office in one transaction, then emit after it commits."""

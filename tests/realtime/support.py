@@ -186,19 +186,29 @@ class FeedFollower:
         self.state: dict[str, Any] | None = None
         self.received: list[tuple[str, dict[str, Any]]] = []
         self.resyncs = 0
-        self.client = socketio.Client(reconnection=reconnection, reconnection_delay=0.2, reconnection_delay_max=0.5,
-                                      randomization_factor=0)
-        self.client.on("snapshot", self._on_snapshot, namespace=namespace)
-        self.client.on("change", self._on_change, namespace=namespace)
+        self.reconnection = reconnection
+        self.client = self._new_client()
+
+    def _new_client(self) -> socketio.Client:
+        client = socketio.Client(reconnection=self.reconnection, reconnection_delay=0.2, reconnection_delay_max=0.5,
+                                 randomization_factor=0)
+        client.on("snapshot", self._on_snapshot, namespace=self.namespace)
+        client.on("change", self._on_change, namespace=self.namespace)
+        return client
 
     @property
     def version(self) -> int | None:
         return self.state["version"] if self.state else None
 
     def connect(self) -> FeedFollower:
+        """Connect (again): the followed state is kept, like a page that stays open while offline."""
+        if self.client.eio.state != "disconnected":
+            self.client = self._new_client()
+        snapshots = sum(1 for kind, _ in self.received if kind == "snapshot")
         self.client.connect(self.url, namespaces=[self.namespace], auth=self.auth, headers=self.headers,
                             transports=["websocket"], wait_timeout=5)
-        wait_until(lambda: self.state is not None, message=f"a snapshot on {self.namespace}")
+        wait_until(lambda: sum(1 for kind, _ in self.received if kind == "snapshot") > snapshots,
+                   message=f"a snapshot on {self.namespace}")
         return self
 
     def disconnect(self) -> None:

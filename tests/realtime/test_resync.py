@@ -1,0 +1,121 @@
+"""Clients that lose the connection, miss changes or outlive a server converge to the truth."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.factories import issue, make_office, make_staff
+from tests.realtime.support import FeedFollower, Proxy, ServerProcess, following, wait_until
+from waitwell.extensions import socketio
+from waitwell.realtime.rooms import DISPLAY_NAMESPACE, display_room
+from waitwell.runtime import Runtime
+from waitwell.services import accounts, counters, displays
+
+
+def call(runtime: Runtime, office, counter: str) -> None:
+    counters.call_next(runtime.uow(), counter_id=office.counters[counter])
+
+
+def test_reconnecting_client_gets_what_it_missed(live, office, display, runtime):
+    tickets = issue(runtime, office.services["A"], 3)
+    screen = FeedFollower(live.url, DISPLAY_NAMESPACE, {"display_id": display.id}).connect()
+    with following(screen):
+        seen_version = screen.version
+        screen.disconnect()
+        call(runtime, office, "Counter 1")
+        call(runtime, office, "Counter 3")
+        screen.connect()
+        board = screen.wait_for(lambda s: len(s["calls"]) == 2, what="both calls after reconnecting")
+        assert board["version"] == seen_version + 2
+        assert [c["number"] for c in board["calls"]] == [tickets[1].number, tickets[0].number]
+        assert board["services"][0]["waiting"] == 1
+
+
+def test_a_gap_in_versions_makes_the_client_ask_for_a_snapshot(live, office, display, runtime):
+    issue(runtime, office.services["A"], 3)
+    screen = FeedFollower(live.url, DISPLAY_NAMESPACE, {"display_id": display.id}).connect()
+    with following(screen):
+        # The client misses one change (as if the message were lost): it must notice at the next one.
+        lost: list[dict] = []
+        screen.client.on("change", lost.append, namespace=DISPLAY_NAMESPACE)
+        call(runtime, office, "Counter 1")
+        wait_until(lambda: lost, message="the change that gets lost")
+        screen.client.on("change", screen._on_change, namespace=DISPLAY_NAMESPACE)
+        call(runtime, office, "Counter 3")
+        board = screen.wait_for(lambda s: len(s["calls"]) == 2, what="a snapshot after the gap")
+        assert screen.resyncs == 1
+        assert [kind for kind, _ in screen.received][-1] == "snapshot"
+        assert board["services"][0]["waiting"] == 1
+
+
+def test_client_reconnects_by_itself_after_the_network_drops(live, office, display, runtime):
+    issue(runtime, office.services["A"], 2)
+    proxy = Proxy(live.port)
+    screen = FeedFollower(proxy.url, DISPLAY_NAMESPACE, {"display_id": display.id}).connect()
+    try:
+        proxy.cut()
+        wait_until(lambda: not screen.client.connected, message="the client to notice the drop")
+        call(runtime, office, "Counter 1")
+        proxy.restore()
+        board = screen.wait_for(lambda s: s["calls"], timeout=5, what="the missed call after the network is back")
+        assert board["calls"][0]["number"] == "A001"
+    finally:
+        screen.disconnect()
+        proxy.close()
+
+
+@pytest.mark.slow
+def test_server_notices_a_silent_dead_connection_within_10_seconds(live, office, display):
+    proxy = Proxy(live.port)
+    screen = FeedFollower(proxy.url, DISPLAY_NAMESPACE, {"display_id": display.id}, reconnection=False).connect()
+
+    def screens_in_room() -> int:
+        return len(list(socketio.server.manager.get_participants(DISPLAY_NAMESPACE, display_room(display.id))))
+
+    try:
+        assert screens_in_room() == 1
+        proxy.blackhole()  # no reset, no goodbye: packets just stop
+        wait_until(lambda: screens_in_room() == 0, timeout=10, message="the server to drop the dead client")
+    finally:
+        proxy.close()
+        screen.disconnect()
+
+
+@pytest.mark.slow
+def test_display_follows_the_truth_across_a_server_restart(sqlite_url, tmp_path: Path):
+    runtime = Runtime(sqlite_url)  # the wall clock, like the server process
+    office = make_office(runtime, name="Restart office", counters={"Counter 1": ["A"], "Counter 2": ["A"]})
+    display = displays.register_display(runtime.uow(), office_id=office.office_id, name="Hall")
+    clerk = make_staff(runtime, [office.office_id])
+    api = requests.Session()
+    api.headers["Authorization"] = "Bearer " + accounts.create_api_token(runtime.uow(), user_id=clerk.id, name="t")
+    issue(runtime, office.services["A"], 3)
+    server = ServerProcess(sqlite_url, tmp_path).start()
+    screen = FeedFollower(server.url, DISPLAY_NAMESPACE, {"display_id": display.id})
+    try:
+        screen.connect()
+        called = api.post(f"{server.url}/api/v1/counters/{office.counters['Counter 1']}/call-next")
+        assert called.status_code == 200, called.text
+        first = screen.wait_for(lambda s: len(s["calls"]) == 1, what="the first call")
+
+        server.kill()
+        wait_until(lambda: not screen.client.connected, message="the client to notice the crash")
+        call(runtime, office, "Counter 2")  # happens while the server is down: nobody publishes it
+        server.start()  # same port; the client reconnects by itself and gets a snapshot
+
+        board = screen.wait_for(lambda s: len(s["calls"]) == 2, timeout=5, what="both calls after the restart")
+        assert board["version"] == first["version"]  # the unpublished change took no version
+
+        # The next published change continues the stored version: the client applies it, no gap, no reuse.
+        resyncs = screen.resyncs
+        finished = api.post(f"{server.url}/api/v1/tickets/{called.json()['id']}/complete")
+        assert finished.status_code == 200, finished.text
+        screen.wait_for(lambda s: s["version"] == first["version"] + 1, what="the change after the restart")
+        assert screen.resyncs == resyncs
+    finally:
+        screen.disconnect()
+        server.kill()
+        runtime.dispose()

@@ -1,0 +1,76 @@
+"""Several server processes sharing Redis: a change committed in one reaches clients of every other, once."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.factories import issue, make_office, make_staff
+from tests.realtime.support import FeedFollower, ServerProcess, following
+from waitwell.realtime import attach_publisher
+from waitwell.realtime.rooms import DISPLAY_NAMESPACE, TICKET_NAMESPACE
+from waitwell.runtime import Runtime
+from waitwell.services import accounts, counters, displays
+
+pytestmark = [pytest.mark.redis, pytest.mark.slow]
+
+
+@pytest.fixture
+def channel() -> str:
+    """A channel of this test's own, so parallel runs on the same Redis never hear each other."""
+    return f"waitwell-test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def shared(sqlite_url: str) -> Iterator[Runtime]:
+    """The database both processes use, driven from the test with the wall clock, like the servers."""
+    runtime = Runtime(sqlite_url)
+    yield runtime
+    runtime.dispose()
+
+
+def test_a_call_through_process_a_reaches_a_display_on_process_b(shared, sqlite_url, redis_url, channel,
+                                                                 tmp_path: Path):
+    office = make_office(shared, name="Two-process office")
+    display = displays.register_display(shared.uow(), office_id=office.office_id, name="Hall")
+    clerk = make_staff(shared, [office.office_id])
+    api = requests.Session()
+    api.headers["Authorization"] = "Bearer " + accounts.create_api_token(shared.uow(), user_id=clerk.id, name="t")
+    (ticket,) = issue(shared, office.services["A"])
+
+    with ServerProcess(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_a, \
+            ServerProcess(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_b:
+        screen = FeedFollower(process_b.url, DISPLAY_NAMESPACE, {"display_id": display.id}).connect()
+        phone = FeedFollower(process_b.url, TICKET_NAMESPACE, {"token": ticket.token}).connect()
+        with following(screen, phone):
+            response = api.post(f"{process_a.url}/api/v1/counters/{office.counters['Counter 1']}/call-next")
+            assert response.status_code == 200, response.text
+
+            board = screen.wait_for(lambda s: s["calls"], what="the call made on process A")
+            assert board["calls"][0]["number"] == ticket.number
+            phone.wait_for(lambda s: s["state"] == "called", what="the phone's call")
+
+            # Published once, by process A alone: one change per client, not one per process.
+            time.sleep(0.5)  # time for a duplicate to arrive, if one were sent
+            changes = [data["version"] for kind, data in screen.received if kind == "change"]
+            assert changes == [board["version"]]
+
+
+def test_a_worker_process_publishes_through_redis(shared, sqlite_url, redis_url, channel, tmp_path: Path):
+    office = make_office(shared, name="Worker office")
+    display = displays.register_display(shared.uow(), office_id=office.office_id, name="Hall")
+    issue(shared, office.services["A"])
+    publisher = attach_publisher(shared, redis_url, channel=channel)  # this test process plays a CLI or worker
+
+    with ServerProcess(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as server:
+        screen = FeedFollower(server.url, DISPLAY_NAMESPACE, {"display_id": display.id}).connect()
+        with following(screen):
+            counters.call_next(shared.uow(), counter_id=office.counters["Counter 1"])
+            board = screen.wait_for(lambda s: s["calls"], what="the call made by the worker")
+            assert board["calls"][0]["number"] == "A001"
+    publisher.close()
