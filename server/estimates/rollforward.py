@@ -15,14 +15,16 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from statistics import fmean
 
 from waitwell.domain.calling import CallContext, CallingStrategy, Candidate
 from waitwell.estimates.service_times import service_samples
 from waitwell.estimates.snapshot import CounterSnapshot, OfficeSnapshot
 
-# A counter on a break is assumed back this long from now: breaks last 30-45 minutes and the
-# snapshot does not say when this one began, so on average about half of it is left.
-PAUSE_RETURN_SECONDS = 20 * 60.0
+# Breaks, when the office has no history of its own: lunch breaks of 30-45 minutes.
+TYPICAL_BREAK_SECONDS = 35 * 60.0
+# A break that has run longer than usual is assumed to end within a few minutes.
+OVERRUN_BREAK_SECONDS = 5 * 60.0
 
 
 @dataclass(frozen=True)
@@ -62,19 +64,31 @@ class ServiceTimes:
         return rng.expovariate(1.0) * typical * 0.25
 
 
-def server_plans(snapshot: OfficeSnapshot, pause_return_seconds: float = PAUSE_RETURN_SECONDS) -> list[ServerPlan]:
-    """The counters that will call tickets: the open ones, and paused ones once back from their break."""
+def server_plans(snapshot: OfficeSnapshot, pause_return_seconds: float | None = None) -> list[ServerPlan]:
+    """The counters that will call tickets: the open ones, and paused ones once back from their break.
+
+    A paused counter is back when a break like the office's recent ones would end (given how long
+    this one has run, when known); `pause_return_seconds` overrides that with a fixed time from now.
+    """
     plans = []
     for counter in snapshot.counters:
         if counter.state == "closed" or not counter.service_ids:
             continue
-        plans.append(ServerPlan(
-            counter_id=counter.id,
-            service_ids=counter.service_ids,
-            busy_for=_busy_for(snapshot, counter),
-            back_after=pause_return_seconds if counter.state == "paused" else 0.0,
-        ))
+        back_after = 0.0
+        if counter.state == "paused":
+            back_after = pause_return_seconds if pause_return_seconds is not None else break_left(snapshot, counter)
+        plans.append(ServerPlan(counter.id, counter.service_ids, _busy_for(snapshot, counter), back_after))
     return plans
+
+
+def break_left(snapshot: OfficeSnapshot, counter: CounterSnapshot) -> float:
+    """Expected seconds until a paused counter is back: the mean break among those longer than this one so far."""
+    breaks = [b for b in snapshot.history.pause_seconds if b > 0] or [TYPICAL_BREAK_SECONDS]
+    if counter.state_since is None:
+        return fmean(breaks) / 2  # it began at some unknown moment: on average half of it is left
+    elapsed = max((snapshot.now - counter.state_since).total_seconds(), 0.0)
+    longer = [b for b in breaks if b > elapsed]
+    return fmean(longer) - elapsed if longer else OVERRUN_BREAK_SECONDS
 
 
 def _busy_for(snapshot: OfficeSnapshot, counter: CounterSnapshot) -> tuple[int | None, float]:
@@ -121,7 +135,7 @@ def roll_forward(
     *,
     replays: int,
     seed: int = 0,
-    pause_return_seconds: float = PAUSE_RETURN_SECONDS,
+    pause_return_seconds: float | None = None,
 ) -> Mapping[int, list[float]]:
     """Call times (seconds from now) of each waiting ticket over `replays` seeded replays."""
     rng = random.Random(seed)

@@ -6,7 +6,7 @@ from waitwell.domain.calling import CallingStrategy
 from waitwell.estimates.baselines import spread
 from waitwell.estimates.calibration import CALIBRATED, RangeCalibration, estimate_from_replays
 from waitwell.estimates.estimate import WaitEstimate
-from waitwell.estimates.rollforward import PAUSE_RETURN_SECONDS, roll_forward
+from waitwell.estimates.rollforward import roll_forward
 from waitwell.estimates.service_times import mean_service_seconds
 from waitwell.estimates.snapshot import OfficeSnapshot
 
@@ -24,7 +24,7 @@ class RollForward:
         replays: int = REPLAYS,
         seed: int = 0,
         calibration: RangeCalibration = CALIBRATED,
-        pause_return_seconds: float = PAUSE_RETURN_SECONDS,
+        pause_return_seconds: float | None = None,
     ) -> None:
         self.replays = replays
         self.seed = seed

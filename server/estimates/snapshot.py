@@ -23,6 +23,8 @@ class CounterSnapshot:
     current_service_id: int | None = None
     # When the current ticket was called: service time runs from the call, like in the history.
     current_started_at: datetime | None = None
+    # When the counter entered its state (a paused counter: when its break began), if known.
+    state_since: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -55,12 +57,14 @@ class ServiceHistory:
     `recent_waits`: waits (in line until first called) per service, oldest first, newest last.
     `no_show_rate`: share of called tickets whose holder never came (walk-outs found only when called).
     `no_show_seconds`: how long a counter spends on a call nobody answers before moving on.
+    `pause_seconds`: lengths of the counters' recent breaks (paused until opened or closed again).
     """
 
     service_seconds: Mapping[int, tuple[float, ...]] = field(default_factory=dict)
     recent_waits: Mapping[int, tuple[float, ...]] = field(default_factory=dict)
     no_show_rate: float = 0.0
     no_show_seconds: float = 120.0
+    pause_seconds: tuple[float, ...] = ()
 
     def all_service_seconds(self) -> tuple[float, ...]:
         return tuple(seconds for durations in self.service_seconds.values() for seconds in durations)

@@ -10,17 +10,19 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from waitwell.domain.numbering import service_day
-from waitwell.domain.states import TicketState
+from waitwell.domain.states import CounterState, TicketState
 from waitwell.estimates.estimate import WaitEstimate
 from waitwell.estimates.estimator import Predictor, estimate_new_ticket, estimate_waits
 from waitwell.estimates.snapshot import CounterSnapshot, OfficeSnapshot, ServiceHistory, WaitingTicket
-from waitwell.persistence import Counter, Office, Service, Ticket
+from waitwell.persistence import Counter, CounterEvent, Office, Service, Ticket
+from waitwell.persistence.types import UTCDateTime
 from waitwell.services.lookups import ACTIVE_STATES, get_office, get_service, waiting_candidates
 from waitwell.services.unit_of_work import UnitOfWork
 
 HISTORY_DAYS = 28  # service times and no-shows: four weeks covers every weekday a few times
 SERVICE_SAMPLES = 200  # most recent service times kept per service
 RECENT_WAITS = 50  # most recent waits kept per service (today only)
+RECENT_BREAKS = 50  # most recent counter breaks
 
 
 def office_snapshot(uow: UnitOfWork, office_id: int, *, history_days: int = HISTORY_DAYS) -> OfficeSnapshot:
@@ -72,6 +74,10 @@ def _counters(session: Session, office_id: int) -> list[CounterSnapshot]:
             .where(Ticket.office_id == office_id, Ticket.state.in_(ACTIVE_STATES))
         )
     }
+    since = dict(session.execute(
+        select(CounterEvent.counter_id, func.max(CounterEvent.occurred_at))
+        .where(CounterEvent.office_id == office_id).group_by(CounterEvent.counter_id)
+    ).all())
     snapshots = []
     for counter in counters:
         ticket = current.get(counter.id)
@@ -81,6 +87,7 @@ def _counters(session: Session, office_id: int) -> list[CounterSnapshot]:
             state=counter.state.value,  # type: ignore[arg-type]
             current_service_id=ticket.service_id if ticket else None,
             current_started_at=ticket.called_at if ticket else None,
+            state_since=since.get(counter.id),
         ))
     return snapshots
 
@@ -106,7 +113,25 @@ def _history(session: Session, office: Office, now: datetime, history_days: int)
         recent_waits=_recent_waits(session, office, now),
         no_show_rate=counts.get(TicketState.NO_SHOW, 0) / called if called else 0.0,
         no_show_seconds=median(no_show_seconds) if no_show_seconds else ServiceHistory.no_show_seconds,
+        pause_seconds=_recent_breaks(session, office.id, since),
     )
+
+
+def _recent_breaks(session: Session, office_id: int, since: datetime) -> tuple[float, ...]:
+    """Lengths of the counters' recent breaks: from pausing to the counter's next change of state."""
+    ended = func.lead(CounterEvent.occurred_at, type_=UTCDateTime()).over(partition_by=CounterEvent.counter_id,
+                                                     order_by=(CounterEvent.occurred_at, CounterEvent.id))
+    changes = (
+        select(CounterEvent.state, CounterEvent.occurred_at, ended.label("ended_at"))
+        .where(CounterEvent.office_id == office_id, CounterEvent.occurred_at >= since)
+        .subquery()
+    )
+    rows = session.execute(
+        select(changes.c.occurred_at, changes.c.ended_at)
+        .where(changes.c.state == CounterState.PAUSED, changes.c.ended_at.is_not(None))
+        .order_by(changes.c.occurred_at.desc()).limit(RECENT_BREAKS)
+    ).all()
+    return tuple((ended_at - began).total_seconds() for began, ended_at in rows)
 
 
 def _service_seconds(session: Session, finished: tuple[ColumnElement[bool], ...]) -> dict[int, tuple[float, ...]]:

@@ -69,3 +69,21 @@ def test_estimates_cover_every_waiting_ticket_and_grow_with_the_line(runtime: Ru
     assert new.expected_minutes > ordered[-1]
     snapshot = office_snapshot(runtime.uow(read_only=True), office.office_id)
     assert estimate_waits(snapshot) == estimates
+
+
+def test_breaks_are_learned_from_the_counters_history(runtime: Runtime, clock: VirtualClock) -> None:
+    office = make_office(runtime, counters={"Counter 1": ["A"], "Counter 2": ["A"]})
+    first, second = office.counters["Counter 1"], office.counters["Counter 2"]
+    counters.pause_counter(runtime.uow(), counter_id=first)
+    clock.advance(minutes=30)
+    counters.open_counter(runtime.uow(), counter_id=first)
+    clock.advance(minutes=10)
+    counters.pause_counter(runtime.uow(), counter_id=second)
+    clock.advance(minutes=4)
+
+    snapshot = office_snapshot(runtime.uow(read_only=True), office.office_id)
+
+    assert snapshot.history.pause_seconds == (1800.0,)
+    paused = next(c for c in snapshot.counters if c.id == second)
+    assert paused.state == "paused"
+    assert (clock.now() - paused.state_since).total_seconds() == 240

@@ -137,3 +137,16 @@ def test_a_line_with_no_counter_open_still_gets_an_estimate() -> None:
 
     assert estimates[1].expected_minutes > 0
     assert estimates[2].expected_minutes >= estimates[1].expected_minutes
+
+
+def test_a_break_that_began_long_ago_ends_sooner() -> None:
+    tickets = [waiting(1, A, 30), waiting(2, A, 20)]
+    just_paused = CounterSnapshot(2, frozenset({A}), "paused", state_since=NOW - timedelta(minutes=2))
+    nearly_back = CounterSnapshot(2, frozenset({A}), "paused", state_since=NOW - timedelta(minutes=28))
+    breaks = {"pause_seconds": (1800.0,) * 5}
+
+    early = call_minutes(snapshot([counter(1, A, serving=A, minutes_ago=0), just_paused], tickets, **breaks))
+    late = call_minutes(snapshot([counter(1, A, serving=A, minutes_ago=0), nearly_back], tickets, **breaks))
+
+    assert early == {1: 10, 2: 20}  # counter 2 is back only after 28 more minutes
+    assert late == {1: 2, 2: 10}
