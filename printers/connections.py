@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 from escpos.escpos import Escpos
+from escpos.exceptions import DeviceNotFoundError
 from escpos.printer import CupsPrinter, Dummy, File, Network, Serial, Usb
 
 from waitwell.printers.errors import InvalidPrinterSettings, PrinterDependencyMissing
@@ -123,26 +124,40 @@ def open_printer(settings: PrinterSettings) -> Escpos:
     profile = settings.profile or DEFAULT_PROFILES[settings.paper_mm]
     match settings.kind:
         case "network":
-            return Network(settings.host, port=settings.port, timeout=settings.timeout, profile=profile)
+            return NetworkPrinter(settings.host, port=settings.port, timeout=settings.timeout, profile=profile)
         case "usb":
-            _require("usb", "pyusb", "usb")
+            _require(Usb, "pyusb", "usb")
             return Usb(
                 settings.vendor_id, settings.product_id, timeout=int(settings.timeout * 1000),
                 in_ep=settings.usb_in_endpoint, out_ep=settings.usb_out_endpoint, profile=profile,
             )
         case "serial":
-            _require("serial", "pyserial", "serial")
+            _require(Serial, "pyserial", "serial")
             return Serial(settings.serial_device, baudrate=settings.baudrate, timeout=settings.timeout, profile=profile)
         case "cups":
-            _require("cups", "pycups", "cups", system="Debian: apt-get install libcups2-dev before pip")
+            _require(CupsPrinter, "pycups", "cups", system="Debian: apt-get install libcups2-dev before pip")
             return CupsPrinter(settings.cups_printer, profile=profile)
         case "file":
             return File(settings.device_path, profile=profile)
     return Dummy(profile=profile)
 
 
-def _require(module: str, package: str, extra: str, system: str = "") -> None:
-    if importlib.util.find_spec(module) is None:
+class NetworkPrinter(Network):
+    """python-escpos' Network printer, but a failed connection closes its socket instead of leaving it to the GC."""
+
+    def open(self, raise_not_found: bool = True) -> None:
+        if self._device:
+            self.close()
+        try:
+            self.device = socket.create_connection((self.host, self.port), timeout=self.timeout)
+        except OSError as error:
+            self.device = None
+            if raise_not_found:
+                raise DeviceNotFoundError(f"Could not open socket for {self.host}:\n{error}") from error
+
+
+def _require(printer_class: type[Escpos], package: str, extra: str, system: str = "") -> None:
+    if not printer_class.is_usable():
         hint = f" ({system})" if system else ""
         raise PrinterDependencyMissing(
             f"this printer connection needs the {package} package: pip install 'waitwell[{extra}]'{hint}"

@@ -12,7 +12,8 @@ from waitwell.printers.geometry import PaperGeometry
 from waitwell.printers.qr import qr_module_dots
 from waitwell.printers.ticket import TicketPrint
 
-MAX_NUMBER_MAGNIFICATION = 6  # 6 x 24 dots: about 20 mm tall, readable across a waiting room
+MAX_NUMBER_MAGNIFICATION = 8  # the printer's largest: 8 x 24 dots, 24-27 mm tall, readable across a waiting room
+NUMBER_SIDE_COLUMNS = 2  # keep a character of white on each side of the number
 RULE_CHAR = "─"  # in code page 437, so every ESC/POS printer draws it as a line
 
 
@@ -80,7 +81,8 @@ def rule(geometry: PaperGeometry) -> TextLine:
 
 def number_magnification(number: str, geometry: PaperGeometry) -> int:
     """The largest magnification at which the whole number fits on one line."""
-    return max(1, min(MAX_NUMBER_MAGNIFICATION, geometry.columns // max(1, display_width(number.strip()))))
+    room = geometry.columns - NUMBER_SIDE_COLUMNS
+    return max(1, min(MAX_NUMBER_MAGNIFICATION, room // max(1, display_width(number.strip()))))
 
 
 def wrapped(

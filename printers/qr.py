@@ -9,7 +9,7 @@ from qrcode.constants import ERROR_CORRECT_M
 from waitwell.printers.geometry import PaperGeometry
 
 QUIET_ZONE_MODULES = 4  # the white margin the QR standard asks for, so phones find the code on a busy ticket
-QR_SHARE_OF_WIDTH = 0.62  # large enough to scan from a hand's length, small enough to leave the number dominant
+QR_SHARE_OF_WIDTH = 0.7  # large enough to scan from a hand's length, small enough to leave the number dominant
 MODULE_DOTS_RANGE = (3, 8)
 
 
@@ -22,7 +22,7 @@ def qr_matrix(url: str) -> list[list[bool]]:
 
 
 def qr_module_dots(url: str, geometry: PaperGeometry) -> int:
-    """Dots per QR module so that the code with its quiet zone takes about 60% of the printable width."""
+    """Dots per QR module so that the code with its quiet zone takes about 70% of the printable width."""
     modules = len(qr_matrix(url)) + 2 * QUIET_ZONE_MODULES
     low, high = MODULE_DOTS_RANGE
     return max(low, min(high, int(geometry.dots * QR_SHARE_OF_WIDTH) // modules))

@@ -10,7 +10,7 @@ from escpos.printer import Dummy
 
 from waitwell.printers.connections import PrinterSettings, open_printer
 from waitwell.printers.deadline import DeadlineExceeded, call_with_deadline, interrupt
-from waitwell.printers.errors import PrintFailed
+from waitwell.printers.errors import PrinterError, PrintFailed
 from waitwell.printers.failures import failure_reason
 from waitwell.printers.geometry import DEFAULT_PROFILES
 from waitwell.printers.preview import render_preview_png
@@ -45,7 +45,10 @@ def render_ticket_bytes(
 
 def send_bytes(settings: PrinterSettings, data: bytes) -> None:
     """Deliver already rendered bytes to the printer, checking first that it has paper when it can say so."""
-    printer = open_printer(settings)
+    try:
+        printer = open_printer(settings)
+    except PrinterError as error:
+        raise PrintFailed(error.message) from error
 
     def deliver() -> None:
         printer.open()

@@ -13,6 +13,7 @@ from escpos.escpos import Escpos
 
 from waitwell.printers.connections import PrinterSettings, open_printer
 from waitwell.printers.deadline import DeadlineExceeded, call_with_deadline, connection_of, interrupt
+from waitwell.printers.errors import PrinterError
 from waitwell.printers.failures import failure_reason
 
 StatusState = Literal["online", "paper_near_end", "paper_out", "offline", "unknown"]
@@ -45,7 +46,10 @@ def poll_status(settings: PrinterSettings, timeout: float | None = None) -> Prin
         return PrinterStatus("online", "preview printer: tickets are drawn as images, nothing is printed")
     if settings.kind == "file":
         return _device_file_status(settings)
-    printer = open_printer(settings)
+    try:
+        printer = open_printer(settings)
+    except PrinterError as error:
+        return PrinterStatus("offline", error.message)
 
     def ask() -> PrinterStatus:
         try:
@@ -110,7 +114,14 @@ def _ask(printer: Escpos, query: bytes, seconds: float) -> int | None:
     """The first byte of the answer, or None when the printer says nothing in time or cannot answer at all."""
     with _read_timeout(printer, seconds):
         try:
-            answer = printer.query_status(query)
+            device = connection_of(printer)
+            if hasattr(device, "in_waiting"):
+                # python-escpos reads 16 bytes from a serial port, which waits out the whole timeout for a
+                # one-byte answer; read just the one byte instead.
+                printer._raw(query)
+                answer = device.read(1)  # type: ignore[attr-defined]
+            else:
+                answer = printer.query_status(query)
         except (TimeoutError, NotImplementedError):
             return None
         except Exception as error:
@@ -131,7 +142,7 @@ def _read_timeout(printer: Escpos, seconds: float) -> Iterator[None]:
             yield
         finally:
             device.settimeout(previous)
-    elif device is not None and hasattr(device, "write_timeout") and hasattr(device, "timeout"):
+    elif device is not None and hasattr(device, "in_waiting"):
         previous = device.timeout
         device.timeout = seconds
         try:

@@ -1,0 +1,114 @@
+"""A network printer played by a real TCP server on 127.0.0.1: printing, failures and status, with real sockets."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from tests.printers.conftest import STATUS_URL, make_ticket
+from tests.printers.escpos_reader import StatusQuery
+from tests.printers.fake_printer import FakeNetworkPrinter, closed_port
+from tests.printers.profiles import read_ticket
+from waitwell.printers.connections import PrinterSettings
+from waitwell.printers.errors import PrintFailed
+from waitwell.printers.send import print_ticket
+from waitwell.printers.status import poll_status
+
+HANG_GUARD = 3.0  # seconds beyond the configured timeout that would mean the call hung
+
+
+def network(port: int, **overrides) -> PrinterSettings:  # type: ignore[no-untyped-def]
+    return PrinterSettings(kind="network", host="127.0.0.1", port=port, **{"timeout": 2.0, **overrides})
+
+
+@pytest.mark.parametrize(("paper_mm", "profile"), [(80, "TM-T88V"), (58, "POS-5890")])
+def test_ticket_arrives_at_the_network_printer_with_number_and_qr(paper_mm, profile, fake_printer) -> None:
+    print_ticket(network(fake_printer.port, paper_mm=paper_mm, profile=profile), make_ticket(number="B042"))
+
+    [job] = fake_printer.wait_for_jobs(1)
+    printout = read_ticket(job, profile)
+    assert printout.line_with("B042").style.height >= 4
+    assert isinstance(printout.items[0], StatusQuery)  # it asked about paper before sending the ticket
+    if profile == "TM-T88V":
+        assert [code.payload for code in printout.qr_codes] == [STATUS_URL]
+        assert len(printout.cuts) == 1
+    else:
+        assert len(printout.images) == 1  # the QR as an image on a printer without native QR
+
+
+def test_a_refused_connection_fails_at_once_with_the_printer_named() -> None:
+    port = closed_port()
+    started = time.monotonic()
+    with pytest.raises(PrintFailed) as failure:
+        print_ticket(network(port), make_ticket())
+    assert failure.value.reason == f"printer at 127.0.0.1:{port} refused the connection"
+    assert time.monotonic() - started < HANG_GUARD
+
+
+def test_paper_out_is_reported_and_nothing_is_printed() -> None:
+    with FakeNetworkPrinter(paper="out") as printer:
+        with pytest.raises(PrintFailed, match="out of paper"):
+            print_ticket(network(printer.port), make_ticket())
+        [job] = printer.wait_for_jobs(1)
+    assert read_ticket(job, "TM-T88V").lines == []  # only the status questions went over the wire
+
+
+def test_a_printer_that_never_answers_status_still_gets_the_ticket() -> None:
+    with FakeNetworkPrinter(answer_status=False) as printer:
+        print_ticket(network(printer.port, timeout=1.0), make_ticket())
+        [job] = printer.wait_for_jobs(1)
+    assert read_ticket(job, "TM-T88V").qr_codes[0].payload == STATUS_URL
+
+
+def test_status_check_can_be_switched_off_for_one_way_print_servers(fake_printer) -> None:
+    print_ticket(network(fake_printer.port, check_status_before_print=False), make_ticket())
+    [job] = fake_printer.wait_for_jobs(1)
+    assert fake_printer.status_queries == 0
+    assert read_ticket(job, "TM-T88V").reads("A007")
+
+
+@pytest.mark.parametrize(
+    ("printer_kwargs", "state", "words"),
+    [
+        ({}, "online", "is online"),
+        ({"paper": "near_end"}, "paper_near_end", "running out of paper"),
+        ({"paper": "out"}, "paper_out", "out of paper"),
+        ({"cover_open": True}, "offline", "cover open"),
+    ],
+)
+def test_status_reports_what_the_printer_says(printer_kwargs, state, words) -> None:
+    with FakeNetworkPrinter(**printer_kwargs) as printer:
+        status = poll_status(network(printer.port))
+    assert (status.state, words in status.detail) == (state, True), status
+
+
+def test_a_printer_that_accepts_but_never_answers_is_unknown_within_the_timeout() -> None:
+    with FakeNetworkPrinter(answer_status=False) as printer:
+        started = time.monotonic()
+        status = poll_status(network(printer.port), timeout=1.0)
+        elapsed = time.monotonic() - started
+    assert status.state == "unknown"
+    assert "did not answer" in status.detail
+    assert elapsed < 1.0 + HANG_GUARD
+
+
+def test_a_refused_connection_is_offline() -> None:
+    status = poll_status(network(closed_port()))
+    assert status.state == "offline"
+    assert "refused the connection" in status.detail
+
+
+def test_a_silent_printer_does_not_delay_polling_another(fake_printer) -> None:
+    with FakeNetworkPrinter(answer_status=False) as silent:
+        results: dict[str, str] = {}
+        slow = threading.Thread(target=lambda: results.update(silent=poll_status(network(silent.port), 3.0).state))
+        slow.start()
+        while silent.status_queries == 0:  # the silent printer has been asked and is keeping the poll waiting
+            time.sleep(0.01)
+        results["answering"] = poll_status(network(fake_printer.port)).state
+        answered_while_other_waits = slow.is_alive()
+        slow.join()
+    assert answered_while_other_waits
+    assert results == {"answering": "online", "silent": "unknown"}
