@@ -17,6 +17,7 @@ def _messages() -> dict[str, str]:
         "title": gettext("Take a ticket"),
         "choose": gettext("Touch the service you need to take a ticket"),
         "language": gettext("Language"),
+        "waiting_none": gettext("No one waiting"),
         "waiting_one": gettext("%(n)s person waiting"),
         "waiting_other": gettext("%(n)s people waiting"),
         "wait": gettext("Estimated wait: %(range)s"),

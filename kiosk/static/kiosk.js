@@ -31,7 +31,7 @@
     }
     return text;
   }
-  const plural = (base, n) => t(n === 1 ? base + "_one" : base + "_other", { n: n });
+  const plural = (base, n) => t(n === 0 ? base + "_none" : n === 1 ? base + "_one" : base + "_other", { n: n });
 
   function applyLanguage(code) {
     language = settings.messages[code] ? code : settings.language;
@@ -231,7 +231,7 @@
     const wait = ticket.wait[language] || ticket.wait.en || "";
     $("result-number").textContent = ticket.number;
     $("result-service").textContent = ticket.service_name;
-    $("result-ahead").textContent = ahead === 0 ? t("ahead_none") : plural("ahead", ahead);
+    $("result-ahead").textContent = plural("ahead", ahead);
     $("result-wait").textContent = wait ? t("wait", { range: wait }) : "";
     const message = $("print-message");
     document.body.classList.toggle("printer-problem", printState === "problem");

@@ -10,17 +10,10 @@ from flask.testing import FlaskClient
 from tests.kiosk.support import make_kiosk
 from tests.printers.fake_printer import FakeNetworkPrinter, closed_port
 from tests.printers.profiles import read_ticket
-from tests.printing.conftest import FakePrinterOnPort
+from tests.printing.support import PROFILE, FakePrinterOnPort, network_printer, ticket_jobs
 from waitwell.domain.events import Event, PrinterStatusChanged, PrintJobFailed, PrintJobPrinted
 from waitwell.printing.worker import PrintWorker
 from waitwell.runtime import Runtime
-
-PROFILE = "TM-T88V"
-
-
-def network_printer(port: int) -> dict[str, object]:
-    return {"connection": "network", "settings": {"host": "127.0.0.1", "port": port, "timeout": 1.0},
-            "profile": PROFILE, "qr_mode": "native"}
 
 
 def tap(client: FlaskClient, kiosk_id: int, service_id: int, key: str) -> dict:
@@ -37,11 +30,6 @@ def eventually(check: Callable[[], object], timeout: float = 10.0) -> object:
         if value or time.monotonic() > deadline:
             return value
         time.sleep(0.05)
-
-
-def ticket_jobs(printer: FakeNetworkPrinter) -> list[bytes]:
-    """Connections that carried a ticket (status polls carry only DLE EOT queries)."""
-    return [job for job in printer.jobs if len(job) > 16]
 
 
 def job_state(client: FlaskClient, kiosk_id: int, job_id: int) -> dict:

@@ -1,0 +1,122 @@
+"""The kiosk in real headless Chromium, portrait and landscape: tap, number and QR, language, idle, printer failure.
+
+Screenshots go to test-artifacts/kiosk/ to be looked at as a visitor would.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.kiosk.conftest import LANDSCAPE, PORTRAIT
+from tests.kiosk.support import make_kiosk
+from tests.printers.fake_printer import FakeNetworkPrinter, closed_port
+from tests.printers.profiles import read_ticket
+from tests.printing.support import PROFILE, network_printer, ticket_jobs
+from tests.realtime.support import LiveServer, wait_until
+from waitwell.persistence import Ticket
+from waitwell.runtime import Runtime
+
+pytestmark = pytest.mark.browser
+SERVICES = (("Driver licence renewal", "A"), ("Vehicle title and registration", "B"))
+
+
+def open_kiosk(chromium: Any, live: LiveServer, kiosk_id: int, viewport: dict[str, int]) -> Any:
+    page = chromium.new_page(viewport=viewport)
+    page.goto(f"{live.url}/kiosk/{kiosk_id}")
+    page.get_by_role("button", name="Driver licence renewal").wait_for()
+    return page
+
+
+def ticket_count(runtime: Runtime) -> int:
+    with runtime.uow(read_only=True) as uow:
+        return int(uow.session.scalar(select(func.count()).select_from(Ticket)) or 0)
+
+
+@pytest.mark.parametrize(("orientation", "viewport"), [("portrait", PORTRAIT), ("landscape", LANDSCAPE)])
+def test_tap_shows_number_and_the_same_qr_as_the_paper(
+    chromium: Any, live_kiosk: LiveServer, runtime: Runtime, artifacts_dir: Path, orientation: str,
+    viewport: dict[str, int],
+) -> None:
+    with FakeNetworkPrinter() as printer:
+        setup = make_kiosk(runtime, printer=network_printer(printer.port), services=SERVICES)
+        page = open_kiosk(chromium, live_kiosk, setup.kiosk.id, viewport)
+        page.screenshot(path=str(artifacts_dir / f"start-{orientation}.png"))
+        button = page.get_by_role("button", name="Driver licence renewal")
+        assert button.bounding_box()["height"] >= 57  # 15 mm at CSS's 96 dpi
+
+        button.click()
+        page.locator("#result-number").filter(has_text="A001").wait_for()
+        page.locator("#print-message").filter(has_text="Please take your ticket below.").wait_for()
+        qr = page.locator("#result-qr")
+        wait_until(lambda: page.evaluate("document.getElementById('result-qr').naturalWidth") > 0, message="QR")
+        paper = read_ticket(ticket_jobs(printer)[0], PROFILE)
+        assert [code.payload for code in paper.qr_codes] == [qr.get_attribute("data-payload")]
+        assert "Your number is A001" in page.locator("#live").inner_text()
+        page.screenshot(path=str(artifacts_dir / f"result-{orientation}.png"))
+        page.close()
+
+
+def test_language_switch_keyboard_tap_and_idle_reset(
+    chromium: Any, live_kiosk: LiveServer, runtime: Runtime, artifacts_dir: Path
+) -> None:
+    setup = make_kiosk(runtime, printer=None, services=SERVICES, idle_reset_seconds=5, result_seconds=3)
+    page = open_kiosk(chromium, live_kiosk, setup.kiosk.id, PORTRAIT)
+    page.get_by_role("button", name="Español").click()
+    page.get_by_text("Toque el servicio que necesita para tomar un turno").wait_for()
+    assert page.evaluate("document.documentElement.lang") == "es"
+    assert page.get_by_role("button", name="Tengo una cita").is_visible()
+    page.screenshot(path=str(artifacts_dir / "start-spanish-portrait.png"))
+
+    page.get_by_role("button", name="Vehicle title and registration").focus()
+    page.keyboard.press("Enter")
+    page.locator("#result-number").filter(has_text="B001").wait_for()
+    assert page.locator("#result-ahead").inner_text() == "Usted es el siguiente"
+    assert page.evaluate("document.activeElement.id") == "result-title"  # focus moves to the result
+    page.screenshot(path=str(artifacts_dir / "result-spanish-no-printer-portrait.png"))
+
+    # The result goes away by itself, then the idle timer brings back the default language.
+    page.get_by_text("Touch the service you need to take a ticket").wait_for(timeout=15000)
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.locator("#start").is_visible()
+
+
+def test_printer_failure_screen_shows_a_big_qr_and_plain_words(
+    chromium: Any, live_kiosk: LiveServer, runtime: Runtime, artifacts_dir: Path
+) -> None:
+    setup = make_kiosk(runtime, printer=network_printer(closed_port()), services=SERVICES)
+    for orientation, viewport in (("portrait", PORTRAIT), ("landscape", LANDSCAPE)):
+        page = open_kiosk(chromium, live_kiosk, setup.kiosk.id, viewport)
+        page.get_by_role("button", name="Driver licence renewal").click()
+        message = page.locator("#print-message")
+        message.filter(has_text="The printer is not working right now").wait_for()
+        assert "Your ticket is valid." in message.inner_text()
+        qr_box = page.locator("#result-qr").bounding_box()
+        assert qr_box["width"] >= 400  # about 11 cm on a 24" full-HD screen: scans from a phone at arm's length
+        page.screenshot(path=str(artifacts_dir / f"printer-failure-{orientation}.png"))
+        page.close()
+    assert ticket_count(runtime) == 2  # both tickets stay valid
+
+
+def test_a_tap_whose_answer_is_lost_is_issued_once(chromium: Any, live_kiosk: LiveServer, runtime: Runtime) -> None:
+    setup = make_kiosk(runtime, printer=None, services=SERVICES)
+    page = open_kiosk(chromium, live_kiosk, setup.kiosk.id, PORTRAIT)
+    lost: list[str] = []
+
+    def drop_first_answer(route: Any) -> None:
+        if not lost:
+            route.fetch()  # the server issues the ticket ...
+            lost.append(route.request.post_data or "")
+            route.abort("connectionreset")  # ... and the answer never reaches the kiosk
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/kiosks/*/tickets", drop_first_answer)
+    page.get_by_role("button", name="Driver licence renewal").click()
+    page.locator("#result-number").filter(has_text="A001").wait_for()
+    time.sleep(0.5)
+    assert lost and ticket_count(runtime) == 1

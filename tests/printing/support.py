@@ -1,0 +1,45 @@
+"""Real printers on loopback and a print worker with quick retries, shared by the printing and kiosk tests."""
+
+from __future__ import annotations
+
+import socket
+
+from flask import Flask
+
+from tests.printers.fake_printer import FakeNetworkPrinter
+from waitwell import printing
+from waitwell.printing.retry import RetryPolicy
+from waitwell.printing.worker import PrintWorker
+
+PROFILE = "TM-T88V"
+
+
+class FakePrinterOnPort(FakeNetworkPrinter):
+    """The same fake printer, listening on a chosen port: a printer that comes back after refusing connections."""
+
+    def __init__(self, port: int, **options: object) -> None:
+        super().__init__(**options)  # type: ignore[arg-type]
+        self._server.close()
+        self._server = socket.create_server(("127.0.0.1", port))
+        self._server.settimeout(0.1)
+        self.port = port
+
+
+def network_printer(port: int) -> dict[str, object]:
+    """add_printer's arguments for a network printer on 127.0.0.1."""
+    return {"connection": "network", "settings": {"host": "127.0.0.1", "port": port, "timeout": 1.0},
+            "profile": PROFILE, "qr_mode": "native"}
+
+
+def start_fast_worker(app: Flask) -> PrintWorker:
+    """The app's print worker, started as `waitwell serve` would, retrying every fraction of a second."""
+    app.config["PRINT_RETRY_POLICY"] = RetryPolicy(first_delay=0.2, max_delay=0.5)
+    app.config["PRINTER_STATUS_SECONDS"] = 60
+    worker = printing.start_worker(app)
+    assert isinstance(worker, PrintWorker)
+    return worker
+
+
+def ticket_jobs(printer: FakeNetworkPrinter) -> list[bytes]:
+    """Connections that carried a ticket (status polls carry only DLE EOT queries)."""
+    return [job for job in printer.jobs if len(job) > 16]
