@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from waitwell.metrics.legs import SEEN_AT_COUNTER, Leg, LegOutcome, Visit
 from waitwell.metrics.stats import average, percentile, ratio, share_at_most
 
-BANDS_MINUTES = (15, 30, 45)  # the time bands every summary reports
+BANDS_MINUTES = (15, 30, 45)
+K = TypeVar("K", bound=Hashable)  # the time bands every summary reports
 
 
 @dataclass(frozen=True)
@@ -79,9 +81,9 @@ def summarize(legs: Iterable[Leg], target_minutes: Callable[[Leg], float | None]
     )
 
 
-def group_legs(legs: Iterable[Leg], key: Callable[[Leg], Hashable]) -> dict[Hashable, list[Leg]]:
+def group_legs(legs: Iterable[Leg], key: Callable[[Leg], K | None]) -> dict[K, list[Leg]]:
     """Legs grouped by `key` (skipping legs whose key is None), in first-seen order."""
-    groups: dict[Hashable, list[Leg]] = {}
+    groups: dict[K, list[Leg]] = {}
     for leg in legs:
         value = key(leg)
         if value is not None:
