@@ -34,7 +34,9 @@ def test_visitor_reads_number_details_and_scans_status_url(paper_mm, profile, qr
                      "Estimated wait: 10–20 min", "Scan to follow your place in line"):
         assert printout.reads(expected)
     assert all(line.style.align == "center" for line in printout.lines)
-    assert printout.texts[-1] in "Scan to follow your place in line"  # the footer comes after the QR code
+    qr_position = next(i for i, item in enumerate(printout.items) if item in printout.qr_codes + printout.images)
+    footer_position = printout.items.index(printout.line_with("Scan to follow"))
+    assert printout.items.index(printout.line_with("Estimated wait")) < qr_position < footer_position
 
     if expected_qr == "native":
         assert [(code.payload, code.align) for code in printout.qr_codes] == [(STATUS_URL, "center")]
