@@ -72,5 +72,7 @@ def issue(runtime: Runtime, service_id: int, count: int = 1, *, minutes_apart: f
 
 
 def sign_in(client: FlaskClient, member: StaffMember) -> None:
+    """Sign in with a session cookie; later writes carry the CSRF token the answer gave, as a browser's script would."""
     response = client.post("/api/v1/auth/sign-in", json={"username": member.username, "password": PASSWORD})
     assert response.status_code == 200, response.get_json()
+    client.environ_base["HTTP_X_CSRFTOKEN"] = response.headers["X-CSRFToken"]

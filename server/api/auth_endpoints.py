@@ -4,40 +4,34 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_login import login_user, logout_user
 from flask_smorest import Blueprint
 
 from waitwell.api.schemas import SignInRequest, StaffSchema, TokenRequest, TokenSchema
-from waitwell.auth import SignedInStaff, staff, staff_required
-from waitwell.domain.errors import WaitwellError
+from waitwell.auth import staff, staff_required
 from waitwell.services import accounts
+from waitwell.staff.signing import sign_in_here, sign_out_here
 from waitwell.web import uow
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Staff sign-in and API tokens")
-
-
-class BadCredentials(WaitwellError):
-    code = "bad_credentials"
-    http_status = 401
 
 
 @bp.post("/sign-in")
 @bp.arguments(SignInRequest)
 @bp.response(200, StaffSchema)
 def sign_in(body: dict[str, Any]) -> Any:
-    """Start a staff session (a cookie)."""
-    member = accounts.authenticate(uow(read_only=True), username=body["username"], password=body["password"])
-    if member is None:
-        raise BadCredentials("wrong username or password")
-    login_user(SignedInStaff(member))
-    return member
+    """Start a staff session (a cookie). Repeated failures bring a delay, then a lockout (429).
+
+    Writes made with this cookie need the `X-CSRFToken` header: its value comes in the
+    `X-CSRFToken` header of this answer (and of every /api answer to a signed-in session).
+    """
+    return sign_in_here(body["username"], body["password"])
 
 
 @bp.post("/sign-out")
 @bp.response(204)
 def sign_out() -> None:
     """End the staff session."""
-    logout_user()
+    sign_out_here()
 
 
 @bp.get("/me")

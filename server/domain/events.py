@@ -6,7 +6,7 @@ Realtime push, printing and metrics subscribe to these; the engine never calls t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -122,3 +122,19 @@ class PrinterStatusChanged(Event):
     status: str
     previous_status: str
     detail: str
+
+
+@dataclass(frozen=True)
+class TicketClosedAtEndOfDay(TicketCancelled):
+    """A ticket still waiting when the office closed: cancelled for the citizen, by the office (by="office")."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class OfficeDayClosed(Event):
+    """End of day ran for an office: its waiting tickets are closed and its free counters closed."""
+
+    service_day: date
+    cancelled_tickets: int
+    closed_counters: int

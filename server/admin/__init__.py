@@ -1,0 +1,1 @@
+"""Administration pages: offices, services, counters, devices, staff and API tokens."""

@@ -1,0 +1,64 @@
+"""The sign-in and sign-out pages (blueprint `auth_pages`; api/errors.py sends page requests here on 401)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from waitwell.auth import current_staff, public
+from waitwell.domain.errors import BadCredentials, TooManyAttempts
+from waitwell.persistence import Role
+from waitwell.staff.forms import EmptyForm, SignInForm
+from waitwell.staff.signing import sign_in_here, sign_out_here
+
+bp = Blueprint("auth_pages", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/staff/static")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@public
+def sign_in() -> Any:
+    """Staff sign in here; a refused attempt says why (wrong credentials, or wait / locked)."""
+    form = SignInForm()
+    target = safe_next(request.args.get("next", ""))
+    if current_staff() is not None and request.method == "GET":
+        return redirect(target or home_for(current_staff().role))  # type: ignore[union-attr]
+    status, error = 200, ""
+    if form.validate_on_submit():
+        try:
+            member = sign_in_here(form.username.data or "", form.password.data or "")
+        except BadCredentials:
+            status, error = 401, "Wrong username or password."
+        except TooManyAttempts as refusal:
+            status, error = 429, refusal.message[:1].upper() + refusal.message[1:] + "."
+        else:
+            return redirect(target or home_for(member.role))
+    elif request.method == "POST":
+        status = 400
+        expired = bool(form.csrf_token.errors)
+        error = "This form has expired; please sign in again." if expired else "Enter your username and password."
+    return render_template("staff/sign_in.html", form=form, error=error), status
+
+
+@bp.post("/sign-out")
+@public
+def sign_out() -> Any:
+    """End the session (the form carries a CSRF token, so another site cannot sign a clerk out)."""
+    form = EmptyForm()
+    if form.validate_on_submit():
+        sign_out_here()
+    return redirect(url_for("auth_pages.sign_in"))
+
+
+def home_for(role: Role) -> str:
+    return url_for("admin.index") if role == Role.ADMIN else url_for("console.index")
+
+
+def safe_next(target: str) -> str:
+    """Only a path on this site: `next` must never send a clerk to another site after signing in."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return ""
+    return target.rstrip("?")
