@@ -35,15 +35,21 @@ def configure_escpos() -> None:
     if "escpos.capabilities" in sys.modules:
         return
     os.environ.setdefault(PICKLE_DIR_VARIABLE, str(capabilities_cache_dir()))
+    cache_dir = os.environ[PICKLE_DIR_VARIABLE]
     root = logging.getLogger()
     # escpos calls logging.basicConfig() on import; a handler already on the root logger makes that a no-op.
     placeholder = logging.NullHandler() if not root.handlers else None
     if placeholder is not None:
         root.addHandler(placeholder)
+    # escpos evaluates `environ.get(VARIABLE, mkdtemp())`, creating an empty temp folder even when the variable
+    # is set; during its import mkdtemp hands back the cache folder instead.
+    real_mkdtemp = tempfile.mkdtemp
+    tempfile.mkdtemp = lambda *args, **kwargs: cache_dir  # type: ignore[assignment]
     try:
         with contextlib.redirect_stdout(io.StringIO()):
             import escpos.capabilities
             import escpos.printer  # noqa: F401
     finally:
+        tempfile.mkdtemp = real_mkdtemp
         if placeholder is not None:
             root.removeHandler(placeholder)

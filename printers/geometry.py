@@ -64,7 +64,7 @@ def paper_geometry(profile: BaseProfile, paper_mm: int) -> PaperGeometry:
     width = media.get("width", {})
     profile_dots = _number(width.get("pixels"))
     profile_mm = _number(width.get("mm"))
-    computed = int(PRINTABLE_MM[paper_mm] * dpi / 25.4) // 8 * 8
+    computed = round(PRINTABLE_MM[paper_mm] * dpi / 25.4 / 8) * 8  # whole bytes of 8 dots
     if profile_dots and profile_mm and (80 if profile_mm >= 70 else 58) == paper_mm:
         dots = profile_dots
     elif profile_dots:

@@ -112,3 +112,18 @@ def test_rendering_prints_nothing_on_stdout(capsys) -> None:
     render_ticket_bytes(make_ticket(), paper_mm=58, profile="POS-5890")
     render_ticket_bytes(make_ticket(), paper_mm=80, profile="TM-T88V", qr="image")
     assert capsys.readouterr().out == ""
+
+
+def test_a_printer_whose_profile_has_no_paper_width_still_gets_a_centred_ticket(capsys) -> None:
+    from escpos.printer import Dummy
+
+    from waitwell.printers.render import render_ticket
+
+    printer = Dummy()  # python-escpos' default profile: no width, so it would not centre images by itself
+    render_ticket(printer, make_ticket(), paper_mm=58, qr="image")
+    printout = read_ticket(printer.output, "default")
+    [qr_image] = printout.images
+    box = qr_image.content_box()
+    assert qr_image.width == 384 and box is not None
+    assert abs(box[0] - (qr_image.width - box[2])) <= 8  # as much white on the left as on the right
+    assert capsys.readouterr().out == ""
