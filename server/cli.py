@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "demo": "waitwell.commands.demo:demo",
     "serve": "waitwell.commands.serve:serve",
     "user": "waitwell.commands.users:user",
+    "end-of-day": "waitwell.jobs.cli:end_of_day_command",
 }
 
 
