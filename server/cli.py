@@ -24,6 +24,8 @@ COMMANDS: dict[str, str] = {
     "serve": "waitwell.commands.serve:serve",
     "user": "waitwell.commands.users:user",
     "end-of-day": "waitwell.jobs.cli:end_of_day_command",
+    "print-agent": "waitwell.printing.cli:print_agent",
+    "print-worker": "waitwell.printing.cli:print_worker",
 }
 
 

@@ -35,7 +35,8 @@ def kiosk_room(kiosk_id: int) -> str:
 
 
 class PrintAgentNamespace(Namespace):
-    """`connect` with auth {"token", "kiosk_id"}; server sends `print`; agent answers `printed` / `failed`."""
+    """`connect` with auth {"token", "kiosk_id"}, then `ready`; the server sends `print` for each pending job
+    and each new one; the agent answers `printed` or `failed` for each."""
 
     def __init__(self, runtime: Runtime, *, give_up_after: timedelta) -> None:
         super().__init__(NAMESPACE)
@@ -58,8 +59,16 @@ class PrintAgentNamespace(Namespace):
         join_room(kiosk_room(kiosk.id))
         log.info("print agent for kiosk %d connected", kiosk.id)
         self._set_printer_status(kiosk.printer_id, PrinterStatus.ONLINE, "print agent connected")
-        for job in self._pending(kiosk.id):
-            self.emit("print", job_message(job), to=request.sid)  # type: ignore[attr-defined]
+
+    def on_ready(self, *_: Any) -> dict[str, Any]:
+        """The agent is connected and listening: send every job still pending for its kiosk."""
+        kiosk_id = self._kiosk_of.get(request.sid)  # type: ignore[attr-defined]
+        if kiosk_id is None:
+            return {"ok": False}
+        pending = self._pending(kiosk_id)
+        for job in pending:
+            self.emit("print", job_message(job), room=request.sid)  # type: ignore[attr-defined]
+        return {"ok": True, "pending": len(pending)}
 
     def on_disconnect(self, *_: Any) -> None:
         kiosk_id = self._kiosk_of.pop(request.sid, None)  # type: ignore[attr-defined]

@@ -1,0 +1,94 @@
+"""`waitwell print-worker` and `waitwell print-agent`: printing outside the web server process."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from pathlib import Path
+
+import click
+
+from waitwell.printers.connections import PrinterSettings
+from waitwell.printers.errors import InvalidPrinterSettings
+
+SPEC_HELP = ("network:HOST[:PORT] | usb:VENDOR:PRODUCT (hex, see lsusb) | serial:DEVICE[:BAUD] | file:PATH | "
+             "cups:NAME | preview:PNG-PATH")
+
+
+@click.command("print-worker")
+def print_worker() -> None:
+    """Send stored print jobs to the printers the server reaches (when the web server runs with PRINT_WORKER=off)."""
+    from waitwell import printing
+    from waitwell.app import create_app
+    from waitwell.config import Config
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app(Config.from_env(extra={"PRINT_WORKER": "off"}))
+    worker = printing.start_worker(app)
+    click.echo("print worker running; Ctrl+C stops it")
+    _wait_for_signal()
+    worker.stop()  # type: ignore[attr-defined]
+
+
+@click.command("print-agent")
+@click.option("--server", "server_url", required=True, help="The Waitwell server, e.g. https://queue.example.org")
+@click.option("--kiosk", "kiosk_id", required=True, type=int, help="The id of the kiosk this PC runs")
+@click.option("--printer", "spec", required=True, help=SPEC_HELP)
+@click.option("--token", envvar="WAITWELL_AGENT_TOKEN", required=True,
+              help="API token of a staff account of the kiosk's office (or WAITWELL_AGENT_TOKEN)")
+@click.option("--paper", type=click.Choice(["58", "80"]), default="80", show_default=True)
+@click.option("--profile", default="", help="python-escpos profile of the printer, e.g. TM-T88V")
+@click.option("--state-file", type=click.Path(path_type=Path), default=None,
+              help="Where the ids of printed jobs are kept (default: ~/.local/state/waitwell/agent-KIOSK.json)")
+def print_agent(server_url: str, kiosk_id: int, spec: str, token: str, paper: str, profile: str,
+                state_file: Path | None) -> None:
+    """Print this kiosk's tickets on a printer attached to this PC; jobs queued while offline print on reconnect."""
+    from waitwell.printing.agent import PrintAgent
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = printer_from_spec(spec, paper_mm=int(paper), profile=profile)
+    except InvalidPrinterSettings as error:
+        raise click.BadParameter(error.message, param_hint="--printer") from None
+    state_home = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+    agent = PrintAgent(server_url, kiosk_id, token, settings,
+                       state_file=state_file or state_home / "waitwell" / f"agent-{kiosk_id}.json")
+    click.echo(f"print agent for kiosk {kiosk_id}: {settings.describe()}, server {server_url}")
+    threading.Thread(target=agent.run_forever, daemon=True).start()
+    _wait_for_signal()
+    agent.stop()
+
+
+def printer_from_spec(spec: str, *, paper_mm: int = 80, profile: str = "") -> PrinterSettings:
+    """Printer settings from a short form such as "usb:04b8:0202" or "network:192.0.2.40:9100"."""
+    kind, _, rest = spec.partition(":")
+    parts = rest.split(":") if rest else []
+    common = {"paper_mm": paper_mm, "profile": profile}
+    match kind, parts:
+        case "network", [host]:
+            return PrinterSettings.from_mapping({"kind": "network", "host": host, **common})
+        case "network", [host, port]:
+            return PrinterSettings.from_mapping({"kind": "network", "host": host, "port": port, **common})
+        case "usb", [vendor, product]:
+            return PrinterSettings.from_mapping({"kind": "usb", "vendor_id": vendor, "product_id": product, **common})
+        case "serial", [device_path]:
+            return PrinterSettings.from_mapping({"kind": "serial", "serial_device": device_path, **common})
+        case "serial", [device_path, baud]:
+            return PrinterSettings.from_mapping({"kind": "serial", "serial_device": device_path, "baudrate": baud,
+                                                 **common})
+        case "file", [_, *_]:
+            return PrinterSettings.from_mapping({"kind": "file", "device_path": rest, **common})
+        case "cups", _:
+            return PrinterSettings.from_mapping({"kind": "cups", "cups_printer": rest, **common})
+        case "preview", _:
+            return PrinterSettings.from_mapping({"kind": "preview", "device_path": rest, **common})
+    raise InvalidPrinterSettings(f"cannot read the printer {spec!r}; use {SPEC_HELP}")
+
+
+def _wait_for_signal() -> None:
+    stopped = threading.Event()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signal_number, lambda *_: stopped.set())
+    stopped.wait()
