@@ -18,6 +18,7 @@ from waitwell.services.metrics import payloads
 from waitwell.services.metrics.reports import office_report
 from waitwell.services.metrics.today import office_today
 from waitwell.services.metrics.waits import office_waits, public_waits
+from waitwell.services.metrics.what_if import what_if
 from waitwell.web import uow
 
 bp = Blueprint("metrics", __name__, url_prefix="/api/v1", description="Wait metrics and reports")
@@ -73,6 +74,21 @@ def get_today(office_id: int) -> Any:
     """Today's figures per service and counter, by hour, and how good today's estimates were (supervisors)."""
     require_office(office_id)
     return payloads.today_payload(office_today(uow(read_only=True), office_id, stale_after=stale_after()))
+
+
+class WhatIfRequest(StrictSchema):
+    service_id = fields.Int(required=True)
+
+
+@bp.post("/offices/<int:office_id>/what-if")
+@bp.arguments(WhatIfRequest)
+@bp.response(200)
+@bp.doc(security=STAFF)
+@staff_required(Role.SUPERVISOR)
+def post_what_if(body: dict[str, Any], office_id: int) -> Any:
+    """Replay the rest of today with one more and one fewer open counter for a service; compare the waits."""
+    require_office(office_id)
+    return payloads.what_if_payload(what_if(uow(read_only=True), office_id, body["service_id"]))
 
 
 @bp.get("/offices/<int:office_id>/reports")

@@ -103,3 +103,13 @@ def test_csv_export_of_the_summary_and_of_every_leg(client, supervisor, served_m
     assert [(leg["number"], leg["outcome"], leg["wait_min"]) for leg in legs] == [
         ("A001", "served", "6.0"), ("A002", "no_show", "8.0"), ("A003", "waiting", "")]
     assert legs[0]["first_called"] == "2026-03-10T10:06:00-04:00"  # local time, offset shown
+
+
+def test_what_if_as_a_supervisor(client, supervisor, served_morning):
+    response = client.post(f"/api/v1/offices/{served_morning.office_id}/what-if",
+                           json={"service_id": served_morning.services["A"]})
+    body = response.get_json()
+    assert response.status_code == 200, body
+    assert [v["name"] for v in body["variants"]] == ["as now", "one more", "one fewer"]
+    assert body["waiting_now"] == 1 and body["from_local"] == "10:11"
+    assert client.post(f"/api/v1/offices/{served_morning.office_id}/what-if", json={}).status_code == 422

@@ -12,6 +12,7 @@ from waitwell.metrics.report import Report, ReportRow
 from waitwell.metrics.summary import VisitSummary
 from waitwell.services.metrics.today import CounterToday, OfficeToday, ServiceToday
 from waitwell.services.metrics.waits import LAST_TEN_DEFINITION, LastTenFigure, OfficeWaits
+from waitwell.services.metrics.what_if import WhatIf
 
 DEFINITIONS = {
     "last_ten": LAST_TEN_DEFINITION,
@@ -25,6 +26,9 @@ DEFINITIONS = {
               "or its last-10 average is above the target.",
     "hourly": "Tickets issued per hour of the local day, and the average wait of tickets by the hour they "
               "joined the line; compared with the same weekday in the last 4 weeks (days with no tickets left out).",
+    "what_if": "The rest of today replayed 20 times from the office as it is now: the people waiting, the people "
+               "a typical same weekday brings from now to closing, service times and no-shows from the last 4 weeks. "
+               "Waits are from joining the line to the call, averaged over everyone the replays call.",
     "accuracy": "Estimates given when each ticket was issued, against the time until it was first called. "
                 "Error = actual minus estimate. Range coverage counts called tickets and those still waiting "
                 "or cancelled after the high end of their range.",
@@ -167,4 +171,23 @@ def report_payload(report: Report) -> dict[str, Any]:
         "total": summary_values(report.total),
         "visits": visits_payload(report.visits),
         "definitions": {field.name: field.definition for field in SUMMARY_FIELDS},
+    }
+
+
+def what_if_payload(answer: WhatIf) -> dict[str, Any]:
+    def rounded(value: float | None) -> float | None:
+        return round(value, 1) if value is not None else None
+
+    return {
+        "service_id": answer.service_id, "service_name": answer.service_name,
+        "from_local": answer.now_local.strftime("%H:%M"), "until_local": answer.until_local.strftime("%H:%M"),
+        "waiting_now": answer.waiting_now, "expected_arrivals": round(answer.expected_arrivals, 1),
+        "variants": [
+            {"name": o.name, "counters_for_service": o.counters_for_service,
+             "average_wait_min": rounded(o.average_wait), "p90_wait_min": rounded(o.p90_wait),
+             "service_average_wait_min": rounded(o.service_average_wait), "people": round(o.people, 1),
+             "never_called": round(o.never_called, 1)}
+            for o in answer.outcomes
+        ],
+        "definition": DEFINITIONS["what_if"],
     }
