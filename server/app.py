@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from waitwell import auth, i18n, kiosk, printing, realtime, staff
+from waitwell import auth, display, i18n, kiosk, printing, realtime, staff, status_page
 from waitwell.api import errors as api_errors
 from waitwell.api.openapi import OPENAPI_SETTINGS
 from waitwell.config import Config
@@ -41,6 +41,8 @@ def create_app(config: Config | None = None, *, runtime: Runtime | None = None) 
     api.init_app(app)
     _register_api(app)
     realtime.init_app(app, config)  # Socket.IO (async_mode set explicitly there) and the live feed
+    display.init_app(app)  # lobby display pages (/display/<id>) and their chime
+    status_page.init_app(app)  # the citizen's status page (/t/<token>)
     kiosk.init_app(app)  # the kiosk page and its rate limits
     printing.init_app(app)  # print worker (not when testing) and the print agents' namespace
     staff.init_app(app)  # sign-in pages, counter console, administration, audit log, end-of-day scheduler

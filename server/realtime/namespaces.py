@@ -17,14 +17,13 @@ from waitwell.domain.errors import NotFound
 from waitwell.persistence import Role
 from waitwell.realtime import rooms
 from waitwell.realtime.guesses import TokenGuesses
-from waitwell.realtime.snapshots import Snapshots
+from waitwell.realtime.snapshots import UNKNOWN_TICKET, Snapshots
 from waitwell.services import accounts
 from waitwell.services.accounts import StaffMember
 from waitwell.web import uow
 
 SNAPSHOTS_KEY = "waitwell.snapshots"
 GUESSES_KEY = "waitwell.token_guesses"
-UNKNOWN_TICKET = "this ticket does not exist or has expired"
 
 
 def snapshots() -> Snapshots:

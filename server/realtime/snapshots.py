@@ -15,8 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from waitwell.domain.errors import NotFound
+from waitwell.domain.numbering import service_day
 from waitwell.domain.states import TicketState
-from waitwell.persistence import Counter, Ticket
+from waitwell.persistence import Counter, Office, Ticket
 from waitwell.realtime.office_state import OfficeState, read_office_state
 from waitwell.realtime.payloads import display_payload, staff_payload, ticket_payload
 from waitwell.realtime.versions import current_version
@@ -25,6 +26,8 @@ from waitwell.services.displays import DisplayView, get_display
 from waitwell.services.lookups import ACTIVE_STATES
 
 MAX_AGE_SECONDS = 2.0
+# The same words for every unknown or expired ticket: nothing to learn by guessing.
+UNKNOWN_TICKET = "this ticket does not exist or has expired"
 
 
 @dataclass(frozen=True)
@@ -98,11 +101,15 @@ class Snapshots:
         return display_payload(self.office_state(display.office_id), display)
 
     def ticket(self, token: str) -> dict[str, Any]:
-        """A ticket's status; raises NotFound with the same message for every unknown token."""
+        """A ticket's status; raises NotFound, with one message for all, for unknown tokens and past days' tickets."""
         with self._runtime.uow(read_only=True) as uow:
-            row = uow.session.execute(_ticket_query().where(Ticket.token == token)).one_or_none()
-        if row is None:
-            raise NotFound("this ticket does not exist or has expired")
+            row = uow.session.execute(
+                _ticket_query().add_columns(Ticket.service_day, Office.timezone)
+                .join(Office, Office.id == Ticket.office_id).where(Ticket.token == token)
+            ).one_or_none()
+            today = service_day(uow.clock.now(), row.timezone) if row is not None else None
+        if row is None or row.service_day != today:
+            raise NotFound(UNKNOWN_TICKET)
         ticket = TicketRow(row.office_id, row.number, row.state, row.service_id, row.name, row.call_count, row.rating)
         return ticket.payload(self.office_state(ticket.office_id), token)
 

@@ -1,0 +1,258 @@
+/* Lobby display: follows the /display feed, keeps the board current and announces every call.
+   Protocol (docs/realtime.md): a snapshot on every (re)connect, then changes with the office's
+   feed version; a gap in versions -> ask for a snapshot ("resync"). */
+(function () {
+  "use strict";
+
+  var settings = JSON.parse(document.getElementById("display-settings").textContent);
+  var RESYNC_EVERY_MS = 60000;       // waits grow with time; a new day clears the calls
+  var SILENCE_LIMIT_MS = 150000;     // connected but nothing heard for this long: treat as broken
+  var ANNOUNCE_WITHIN_MS = 120000;   // after an outage, announce only calls made in the last 2 minutes
+  var MAX_CATCH_UP_ANNOUNCEMENTS = 3;
+  var HIGHLIGHT_MS = 8000;
+
+  var board = settings.board;
+  var version = board.version;
+  var serverOffsetMs = Date.parse(board.server_time) - Date.now();
+  var lastHeard = Date.now();
+  var announced = new Set(board.calls.map(function (call) { return call.key; }));
+
+  var state = {                       // read by tests and by anyone debugging the screen
+    connection: "connecting",
+    version: version,
+    announcements: [],
+    resyncs: 0
+  };
+  window.waitwellDisplay = state;
+
+  // ---- rendering -----------------------------------------------------------------------------
+  var el = function (id) { return document.getElementById(id); };
+
+  function waitText(wait) {
+    if (!wait) return "";
+    return settings.waits[wait.kind].replace("%(low)s", wait.low).replace("%(high)s", wait.high);
+  }
+
+  function render(data) {
+    var newest = data.calls[0];
+    el("now-call").hidden = !newest;
+    el("now-idle").hidden = !!newest;
+    if (newest) {
+      el("now-number").textContent = newest.number;
+      el("now-counter").textContent = newest.counter || "";
+    }
+    var recent = el("recent");
+    recent.replaceChildren.apply(recent, data.calls.slice(1).map(function (call) {
+      var item = document.createElement("li");
+      var number = document.createElement("span");
+      number.className = "number";
+      number.textContent = call.number;
+      var counter = document.createElement("span");
+      counter.className = "counter";
+      counter.textContent = call.counter || "";
+      item.append(number, counter);
+      return item;
+    }));
+    var lines = el("lines");
+    lines.replaceChildren.apply(lines, data.services.map(function (service) {
+      var row = document.createElement("tr");
+      var name = document.createElement("th");
+      name.scope = "row";
+      var prefix = document.createElement("span");
+      prefix.className = "prefix";
+      prefix.textContent = service.prefix;
+      name.append(prefix, " " + service.name);
+      var count = document.createElement("td");
+      count.className = "count";
+      count.textContent = service.waiting;
+      var wait = document.createElement("td");
+      wait.className = "wait";
+      wait.textContent = service.waiting || service.wait ? waitText(service.wait) : "";
+      row.append(name, count, wait);
+      return row;
+    }));
+  }
+
+  function highlight() {
+    var now = el("now");
+    now.classList.remove("fresh");
+    void now.offsetWidth;             // restart the animation for a call right after another
+    now.classList.add("fresh");
+    clearTimeout(highlight.timer);
+    highlight.timer = setTimeout(function () { now.classList.remove("fresh"); }, HIGHLIGHT_MS);
+  }
+
+  // ---- clock (office timezone, server time: a TV's own clock is often wrong) -----------------
+  var timeFormat = new Intl.DateTimeFormat(document.documentElement.lang,
+    { timeZone: board.office.timezone, hour: "2-digit", minute: "2-digit" });
+  var dateFormat = new Intl.DateTimeFormat(document.documentElement.lang,
+    { timeZone: board.office.timezone, weekday: "long", day: "numeric", month: "long" });
+  function tick() {
+    var now = new Date(Date.now() + serverOffsetMs);
+    el("clock").textContent = timeFormat.format(now);
+    el("date").textContent = dateFormat.format(now);
+  }
+  tick();
+  setInterval(tick, 1000);
+
+  // ---- connection state ------------------------------------------------------------------------
+  function setConnection(value) {
+    state.connection = value;
+    document.body.dataset.connection = value;
+    if (value === "live") return;
+    el("connection-text").textContent = settings.text[value] || settings.text.reconnecting;
+    el("last-update").textContent = value === "connecting" ? "" :
+      timeFormat.format(new Date(lastHeard + serverOffsetMs));
+  }
+
+  // ---- announcements: a queue, one at a time, never dropped ------------------------------------
+  var queue = [];
+  var speaking = false;
+  var chime = new Audio(settings.chimeUrl);
+  chime.preload = "auto";
+
+  function spelled(number) { return number.split("").join(" "); }
+
+  function enqueue(call) {
+    queue.push(call);
+    pump();
+  }
+
+  function pump() {
+    if (speaking || !queue.length) return;
+    speaking = true;
+    var call = queue.shift();
+    var record = { number: call.number, counter: call.counter, key: call.key, at: Date.now(), spoken: [] };
+    state.announcements.push(record);
+    playChime()
+      .then(function () { return speakAll(call, record); })
+      .then(function () { return pause(700); })
+      .then(function () { speaking = false; pump(); });
+  }
+
+  function playChime() {
+    return new Promise(function (resolve) {
+      var done = false;
+      var finish = function () { if (!done) { done = true; resolve(); } };
+      setTimeout(finish, 4000);        // never let a stuck audio element hold the queue
+      chime.onended = finish;
+      try {
+        chime.currentTime = 0;
+        var playing = chime.play();
+        if (playing && playing.catch) {
+          playing.catch(function (error) {
+            if (error && error.name === "NotAllowedError") el("sound-gate").hidden = false;
+            finish();
+          });
+        }
+      } catch (error) { finish(); }
+    });
+  }
+
+  function speakAll(call, record) {
+    return settings.voices.reduce(function (previous, voice) {
+      return previous.then(function () {
+        var text = voice.text.replace("%(number)s", spelled(call.number))
+                             .replace("%(counter)s", call.counter || "");
+        record.spoken.push({ lang: voice.lang, text: text });
+        return speak(text, voice.lang);
+      });
+    }, Promise.resolve());
+  }
+
+  function speak(text, lang) {
+    return new Promise(function (resolve) {
+      if (!("speechSynthesis" in window)) { resolve(); return; }
+      var done = false;
+      var finish = function () { if (!done) { done = true; resolve(); } };
+      // Chromium sometimes never fires "end": a deadline from the sentence's length keeps the queue moving.
+      setTimeout(finish, 3000 + text.length * 150);
+      var utterance = new SpeechSynthesisUtterance(text);
+      utterance.lang = lang;
+      utterance.rate = 0.9;
+      var voice = pickVoice(lang);
+      if (voice) utterance.voice = voice;
+      utterance.onend = finish;
+      utterance.onerror = finish;
+      window.speechSynthesis.cancel();
+      window.speechSynthesis.speak(utterance);
+    });
+  }
+
+  function pickVoice(lang) {
+    var voices = window.speechSynthesis.getVoices();
+    var base = lang.split("-")[0];
+    var exact = voices.filter(function (v) { return v.lang === lang; });
+    var near = voices.filter(function (v) { return v.lang.split(/[-_]/)[0] === base; });
+    var pool = exact.length ? exact : near;
+    // Local voices work without the internet; network voices stop when the line does.
+    return pool.filter(function (v) { return v.localService; })[0] || pool[0] || null;
+  }
+
+  function pause(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
+
+  el("sound-gate").addEventListener("click", function () {
+    el("sound-gate").hidden = true;
+    chime.play().catch(function () {});
+  });
+
+  // ---- applying the feed -------------------------------------------------------------------
+  function apply(data) {
+    var previousNewest = board.calls[0] && board.calls[0].key;
+    board = data;
+    version = data.version;
+    state.version = version;
+    serverOffsetMs = Date.parse(data.server_time) - Date.now();
+    lastHeard = Date.now();
+    render(data);
+    if (data.calls[0] && data.calls[0].key !== previousNewest) highlight();
+    var serverNow = Date.now() + serverOffsetMs;
+    var fresh = data.calls.filter(function (call) {
+      return !announced.has(call.key) && serverNow - Date.parse(call.called_at) < ANNOUNCE_WITHIN_MS;
+    });
+    data.calls.forEach(function (call) { announced.add(call.key); });
+    fresh.slice(0, MAX_CATCH_UP_ANNOUNCEMENTS).reverse().forEach(enqueue);  // oldest first
+  }
+
+  var socket = io("/display", {
+    auth: { display_id: settings.displayId },
+    transports: ["websocket", "polling"],
+    tryAllTransports: true,
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 2000,       // back within ~3 s of the server, however long it was away
+    randomizationFactor: 0.3,
+    timeout: 5000
+  });
+
+  socket.on("snapshot", function (data) {
+    apply(data);
+    setConnection("live");
+  });
+
+  socket.on("change", function (data) {
+    lastHeard = Date.now();
+    if (data.version <= version) return;          // already known (or older): nothing to do
+    if (data.version !== version + 1) {           // missed something: ask for the whole board
+      state.resyncs += 1;
+      socket.emit("resync");
+      return;
+    }
+    apply(data);
+  });
+
+  socket.on("disconnect", function () { setConnection("reconnecting"); });
+  socket.on("connect_error", function () {
+    if (state.connection !== "connecting") setConnection("reconnecting");
+  });
+
+  setInterval(function () {
+    if (socket.connected) socket.emit("resync");
+  }, RESYNC_EVERY_MS);
+
+  setInterval(function () {
+    if (socket.connected && Date.now() - lastHeard > SILENCE_LIMIT_MS) {
+      setConnection("stale");
+      socket.disconnect().connect();
+    }
+  }, 5000);
+})();
