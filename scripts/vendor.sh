@@ -52,6 +52,9 @@ copy swagger-ui-dist \
 # The Socket.IO client (protocol v5, matching python-socketio 5) for displays, status pages and the kiosk.
 copy socket.io-client dist/socket.io.min.js LICENSE
 
+# Chart.js for the supervisor dashboard's hourly charts (the UMD build bundles its one dependency, @kurkle/color).
+copy chart.js dist/chart.umd.min.js LICENSE.md
+
 {
     echo "# Vendored browser libraries"
     echo
