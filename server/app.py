@@ -13,13 +13,14 @@ from waitwell.api.openapi import OPENAPI_SETTINGS
 from waitwell.config import Config
 from waitwell.extensions import api
 from waitwell.runtime import Runtime
-from waitwell.web import RUNTIME_KEY
+from waitwell.web import RUNTIME_KEY, IdConverter
 
 
 def create_app(config: Config | None = None, *, runtime: Runtime | None = None) -> Flask:
     """Build a Waitwell app; `runtime` lets tests and simulations inject a clock or a shared engine."""
     config = config or Config.from_env()
     app = Flask(__name__, instance_path=str(config.instance_path), static_folder="static")
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     app.config.update(
         SECRET_KEY=config.secret_key,
         TESTING=config.testing,
