@@ -24,7 +24,8 @@ from waitwell.services.unit_of_work import UnitOfWork
 class SignInPolicy:
     """How many failures are free, how the delay grows, and when a lockout starts."""
 
-    free_failures: int = 3  # failures answered at once, before any delay
+    free_failures: int = 3  # failures of one username answered at once, before any delay
+    free_address_failures: int = 10  # one office's PCs can share an address: more before a delay
     first_delay: timedelta = timedelta(seconds=2)  # after the first failure past the free ones; doubles each time
     longest_delay: timedelta = timedelta(seconds=60)
     lockout_after_username_failures: int = 10
@@ -32,8 +33,8 @@ class SignInPolicy:
     lockout: timedelta = timedelta(minutes=15)
     forget_after: timedelta = timedelta(minutes=30)  # failures this old no longer count
 
-    def delay_after(self, failures: int) -> timedelta:
-        extra = failures - self.free_failures
+    def delay_after(self, failures: int, free: int | None = None) -> timedelta:
+        extra = failures - (self.free_failures if free is None else free)
         if extra <= 0:
             return timedelta(0)
         return min(self.first_delay * (2 ** (extra - 1)), self.longest_delay)
@@ -54,8 +55,8 @@ def sign_in(
     uow: UnitOfWork, *, username: str, password: str, address: str, policy: SignInPolicy = DEFAULT_POLICY
 ) -> StaffMember:
     """The staff member for these credentials; BadCredentials, or TooManyAttempts while delayed or locked."""
-    keys = {username_key(username): policy.lockout_after_username_failures,
-            address_key(address): policy.lockout_after_address_failures}
+    keys = {username_key(username): (policy.free_failures, policy.lockout_after_username_failures),
+            address_key(address): (policy.free_address_failures, policy.lockout_after_address_failures)}
     _refuse_if_throttled(uow, keys, policy)
     member = accounts.authenticate(uow, username=username, password=password)
     if member is None:
@@ -98,10 +99,11 @@ def current_lockouts(uow: UnitOfWork) -> dict[str, Lockout]:
         return found
 
 
-def _refuse_if_throttled(uow: UnitOfWork, keys: dict[str, int], policy: SignInPolicy) -> None:
+def _refuse_if_throttled(uow: UnitOfWork, keys: dict[str, tuple[int, int]], policy: SignInPolicy) -> None:
     with uow:
         now = uow.clock.now()
-        for row in uow.session.scalars(select(SignInFailure).where(SignInFailure.key.in_(keys))):
+        rows = uow.session.scalars(select(SignInFailure).where(SignInFailure.key.in_(keys))).all()
+        for row in rows:  # a lockout says more than a delay, so it is reported first
             if row.locked_until is not None and row.locked_until > now:
                 minutes = _ceil_minutes(row.locked_until - now)
                 what = "this account" if row.key.startswith("username:") else "this computer"
@@ -109,17 +111,18 @@ def _refuse_if_throttled(uow: UnitOfWork, keys: dict[str, int], policy: SignInPo
                     f"too many failed sign-ins: {what} is locked for {minutes} more minute"
                     f"{'s' if minutes != 1 else ''}; an administrator can unlock it"
                 )
+        for row in rows:
             if row.retry_after is not None and row.retry_after > now:
                 seconds = int((row.retry_after - now).total_seconds() + 0.999)
                 raise TooManyAttempts(f"too many failed sign-ins: wait {seconds} s before trying again")
 
 
-def _record_failure(uow: UnitOfWork, keys: dict[str, int], policy: SignInPolicy) -> None:
+def _record_failure(uow: UnitOfWork, keys: dict[str, tuple[int, int]], policy: SignInPolicy) -> None:
     for attempt in range(2):  # a concurrent first failure on the same key may insert it first
         try:
             with uow:
                 now = uow.clock.now()
-                for key, lockout_after in keys.items():
+                for key, (free, lockout_after) in keys.items():
                     row = uow.session.scalar(select(SignInFailure).where(SignInFailure.key == key).with_for_update())
                     if row is None:
                         row = SignInFailure(key=key, failures=0, first_failed_at=now, last_failed_at=now)
@@ -128,7 +131,7 @@ def _record_failure(uow: UnitOfWork, keys: dict[str, int], policy: SignInPolicy)
                         row.failures, row.first_failed_at, row.locked_until = 0, now, None
                     row.failures += 1
                     row.last_failed_at = now
-                    row.retry_after = now + policy.delay_after(row.failures)
+                    row.retry_after = now + policy.delay_after(row.failures, free)
                     if row.failures >= lockout_after:
                         row.locked_until = now + policy.lockout
                 uow.commit()

@@ -1,0 +1,71 @@
+"""CSRF: cookie-authenticated writes need a token; bearer-token and anonymous requests carry no ambient authority."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.console.support import sign_in_page, signed_in
+from tests.factories import PASSWORD, issue, make_office, make_staff
+from waitwell.services import accounts
+
+
+@pytest.fixture
+def office(runtime):
+    return make_office(runtime)
+
+
+@pytest.fixture
+def member(runtime, office):
+    return make_staff(runtime, [office.office_id], username="maria")
+
+
+def test_a_session_json_write_without_the_header_is_refused(client, member, office, runtime):
+    issue(runtime, office.services["A"])
+    signed = client.post("/api/v1/auth/sign-in", json={"username": "maria", "password": PASSWORD})
+    token = signed.headers["X-CSRFToken"]
+    url = f"/api/v1/counters/{office.counters['Counter 1']}/call-next"
+    refused = client.post(url)
+    assert refused.status_code == 400
+    assert refused.get_json()["error"]["code"] == "csrf_failed"
+    assert "X-CSRFToken" in refused.get_json()["error"]["message"]
+    called = client.post(url, headers={"X-CSRFToken": token})
+    assert called.status_code == 200 and called.get_json()["number"] == "A001"
+
+
+def test_a_token_from_another_session_is_refused(app, member, office, runtime):
+    issue(runtime, office.services["A"])
+    mine, theirs = app.test_client(), app.test_client()
+    mine.post("/api/v1/auth/sign-in", json={"username": "maria", "password": PASSWORD})
+    their_token = theirs.post("/api/v1/auth/sign-in", json={"username": "maria", "password": PASSWORD}) \
+        .headers["X-CSRFToken"]
+    response = mine.post(f"/api/v1/counters/{office.counters['Counter 1']}/call-next",
+                         headers={"X-CSRFToken": their_token})
+    assert response.status_code == 400
+
+
+def test_bearer_token_requests_need_no_csrf_token(client, member, office, runtime):
+    issue(runtime, office.services["A"])
+    token = accounts.create_api_token(runtime.uow(), user_id=member.id, name="counter PC")
+    response = client.post(f"/api/v1/counters/{office.counters['Counter 1']}/call-next",
+                           headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+
+
+def test_anonymous_public_writes_need_no_csrf_token(client, office):
+    response = client.post("/api/v1/tickets", json={"service_id": office.services["A"]})
+    assert response.status_code == 201
+
+
+def test_a_page_form_without_its_token_is_refused_and_changes_nothing(app, member, office, runtime):
+    browser = signed_in(app, member)
+    response = browser.client.post(f"/console/counters/{office.counters['Counter 1']}/take", data={})
+    assert response.status_code == 400
+    assert "This form has expired" in response.get_data(as_text=True)
+    assert "Taken by" not in browser.client.get("/console/").get_data(as_text=True)
+
+
+def test_the_sign_in_form_itself_needs_its_token(client, member):
+    response = client.post("/sign-in", data={"username": "maria", "password": PASSWORD})
+    assert response.status_code == 400
+    assert client.get("/console/").status_code == 302  # not signed in
+    assert sign_in_page(client, "maria").status_code == 302
