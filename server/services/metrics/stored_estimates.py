@@ -7,10 +7,15 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from waitwell.domain.events import TicketIssued
 from waitwell.estimates.estimate import WaitEstimate
+from waitwell.estimates.estimator import Predictor, default_predictor
 from waitwell.metrics.accuracy import GivenEstimate
 from waitwell.metrics.local_time import day_bounds
 from waitwell.persistence import IssueEstimate, Office, Ticket
+from waitwell.runtime import Runtime
+from waitwell.services.estimates import estimate_office
+from waitwell.services.event_bus import EventBus
 from waitwell.services.unit_of_work import UnitOfWork
 
 
@@ -49,3 +54,26 @@ def given_estimates(session: Session, office_id: int, day: date) -> list[GivenEs
                       low_minutes=row.low_minutes, high_minutes=row.high_minutes)
         for row in rows
     ]
+
+
+class IssueEstimateRecorder:
+    """Subscribes to TicketIssued and keeps the estimate the new ticket gets at that moment.
+
+    It runs right after the issuing transaction commits, with the estimator the kiosk and status
+    page use; a kiosk that stored the exact figure it printed first (record_issue_estimate) wins.
+    """
+
+    def __init__(self, runtime: Runtime, predictor: Predictor | None = None) -> None:
+        self._runtime = runtime
+        self._predictor = predictor
+
+    def subscribe(self, bus: EventBus) -> None:
+        bus.subscribe(TicketIssued, self.record)
+
+    def record(self, event: TicketIssued) -> None:
+        predictor = self._predictor or default_predictor()
+        estimate = estimate_office(self._runtime.uow(read_only=True), event.office_id, predictor=predictor)
+        given = estimate.get(event.ticket_id)
+        if given is not None:
+            record_issue_estimate(self._runtime.uow(), ticket_id=event.ticket_id, estimate=given,
+                                  predictor=predictor.name)
