@@ -32,7 +32,8 @@ def show_display(display_id: int) -> Any:
         "waits": wait_templates(),
         "text": {
             "connecting": gettext("Connecting…"),
-            "reconnecting": gettext("Reconnecting… calls will show again as soon as the connection is back."),
+            "reconnecting": gettext("Reconnecting… this board is not up to date."),
+            "last_update": gettext("Last update %(time)s"),
             "stale": gettext("No news from the server: checking the connection…"),
             "sound": gettext("Tap to turn on sound"),
         },

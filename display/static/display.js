@@ -71,6 +71,25 @@
       row.append(name, count, wait);
       return row;
     }));
+    fitAll();
+  }
+
+  // Long counter names or many services shrink to fit, never cut off.
+  function fitWidth(element) {
+    element.style.removeProperty("--fit");
+    for (var fit = 1; element.scrollWidth > element.clientWidth + 1 && fit > 0.4; fit -= 0.05) {
+      element.style.setProperty("--fit", fit.toFixed(2));
+    }
+  }
+
+  function fitAll() {
+    fitWidth(el("now-call"));
+    Array.prototype.forEach.call(el("recent").children, fitWidth);
+    var lines = document.querySelector(".lines");
+    lines.style.removeProperty("--lines-size");
+    for (var size = 3.8; lines.scrollHeight > lines.clientHeight + 1 && size > 1.6; size -= 0.2) {
+      lines.style.setProperty("--lines-size", size.toFixed(1) + "vh");
+    }
   }
 
   function highlight() {
@@ -94,6 +113,8 @@
   }
   tick();
   setInterval(tick, 1000);
+  fitAll();
+  window.addEventListener("resize", fitAll);
 
   // ---- connection state ------------------------------------------------------------------------
   function setConnection(value) {
@@ -102,7 +123,7 @@
     if (value === "live") return;
     el("connection-text").textContent = settings.text[value] || settings.text.reconnecting;
     el("last-update").textContent = value === "connecting" ? "" :
-      timeFormat.format(new Date(lastHeard + serverOffsetMs));
+      settings.text.last_update.replace("%(time)s", timeFormat.format(new Date(lastHeard + serverOffsetMs)));
   }
 
   // ---- announcements: a queue, one at a time, never dropped ------------------------------------
@@ -126,7 +147,7 @@
     state.announcements.push(record);
     playChime()
       .then(function () { return speakAll(call, record); })
-      .then(function () { return pause(700); })
+      .then(function () { record.ended = Date.now(); return pause(700); })
       .then(function () { speaking = false; pump(); });
   }
 

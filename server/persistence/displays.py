@@ -35,7 +35,7 @@ class Display(Base):
     name: Mapped[str] = mapped_column(String(120))
     # BCP 47 tags, comma-separated, in announcement order: "en-US,es-US". The first one is the screen's language.
     languages: Mapped[str] = mapped_column(String(120), default="en-US")
-    calls_shown: Mapped[int] = mapped_column(default=6)
+    calls_shown: Mapped[int] = mapped_column(default=7)
     created_at: Mapped[datetime]
 
     office: Mapped[Office] = relationship()

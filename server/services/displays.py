@@ -59,12 +59,12 @@ def register_display(
     service_ids: Iterable[int] = (),
     counter_ids: Iterable[int] = (),
     languages: Sequence[str] = ("en-US",),
-    calls_shown: int = 6,
+    calls_shown: int = 7,
 ) -> DisplayView:
     """Register a lobby screen for an office; it is then shown at /display/<id>."""
     with uow:
         get_office(uow.session, office_id)
-        display = Display(office_id=office_id, name="", languages="", calls_shown=6, created_at=uow.clock.now())
+        display = Display(office_id=office_id, name="", languages="", calls_shown=7, created_at=uow.clock.now())
         _apply(uow.session, display, name=name, service_ids=service_ids, counter_ids=counter_ids,
                languages=languages, calls_shown=calls_shown)
         uow.session.add(display)

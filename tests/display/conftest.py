@@ -1,0 +1,85 @@
+"""Browser fixtures for the display and status pages: headless Chromium and the app on a real port."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from flask import Flask
+
+from tests.conftest import ARTIFACTS, unavailable
+from tests.factories import PASSWORD, OfficeSetup, make_office, make_staff
+from tests.realtime.support import LiveServer
+from waitwell.persistence import Role
+from waitwell.runtime import Runtime
+from waitwell.services import displays
+from waitwell.services.displays import DisplayView
+
+CHROMIUM = "/usr/bin/chromium"
+# A lobby TV runs Chromium with --kiosk --autoplay-policy=no-user-gesture-required (docs/realtime.md).
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--autoplay-policy=no-user-gesture-required"]
+FULL_HD = {"width": 1920, "height": 1080}
+ULTRA_HD = {"width": 3840, "height": 2160}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """Headless Chromium from Debian, driven by Playwright (never `playwright install`)."""
+    if not Path(CHROMIUM).exists():
+        unavailable("Chromium", f"{CHROMIUM} is missing (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:
+        unavailable("Playwright", str(error))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    """test-artifacts/display (git-ignored): screenshots to look at as a visitor would."""
+    folder = ARTIFACTS / "display"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def office(runtime: Runtime) -> OfficeSetup:
+    return make_office(runtime, name="Hartford DMV",
+                       services=(("Licence renewal", "A"), ("Title and registration", "B"), ("Road test", "R")),
+                       counters={"Counter 1": ["A", "B"], "Counter 2": ["B"], "Counter 3": ["A", "R"]})
+
+
+@pytest.fixture
+def display(runtime: Runtime, office: OfficeSetup) -> DisplayView:
+    return displays.register_display(runtime.uow(), office_id=office.office_id, name="Main hall",
+                                     languages=["en-US", "es-US"])
+
+
+@pytest.fixture
+def live(app: Flask) -> Iterator[LiveServer]:
+    with LiveServer(app) as server:
+        yield server
+
+
+def signed_in_clerk(runtime: Runtime, office_ids: list[int], url: str) -> requests.Session:
+    """A clerk signed in over HTTP, with the CSRF header cookie-signed writes need."""
+    member = make_staff(runtime, office_ids, role=Role.CLERK)
+    http = requests.Session()
+    response = http.post(f"{url}/api/v1/auth/sign-in", json={"username": member.username, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    http.headers["X-CSRFToken"] = response.headers["X-CSRFToken"]
+    return http
+
+
+@pytest.fixture
+def clerk_http(runtime: Runtime, office: OfficeSetup, live: LiveServer) -> requests.Session:
+    return signed_in_clerk(runtime, [office.office_id], live.url)

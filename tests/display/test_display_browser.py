@@ -1,0 +1,147 @@
+"""The lobby display in real headless Chromium: calls, announcements, and the connection indicator."""
+
+from __future__ import annotations
+
+import time
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from tests.display.conftest import FULL_HD, ULTRA_HD
+from tests.factories import issue, make_office
+from tests.realtime.support import ServerProcess
+from waitwell.runtime import Runtime
+from waitwell.services import counters, displays
+
+pytestmark = pytest.mark.browser
+
+
+def open_display(chromium: Any, url: str, display_id: int, viewport: dict[str, int] = FULL_HD) -> Any:
+    page = chromium.new_page(viewport=viewport)
+    page.goto(f"{url}/display/{display_id}")
+    page.wait_for_selector("body[data-connection=live]", timeout=10_000)
+    return page
+
+
+def announcements(page: Any) -> list[dict[str, Any]]:
+    return page.evaluate("window.waitwellDisplay.announcements")
+
+
+def earlier_calls(runtime: Runtime, office) -> None:
+    """A morning's worth of calls, a minute apart, so the board has history to show."""
+    issue(runtime, office.services["A"], 8, minutes_apart=2)
+    issue(runtime, office.services["B"], 4, minutes_apart=3)
+    for name in ["Counter 1", "Counter 2", "Counter 3", "Counter 2", "Counter 1", "Counter 3"]:
+        runtime.clock.advance(minutes=1)
+        ticket = counters.call_next(runtime.uow(), counter_id=office.counters[name])
+        counters.complete(runtime.uow(), ticket_id=ticket.id)
+    runtime.clock.advance(minutes=1)
+
+
+def test_display_shows_and_announces_a_call_made_through_the_staff_api(
+    chromium, live, office, display, runtime, clerk_http, artifacts_dir: Path
+):
+    earlier_calls(runtime, office)
+    page = open_display(chromium, live.url, display.id)
+    try:
+        response = clerk_http.post(f"{live.url}/api/v1/counters/{office.counters['Counter 1']}/call-next")
+        assert response.status_code == 200, response.text
+        number = response.json()["number"]
+
+        page.wait_for_function(f"document.getElementById('now-number').textContent === '{number}'")
+        assert page.text_content("#now-counter") == "Counter 1"
+        assert "fresh" in page.get_attribute("#now", "class")
+        assert page.locator("#recent li").count() == 6
+        page.screenshot(path=str(artifacts_dir / "display-1920x1080-call.png"))
+
+        page.wait_for_function("window.waitwellDisplay.announcements.length === 1 && "
+                               "window.waitwellDisplay.announcements[0].ended", timeout=20_000)
+        spoken = announcements(page)[0]["spoken"]
+        spelled = " ".join(number)
+        assert [voice["lang"] for voice in spoken] == ["en-US", "es-US"]
+        assert spoken[0]["text"] == f"Ticket {spelled}, please go to Counter 1"
+
+        page.set_viewport_size(ULTRA_HD)
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(artifacts_dir / "display-3840x2160-call.png"))
+        # Readable from 10 m: about 6.5 mm of letter height per metre, i.e. 65 mm, under a tenth of a 55" TV's
+        # 68 cm screen height. The number's line box (capitals are ~0.7 of it) must be over 15% of the screen.
+        height = page.evaluate("document.getElementById('now-number').getBoundingClientRect().height")
+        assert height >= 0.15 * ULTRA_HD["height"]
+    finally:
+        page.close()
+
+
+def test_announcements_queue_one_at_a_time_and_a_recall_is_announced_again(
+    chromium, live, office, display, runtime
+):
+    first, second = issue(runtime, office.services["A"], 2)
+    page = open_display(chromium, live.url, display.id)
+    try:
+        called = counters.call_next(runtime.uow(), counter_id=office.counters["Counter 1"])
+        runtime.clock.advance(seconds=5)
+        counters.call_next(runtime.uow(), counter_id=office.counters["Counter 3"])
+        runtime.clock.advance(seconds=5)
+        counters.recall(runtime.uow(), ticket_id=called.id)
+
+        page.wait_for_function("window.waitwellDisplay.announcements.filter(a => a.ended).length === 3",
+                               timeout=30_000)
+        heard = announcements(page)
+        assert [(a["number"], a["counter"]) for a in heard] == [
+            (first.number, "Counter 1"), (second.number, "Counter 3"), (first.number, "Counter 1")]
+        for earlier, later in pairwise(heard):
+            assert later["at"] >= earlier["ended"], "announcements overlapped"
+    finally:
+        page.close()
+
+
+def test_display_shows_reconnecting_while_the_server_is_down_and_recovers_after_restart(
+    chromium, sqlite_url, tmp_path: Path, artifacts_dir: Path
+):
+    runtime = Runtime(sqlite_url)  # wall clock, like the server process
+    office = make_office(runtime, name="Hartford DMV")
+    display = displays.register_display(runtime.uow(), office_id=office.office_id, name="Hall")
+    issue(runtime, office.services["A"], 3)
+    server = ServerProcess(sqlite_url, tmp_path).start()
+    page = open_display(chromium, server.url, display.id)
+    try:
+        assert page.is_hidden("#connection")
+        assert page.is_hidden("#now-call")
+
+        server.kill()
+        page.wait_for_selector("body[data-connection=reconnecting]", timeout=10_000)
+        assert page.is_visible("#connection")
+        assert "Reconnecting" in page.text_content("#connection")
+        page.screenshot(path=str(artifacts_dir / "display-1920x1080-reconnecting.png"))
+
+        called = counters.call_next(runtime.uow(), counter_id=office.counters["Counter 1"])  # while it is down
+        server.start()  # same port
+        back = time.monotonic()
+        page.wait_for_selector("body[data-connection=live]", timeout=5_000)
+        page.wait_for_function(f"document.getElementById('now-number').textContent === '{called.number}'",
+                               timeout=1_000)
+        assert time.monotonic() - back <= 5
+        assert page.is_hidden("#connection")
+        page.screenshot(path=str(artifacts_dir / "display-1920x1080-after-restart.png"))
+    finally:
+        page.close()
+        server.kill()
+        runtime.dispose()
+
+
+def test_unknown_display_is_a_404(live):
+    assert requests.get(f"{live.url}/display/999", timeout=5).status_code == 404
+
+
+def test_chime_is_a_short_wav_made_by_the_server(live):
+    response = requests.get(f"{live.url}/display/chime.wav", timeout=5)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "audio/wav"
+    assert response.content[:4] == b"RIFF" and response.content[8:12] == b"WAVE"
+
+
+def test_a_display_needs_no_sign_in(live, display):
+    assert requests.get(f"{live.url}/display/{display.id}", timeout=5).status_code == 200
