@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import heapq
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,6 +21,37 @@ from waitwell.estimates.snapshot import OfficeSnapshot
 from waitwell.metrics.stats import average, percentile
 
 EXTRA_COUNTER_ID = -1  # the counter "one more" adds; real ids are positive
+
+
+@dataclass(frozen=True)
+class CounterPlan:
+    """A counter in the replays: what it serves, its current ticket, and when it calls tickets.
+
+    `calls_from(seconds)` is the first moment at or after `seconds` (from now) when it calls, or None if
+    it will not call again today (closed for the day).
+    """
+
+    counter_id: int
+    service_ids: frozenset[int]
+    busy_for: tuple[int | None, float]  # (service of the current ticket, seconds it has run) or (None, 0)
+    calls_from: Callable[[float], float | None]
+
+    @property
+    def open_now(self) -> bool:
+        return self.calls_from(0.0) == 0.0
+
+
+def counter_plans(plans: Sequence[ServerPlan]) -> list[CounterPlan]:
+    """The estimator's plans of the counters, as the what-if replays use them."""
+    return [CounterPlan(p.counter_id, p.service_ids, p.busy_for, _calls_from(p)) for p in plans]
+
+
+def _calls_from(plan: ServerPlan) -> Callable[[float], float | None]:
+    availability = getattr(plan, "availability", None)
+    if availability is not None:  # the estimator's roster: breaks and shifts from the office's recent days
+        return availability.open_from  # type: ignore[no-any-return]
+    back_after = float(getattr(plan, "back_after", 0.0))
+    return lambda seconds: max(seconds, back_after)
 
 
 @dataclass(frozen=True)
@@ -51,15 +82,16 @@ class ReplayWaits:
 
 
 def replay_with_arrivals(
-    snapshot: OfficeSnapshot, strategy: CallingStrategy, plans: Sequence[ServerPlan], times: ServiceTimes,
+    snapshot: OfficeSnapshot, strategy: CallingStrategy, plans: Sequence[CounterPlan], times: ServiceTimes,
     arrivals: Sequence[Arrival], rng: random.Random,
 ) -> ReplayWaits:
     """One possible rest of the day: the people waiting now and those still to come, over `plans`."""
     free: list[tuple[float, int, frozenset[int]]] = []
+    calls_from = {plan.counter_id: plan.calls_from for plan in plans}
     for plan in plans:
         service_id, elapsed = plan.busy_for
         remaining = times.draw_remaining(service_id, elapsed, rng) if service_id is not None else 0.0
-        heapq.heappush(free, (max(remaining, plan.back_after), plan.counter_id, plan.service_ids))
+        heapq.heappush(free, (remaining, plan.counter_id, plan.service_ids))
     waiting: dict[int, Candidate] = {t.ticket_id: t.as_candidate() for t in snapshot.waiting}
     to_come = list(arrivals)
     next_arrival = 0
@@ -67,6 +99,12 @@ def replay_with_arrivals(
     weights = snapshot.priority_weights
     while free and (waiting or next_arrival < len(to_come)):
         at, counter_id, skills = heapq.heappop(free)
+        calls_at = calls_from[counter_id](at)
+        if calls_at is None:
+            continue  # closed for the rest of the day
+        if calls_at > at:
+            heapq.heappush(free, (calls_at, counter_id, skills))  # back from a break, or a shift starting
+            continue
         while next_arrival < len(to_come) and to_come[next_arrival].seconds_from_now <= at:
             arrival = to_come[next_arrival]
             ticket_id = -(next_arrival + 1)  # arrivals get negative ids, never a real ticket's
@@ -90,17 +128,18 @@ def replay_with_arrivals(
     return ReplayWaits(waits, never_called=len(waiting) + len(to_come) - next_arrival)
 
 
-def with_one_more(plans: Sequence[ServerPlan], service_id: int) -> list[ServerPlan]:
-    """An extra counter, free now, serving only `service_id`."""
-    return [*plans, ServerPlan(EXTRA_COUNTER_ID, frozenset({service_id}), (None, 0.0), 0.0)]
+def with_one_more(plans: Sequence[CounterPlan], service_id: int) -> list[CounterPlan]:
+    """An extra counter serving only `service_id`, free now and open for the rest of the day."""
+    return [*plans, CounterPlan(EXTRA_COUNTER_ID, frozenset({service_id}), (None, 0.0), lambda seconds: seconds)]
 
 
-def with_one_fewer(plans: Sequence[ServerPlan], service_id: int) -> list[ServerPlan] | None:
-    """Without the counter that serves `service_id` and the fewest other services (None if none serves it)."""
-    serving = [p for p in plans if service_id in p.service_ids]
+def with_one_fewer(plans: Sequence[CounterPlan], service_id: int) -> list[CounterPlan] | None:
+    """Without one counter open now for `service_id` (the one serving the fewest other services), for the rest of
+    the day; None when no counter is open for it."""
+    serving = [p for p in plans if service_id in p.service_ids and p.open_now]
     if not serving:
         return None
-    gone = min(serving, key=lambda p: (len(p.service_ids), p.back_after, -p.counter_id))
+    gone = min(serving, key=lambda p: (len(p.service_ids), -p.counter_id))
     return [p for p in plans if p is not gone]
 
 
@@ -109,7 +148,7 @@ class VariantOutcome:
     """Averages over the replays, in minutes; people per replay."""
 
     name: str  # "as now", "one more", "one fewer"
-    counters_for_service: int
+    counters_for_service: int  # open now
     average_wait: float | None
     p90_wait: float | None
     service_average_wait: float | None
@@ -118,11 +157,11 @@ class VariantOutcome:
 
 
 def compare_variants(
-    snapshot: OfficeSnapshot, strategy: CallingStrategy, plans: Sequence[ServerPlan], service_id: int,
+    snapshot: OfficeSnapshot, strategy: CallingStrategy, plans: Sequence[CounterPlan], service_id: int,
     rates: Sequence[tuple[float, float, int, float]], *, replays: int = 20, seed: int = 0,
 ) -> list[VariantOutcome]:
     """The rest of the day as now, with one more and (if there is one to take away) one fewer counter."""
-    variants: list[tuple[str, Sequence[ServerPlan]]] = [
+    variants: list[tuple[str, Sequence[CounterPlan]]] = [
         ("as now", plans), ("one more", with_one_more(plans, service_id)),
     ]
     fewer = with_one_fewer(plans, service_id)
@@ -138,12 +177,12 @@ def compare_variants(
     return [_outcome(name, variant, results[name], service_id) for name, variant in variants]
 
 
-def _outcome(name: str, plans: Sequence[ServerPlan], runs: list[ReplayWaits], service_id: int) -> VariantOutcome:
+def _outcome(name: str, plans: Sequence[CounterPlan], runs: list[ReplayWaits], service_id: int) -> VariantOutcome:
     everyone = [w / 60 for run in runs for waits in run.waits.values() for w in waits]
     mine = [w / 60 for run in runs for w in run.waits.get(service_id, [])]
     return VariantOutcome(
         name=name,
-        counters_for_service=sum(1 for p in plans if service_id in p.service_ids),
+        counters_for_service=sum(1 for p in plans if service_id in p.service_ids and p.open_now),
         average_wait=average(everyone),
         p90_wait=percentile(everyone, 0.9),
         service_average_wait=average(mine),

@@ -113,3 +113,14 @@ def test_what_if_as_a_supervisor(client, supervisor, served_morning):
     assert [v["name"] for v in body["variants"]] == ["as now", "one more", "one fewer"]
     assert body["waiting_now"] == 1 and body["from_local"] == "10:11"
     assert client.post(f"/api/v1/offices/{served_morning.office_id}/what-if", json={}).status_code == 422
+
+
+def test_every_ticket_issued_through_the_app_keeps_its_estimate(runtime, app, client):
+    from waitwell.persistence import IssueEstimate
+
+    office = make_office(runtime, counters={"Counter 1": ["A"]})
+    response = client.post("/api/v1/tickets", json={"service_id": office.services["A"]})
+    assert response.status_code == 201
+    with runtime.uow(read_only=True) as uow:
+        stored = uow.session.get(IssueEstimate, response.get_json()["id"])
+        assert stored is not None and stored.predictor and stored.low_minutes <= stored.high_minutes

@@ -11,7 +11,7 @@ from waitwell.domain.errors import InvalidInput
 from waitwell.domain.hours import WEEKDAYS
 from waitwell.domain.numbering import service_day
 from waitwell.estimates.rollforward import server_plans
-from waitwell.metrics.what_if import VariantOutcome, arrival_rates, compare_variants
+from waitwell.metrics.what_if import VariantOutcome, arrival_rates, compare_variants, counter_plans
 from waitwell.persistence import Office
 from waitwell.services.estimates import HISTORY_DAYS, build_snapshot
 from waitwell.services.lookups import get_office, get_service
@@ -47,7 +47,7 @@ def what_if(uow: UnitOfWork, office_id: int, service_id: int, *, replays: int = 
         until_local = closing_time(office, now_local)
         office_id, service_id, service_name = office.id, service.id, service.name
     rates = arrival_rates(per_hour, now_local, until_local)
-    outcomes = compare_variants(snapshot, strategy_named(snapshot.calling_strategy), server_plans(snapshot),
+    outcomes = compare_variants(snapshot, strategy_named(snapshot.calling_strategy), counter_plans(server_plans(snapshot)),
                                 service_id, rates, replays=replays, seed=seed)
     return WhatIf(
         office_id=office_id, service_id=service_id, service_name=service_name, now_local=now_local,
