@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
+
+# PostgreSQL INTEGER: a larger number in a body would fail in the database (a 500) instead of being refused.
+INTEGER_RANGE = validate.Range(min=-(2**31), max=2**31 - 1)
 
 
 class StrictSchema(Schema):
-    """Unknown fields are an error, so a typo never passes silently."""
+    """Unknown fields are an error, so a typo never passes silently; every integer fits the database."""
 
     class Meta:
         ordered = True
+
+    def on_bind_field(self, field_name: str, field_obj: Any) -> None:
+        for field in (field_obj, getattr(field_obj, "inner", None)):
+            if isinstance(field, fields.Integer) and INTEGER_RANGE not in field.validators:
+                field.validators.append(INTEGER_RANGE)
 
 
 class OfficeSchema(StrictSchema):

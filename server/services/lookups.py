@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from sqlalchemy import select
@@ -17,6 +18,7 @@ ACTIVE_STATES = (TicketState.CALLED, TicketState.SERVING)
 # Ids are 32-bit INTEGER columns. A larger id from a URL or a body cannot exist, and sending it to
 # the database fails (PostgreSQL: integer out of range; SQLite: int too large) instead of finding nothing.
 LARGEST_ID = 2**31 - 1
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def could_exist(row_id: int) -> bool:
@@ -56,8 +58,17 @@ def get_ticket(session: Session, ticket_id: int) -> Ticket:
     return ticket
 
 
+def could_be_token(token: str) -> bool:
+    """Whether `token` looks like one we hand out (URL-safe base64, fits the column).
+
+    Anything else cannot exist, and some of it must not reach the database: PostgreSQL
+    refuses a NUL character in text with an error rather than finding nothing.
+    """
+    return TOKEN_PATTERN.fullmatch(token) is not None
+
+
 def get_ticket_by_token(session: Session, token: str) -> Ticket:
-    ticket = session.scalar(select(Ticket).where(Ticket.token == token))
+    ticket = session.scalar(select(Ticket).where(Ticket.token == token)) if could_be_token(token) else None
     if ticket is None:
         # Same message for every unknown token: nothing to learn by guessing.
         raise NotFound("this ticket does not exist or has expired")

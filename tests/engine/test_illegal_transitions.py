@@ -145,6 +145,12 @@ def cancel_unknown_token(w: World) -> Operation:
     return lambda: tickets.cancel_ticket(w.runtime.uow(), token="not-a-real-token")
 
 
+def cancel_with_a_nul_in_the_token(w: World) -> Operation:
+    """PostgreSQL refuses NUL in text outright; such a token used to crash instead of being unknown."""
+    ticket = issue(w.runtime, w.office.services["A"])[0]
+    return lambda: tickets.cancel_ticket(w.runtime.uow(), token=ticket.token[:10] + "\x00")
+
+
 CASES = [
     # Ticket operations from the wrong state.
     Case("completing a waiting ticket", ticket_operation("complete", "waiting"), IllegalTransition,
@@ -218,6 +224,8 @@ CASES = [
     Case("transferring to an unknown service", transfer_to(lambda w: 4040), NotFound, "there is no service 4040"),
     # Unknown things.
     Case("cancelling with an unknown token", cancel_unknown_token, NotFound,
+         "this ticket does not exist or has expired"),
+    Case("cancelling with a token holding a NUL character", cancel_with_a_nul_in_the_token, NotFound,
          "this ticket does not exist or has expired"),
     Case("completing an unknown ticket", on_unknown_ticket(counters.complete), NotFound, "there is no ticket 4040"),
     Case("recalling an unknown ticket", on_unknown_ticket(counters.recall), NotFound, "there is no ticket 4040"),
