@@ -15,26 +15,21 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from statistics import fmean
 
 from waitwell.domain.calling import CallContext, CallingStrategy, Candidate
+from waitwell.estimates.roster import Availability, availability
 from waitwell.estimates.service_times import service_samples
 from waitwell.estimates.snapshot import CounterSnapshot, OfficeSnapshot
-
-# Breaks, when the office has no history of its own: lunch breaks of 30-45 minutes.
-TYPICAL_BREAK_SECONDS = 35 * 60.0
-# A break that has run longer than usual is assumed to end within a few minutes.
-OVERRUN_BREAK_SECONDS = 5 * 60.0
 
 
 @dataclass(frozen=True)
 class ServerPlan:
-    """A counter in the replays: when it is first free (seconds from now) and what it serves."""
+    """A counter in the replays: what it serves, what it is doing now, and when it calls tickets."""
 
     counter_id: int
     service_ids: frozenset[int]
     busy_for: tuple[int | None, float]  # (service of the current ticket, seconds it has run) or (None, 0)
-    back_after: float = 0.0  # a paused counter is away this long
+    availability: Availability
 
 
 class ServiceTimes:
@@ -65,30 +60,13 @@ class ServiceTimes:
 
 
 def server_plans(snapshot: OfficeSnapshot, pause_return_seconds: float | None = None) -> list[ServerPlan]:
-    """The counters that will call tickets: the open ones, and paused ones once back from their break.
-
-    A paused counter is back when a break like the office's recent ones would end (given how long
-    this one has run, when known); `pause_return_seconds` overrides that with a fixed time from now.
-    """
-    plans = []
-    for counter in snapshot.counters:
-        if counter.state == "closed" or not counter.service_ids:
-            continue
-        back_after = 0.0
-        if counter.state == "paused":
-            back_after = pause_return_seconds if pause_return_seconds is not None else break_left(snapshot, counter)
-        plans.append(ServerPlan(counter.id, counter.service_ids, _busy_for(snapshot, counter), back_after))
-    return plans
-
-
-def break_left(snapshot: OfficeSnapshot, counter: CounterSnapshot) -> float:
-    """Expected seconds until a paused counter is back: the mean break among those longer than this one so far."""
-    breaks = [b for b in snapshot.history.pause_seconds if b > 0] or [TYPICAL_BREAK_SECONDS]
-    if counter.state_since is None:
-        return fmean(breaks) / 2  # it began at some unknown moment: on average half of it is left
-    elapsed = max((snapshot.now - counter.state_since).total_seconds(), 0.0)
-    longer = [b for b in breaks if b > elapsed]
-    return fmean(longer) - elapsed if longer else OVERRUN_BREAK_SECONDS
+    """The counters that may call tickets from now on (see roster.availability for when)."""
+    return [
+        ServerPlan(counter.id, counter.service_ids, _busy_for(snapshot, counter),
+                   availability(snapshot, counter, pause_return_seconds))
+        for counter in snapshot.counters
+        if counter.service_ids
+    ]
 
 
 def _busy_for(snapshot: OfficeSnapshot, counter: CounterSnapshot) -> tuple[int | None, float]:
@@ -111,11 +89,18 @@ def replay(
     for plan in plans:
         service_id, elapsed = plan.busy_for
         remaining = times.draw_remaining(service_id, elapsed, rng) if service_id is not None else 0.0
-        heapq.heappush(free, (max(remaining, plan.back_after), plan.counter_id, plan.service_ids))
+        heapq.heappush(free, (remaining, plan.counter_id, plan.service_ids))
+    available = {plan.counter_id: plan.availability for plan in plans}
     waiting: dict[int, Candidate] = {t.ticket_id: t.as_candidate() for t in snapshot.waiting}
     called: dict[int, float] = {}
     while waiting and free:
         at, counter_id, skills = heapq.heappop(free)
+        calls_at = available[counter_id].open_from(at)
+        if calls_at is None:
+            continue  # paused or closed for the rest of the day
+        if calls_at > at:
+            heapq.heappush(free, (calls_at, counter_id, skills))  # back from a break, or a shift starting
+            continue
         candidates = [c for c in waiting.values() if c.service_id in skills]
         if not candidates:
             continue  # nothing left for this counter (arrivals after now are not modelled)

@@ -25,6 +25,9 @@ class CounterSnapshot:
     current_started_at: datetime | None = None
     # When the counter entered its state (a paused counter: when its break began), if known.
     state_since: datetime | None = None
+    # The state changes this counter usually makes in a day (its roster, learned from its history),
+    # placed on today's date, in time order: [(09:00, "open"), (12:00, "paused"), (12:30, "open"), ...].
+    usual_changes: tuple[tuple[datetime, CounterStateName], ...] = ()
 
 
 @dataclass(frozen=True)

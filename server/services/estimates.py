@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from statistics import median
+from typing import cast
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -13,7 +15,13 @@ from waitwell.domain.numbering import service_day
 from waitwell.domain.states import CounterState, TicketState
 from waitwell.estimates.estimate import WaitEstimate
 from waitwell.estimates.estimator import Predictor, estimate_new_ticket, estimate_waits
-from waitwell.estimates.snapshot import CounterSnapshot, OfficeSnapshot, ServiceHistory, WaitingTicket
+from waitwell.estimates.snapshot import (
+    CounterSnapshot,
+    CounterStateName,
+    OfficeSnapshot,
+    ServiceHistory,
+    WaitingTicket,
+)
 from waitwell.persistence import Counter, CounterEvent, Office, Service, Ticket
 from waitwell.persistence.types import UTCDateTime
 from waitwell.services.lookups import ACTIVE_STATES, get_office, get_service, waiting_candidates
@@ -23,6 +31,9 @@ HISTORY_DAYS = 28  # service times and no-shows: four weeks covers every weekday
 SERVICE_SAMPLES = 200  # most recent service times kept per service
 RECENT_WAITS = 50  # most recent waits kept per service (today only)
 RECENT_BREAKS = 50  # most recent counter breaks
+
+Roster = tuple[tuple[datetime, CounterStateName], ...]
+ROSTER_DAYS = 7  # the usual day of each counter is its latest day with state changes within this many days
 
 
 def office_snapshot(uow: UnitOfWork, office_id: int, *, history_days: int = HISTORY_DAYS) -> OfficeSnapshot:
@@ -51,7 +62,7 @@ def build_snapshot(session: Session, office: Office, now: datetime, history_days
     weights = session.execute(select(Service.id, Service.priority_weight).where(Service.office_id == office.id)).all()
     return OfficeSnapshot(
         now=now,
-        counters=_counters(session, office.id),
+        counters=_counters(session, office, now),
         waiting=[
             WaitingTicket(c.ticket_id, c.service_id, c.waiting_since, c.priority_weight)
             for c in waiting_candidates(session, office.id)
@@ -62,7 +73,8 @@ def build_snapshot(session: Session, office: Office, now: datetime, history_days
     )
 
 
-def _counters(session: Session, office_id: int) -> list[CounterSnapshot]:
+def _counters(session: Session, office: Office, now: datetime) -> list[CounterSnapshot]:
+    office_id = office.id
     counters = session.scalars(
         select(Counter).where(Counter.office_id == office_id).order_by(Counter.id)
         .options(selectinload(Counter.services))
@@ -78,18 +90,42 @@ def _counters(session: Session, office_id: int) -> list[CounterSnapshot]:
         select(CounterEvent.counter_id, func.max(CounterEvent.occurred_at))
         .where(CounterEvent.office_id == office_id).group_by(CounterEvent.counter_id)
     ).all())
+    usual = _usual_changes(session, office, now)
     snapshots = []
     for counter in counters:
         ticket = current.get(counter.id)
         snapshots.append(CounterSnapshot(
             id=counter.id,
             service_ids=counter.service_ids,
-            state=counter.state.value,  # type: ignore[arg-type]
+            state=cast(CounterStateName, counter.state.value),
             current_service_id=ticket.service_id if ticket else None,
             current_started_at=ticket.called_at if ticket else None,
             state_since=since.get(counter.id),
+            usual_changes=usual.get(counter.id, ()),
         ))
     return snapshots
+
+
+def _usual_changes(session: Session, office: Office, now: datetime) -> dict[int, Roster]:
+    """Each counter's state changes on the office's latest earlier day with any, placed on today's date."""
+    zone = ZoneInfo(office.timezone)
+    midnight = datetime.combine(now.astimezone(zone).date(), time(0), zone)
+    rows = session.execute(
+        select(CounterEvent.counter_id, CounterEvent.state, CounterEvent.occurred_at)
+        .where(CounterEvent.office_id == office.id, CounterEvent.occurred_at < midnight,
+               CounterEvent.occurred_at >= midnight - timedelta(days=ROSTER_DAYS))
+        .order_by(CounterEvent.occurred_at, CounterEvent.id)
+    ).all()
+    if not rows:
+        return {}
+    last_day = max(row.occurred_at.astimezone(zone).date() for row in rows)
+    changes: dict[int, list[tuple[datetime, CounterStateName]]] = defaultdict(list)
+    for row in rows:
+        local = row.occurred_at.astimezone(zone)
+        if local.date() == last_day:
+            today = datetime.combine(midnight.date(), local.time(), zone)
+            changes[row.counter_id].append((today, cast(CounterStateName, CounterState(row.state).value)))
+    return {counter_id: tuple(day) for counter_id, day in changes.items()}
 
 
 def _history(session: Session, office: Office, now: datetime, history_days: int) -> ServiceHistory:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.factories import issue, make_office
 from waitwell.domain.clock import VirtualClock
 from waitwell.estimates.estimator import estimate_waits
@@ -87,3 +89,21 @@ def test_breaks_are_learned_from_the_counters_history(runtime: Runtime, clock: V
     paused = next(c for c in snapshot.counters if c.id == second)
     assert paused.state == "paused"
     assert (clock.now() - paused.state_since).total_seconds() == 240
+
+
+def test_each_counter_usually_does_what_it_did_on_the_last_day(runtime: Runtime, clock: VirtualClock) -> None:
+    office = make_office(runtime, counters={"Counter 1": ["A"]}, open_counters=False)
+    counter_id = office.counters["Counter 1"]
+    start = clock.now()  # 10:00 in New York
+    counters.open_counter(runtime.uow(), counter_id=counter_id)
+    clock.advance(hours=2)
+    counters.pause_counter(runtime.uow(), counter_id=counter_id)
+    clock.advance(minutes=30)
+    counters.open_counter(runtime.uow(), counter_id=counter_id)
+    clock.set(start + timedelta(days=1, hours=-1))  # 09:00 the next day, not open yet
+
+    roster = next(c for c in office_snapshot(runtime.uow(read_only=True), office.office_id).counters).usual_changes
+
+    tomorrow = start + timedelta(days=1)
+    assert roster == ((tomorrow, "open"), (tomorrow + timedelta(hours=2), "paused"),
+                      (tomorrow + timedelta(hours=2, minutes=30), "open"))
