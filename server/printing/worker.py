@@ -19,10 +19,11 @@ from waitwell.printers.errors import PrintFailed
 from waitwell.printing import device
 from waitwell.printing.retry import RetryPolicy
 from waitwell.runtime import Runtime
-from waitwell.services import print_jobs, printers
+from waitwell.services import kiosks, print_jobs, printers
 from waitwell.services.printers import PrinterView
 
 log = logging.getLogger(__name__)
+KEY_PURGE_SECONDS = 3600.0
 
 SendJob = Callable[[PrinterView, Mapping[str, Any]], None]
 ReadStatus = Callable[[PrinterView, float], tuple[PrinterStatus, str]]
@@ -92,7 +93,7 @@ class PrintWorker:
 
     def _scan_forever(self) -> None:
         """Wake lanes with pending jobs (queued by another process, or before a restart); keep every lane alive."""
-        next_printer_scan = 0.0
+        next_printer_scan = next_key_purge = 0.0
         while not self._stop.is_set():
             try:
                 uow = self.runtime.uow
@@ -100,6 +101,9 @@ class PrintWorker:
                     for printer in printers.printers_of(uow(read_only=True), delivery=PrintDelivery.SERVER):
                         self.lane(printer.id)
                     next_printer_scan = time.monotonic() + self.status_interval
+                if time.monotonic() >= next_key_purge:
+                    kiosks.forget_old_tap_keys(uow())
+                    next_key_purge = time.monotonic() + KEY_PURGE_SECONDS
                 for printer_id in {job.printer_id for job in print_jobs.pending_jobs(
                         uow(read_only=True), delivery=PrintDelivery.SERVER)}:
                     self.lane(printer_id).wake()

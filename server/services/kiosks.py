@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -189,6 +189,15 @@ def check_in_appointment(uow: UnitOfWork, *, kiosk_id: int, code: str) -> None:
         if not (code or "").strip():
             raise InvalidInput("type or scan the booking code")
         raise AppointmentsNotEnabled(f"appointments are not enabled for {kiosk.office.name}")
+
+
+def forget_old_tap_keys(uow: UnitOfWork, *, older_than: timedelta = timedelta(days=1)) -> int:
+    """Drop idempotency keys no page can still be retrying (a tap is retried for two minutes at most)."""
+    with uow:
+        cutoff = uow.clock.now() - older_than
+        result = uow.session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < cutoff))
+        uow.commit()
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def status_url(public_base_url: str, token: str) -> str:

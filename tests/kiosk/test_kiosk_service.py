@@ -125,3 +125,15 @@ def test_board_shows_people_waiting_and_an_estimate_per_service(runtime: Runtime
     assert by_name["Licence renewal"].people_waiting == 3 and by_name["Title"].people_waiting == 0
     assert by_name["Licence renewal"].estimate is not None
     assert board.printer_status is not None and board.printer_status.value == "unknown"
+
+
+def test_tap_keys_older_than_a_day_are_forgotten(runtime: Runtime) -> None:
+    from datetime import timedelta
+
+    setup = make_kiosk(runtime, printer=None)
+    tap(runtime, setup.kiosk.id, setup.office.services["A"], "tap-old-000001")
+    runtime.clock.advance(hours=23)  # type: ignore[attr-defined]
+    tap(runtime, setup.kiosk.id, setup.office.services["A"], "tap-new-000001")
+    runtime.clock.advance(hours=2)  # type: ignore[attr-defined]
+    assert kiosks.forget_old_tap_keys(runtime.uow(), older_than=timedelta(days=1)) == 1
+    assert tap(runtime, setup.kiosk.id, setup.office.services["A"], "tap-new-000001").replayed
