@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from waitwell.domain.appointment_calling import AppointmentsOnTime
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -60,7 +62,10 @@ class WeightedLongestWait:
         return sorted(candidates, key=key)
 
 
-STRATEGIES: dict[str, CallingStrategy] = {WeightedLongestWait.name: WeightedLongestWait()}
+STRATEGIES: dict[str, CallingStrategy] = {
+    WeightedLongestWait.name: WeightedLongestWait(),
+    AppointmentsOnTime.name: AppointmentsOnTime(walk_ins=WeightedLongestWait()),
+}
 DEFAULT_STRATEGY = WeightedLongestWait.name
 
 

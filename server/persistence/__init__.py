@@ -1,6 +1,15 @@
 """Persistence: SQLAlchemy mappings of the domain, the database engine and Alembic migrations."""
 
 from waitwell.persistence.accounts import ApiToken, Role, User
+from waitwell.persistence.appointments import (
+    Appointment,
+    AppointmentMessage,
+    AppointmentSettings,
+    AppointmentState,
+    BlockedSlot,
+    BookingClosure,
+    BookingSchedule,
+)
 from waitwell.persistence.audit import AuditEntry
 from waitwell.persistence.base import Base
 from waitwell.persistence.devices import (
@@ -25,7 +34,8 @@ from waitwell.persistence.security import SignInFailure
 from waitwell.persistence.staffing import CounterSession
 
 __all__ = [
-    "ApiToken", "AuditEntry", "Base", "Counter", "CounterEvent", "CounterSession", "DailySequence", "Display",
-    "EndOfDayRun", "FeedVersion", "IdempotencyKey", "IssueEstimate", "JobLease", "Kiosk", "Office", "PrintJob",
-    "Printer", "Role", "Service", "SignInFailure", "Ticket", "TicketEvent", "User",
+    "ApiToken", "Appointment", "AppointmentMessage", "AppointmentSettings", "AppointmentState", "AuditEntry", "Base",
+    "BlockedSlot", "BookingClosure", "BookingSchedule", "Counter", "CounterEvent", "CounterSession", "DailySequence",
+    "Display", "EndOfDayRun", "FeedVersion", "IdempotencyKey", "IssueEstimate", "JobLease", "Kiosk", "Office",
+    "PrintJob", "Printer", "Role", "Service", "SignInFailure", "Ticket", "TicketEvent", "User",
 ]

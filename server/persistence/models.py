@@ -129,6 +129,9 @@ class Ticket(Base):
     # The citizen's optional answer after service, 1 to 5 stars (services.ratings checks the range).
     rating: Mapped[int | None]
     rated_at: Mapped[datetime | None]
+    # Set when the ticket was issued by checking in for an appointment: its slot time (the calling
+    # strategy calls it from then on; its wait is measured from the later of check-in and slot).
+    appointment_at: Mapped[datetime | None]
 
     office: Mapped[Office] = relationship()
     service: Mapped[Service] = relationship()
