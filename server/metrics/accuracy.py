@@ -10,6 +10,7 @@ from waitwell.metrics.legs import LegOutcome, Visit
 from waitwell.metrics.stats import average, ratio
 
 UNDER_BY_MINUTES = 10  # "told 10 minutes, waited 25": the error people remember
+ENDED_UNCALLED = frozenset({LegOutcome.CANCELLED, LegOutcome.CLOSED_UNSERVED})
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def estimate_accuracy(
             actual = (first.called_at - estimate.given_at).total_seconds() / 60
             errors.append(actual - estimate.expected_minutes)
         else:
-            gave_up_at = first.ended_at if first.outcome == LegOutcome.CANCELLED else now
+            gave_up_at = first.ended_at if first.outcome in ENDED_UNCALLED and first.ended_at else now
             actual = (gave_up_at - estimate.given_at).total_seconds() / 60
             if actual <= estimate.high_minutes:
                 continue  # outcome not known yet (or never will be): neither a hit nor a miss

@@ -34,6 +34,8 @@ SUMMARY_FIELDS: tuple[Field, ...] = (
     Field("cancelled", "Cancelled", "Gave up their place (before or after being called).", lambda s: s.cancelled),
     Field("cancelled_before_call", "Cancelled before call", "Gave up their place before being called.",
           lambda s: s.cancelled_before_call),
+    Field("closed_unserved", "Unserved at closing", "Still in line when the office closed for the day.",
+          lambda s: s.closed_unserved),
     Field("not_called", "Not called", "Still waiting, or never called if the day is over.", lambda s: s.waiting),
     Field("at_counter", "At a counter", "Called or being served at the time of the report.", lambda s: s.at_counter),
     Field("recalls", "Recalls", "Times a called ticket was called again (the wait does not restart).",

@@ -16,6 +16,7 @@ class HistoryEntry:
     service_id: int
     counter_id: int | None = None
     user_id: int | None = None
+    by: str = ""  # who ended it, for "cancelled": "citizen", "staff" or "office" (closed at the end of the day)
 
 
 @dataclass(frozen=True)

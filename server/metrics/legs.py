@@ -21,6 +21,7 @@ class LegOutcome(StrEnum):
     TRANSFERRED = "transferred"  # seen at a counter, then sent on to another service
     NO_SHOW = "no_show"  # called, never came
     CANCELLED = "cancelled"  # the holder (or staff) gave up the place
+    CLOSED_UNSERVED = "closed_unserved"  # still in line when the office closed for the day
     WAITING = "waiting"  # not called (yet)
     AT_COUNTER = "at_counter"  # called or being served right now
 
@@ -141,6 +142,9 @@ def visit_of(history: TicketHistory) -> Visit:
         elif entry.kind == "transferred":
             close(LegOutcome.TRANSFERRED, entry.occurred_at, entry.user_id)
             current = _OpenLeg(service_id=entry.service_id, started_at=entry.occurred_at)
+        elif entry.kind == "cancelled" and entry.by == "office":
+            close(LegOutcome.CLOSED_UNSERVED, entry.occurred_at, entry.user_id)
+            finished = True
         elif entry.kind in ENDING_KINDS:
             close(ENDING_KINDS[entry.kind], entry.occurred_at, entry.user_id)
             finished = True

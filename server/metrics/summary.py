@@ -28,6 +28,7 @@ class LegSummary:
     no_shows: int = 0
     cancelled: int = 0
     cancelled_before_call: int = 0
+    closed_unserved: int = 0  # still in line when the office closed for the day
     waiting: int = 0  # not called (still waiting, or never called if the day is over)
     at_counter: int = 0
     recalls: int = 0
@@ -68,6 +69,7 @@ def summarize(legs: Iterable[Leg], target_minutes: Callable[[Leg], float | None]
         no_shows=no_shows,
         cancelled=len(cancelled),
         cancelled_before_call=sum(1 for leg in cancelled if leg.called_at is None),
+        closed_unserved=sum(1 for leg in legs if leg.outcome == LegOutcome.CLOSED_UNSERVED),
         waiting=sum(1 for leg in legs if leg.outcome == LegOutcome.WAITING),
         at_counter=sum(1 for leg in legs if leg.outcome == LegOutcome.AT_COUNTER),
         recalls=sum(leg.recalls for leg in legs),
@@ -99,6 +101,7 @@ class VisitSummary:
     served: int
     no_shows: int
     cancelled: int
+    closed_unserved: int  # still in line when the office closed
     unfinished: int  # waiting or at a counter
     transferred: int  # visits with more than one leg
     average_visit_time: float | None
@@ -112,6 +115,7 @@ def summarize_visits(visits: Sequence[Visit]) -> VisitSummary:
         served=outcomes.count(LegOutcome.SERVED),
         no_shows=outcomes.count(LegOutcome.NO_SHOW),
         cancelled=outcomes.count(LegOutcome.CANCELLED),
+        closed_unserved=outcomes.count(LegOutcome.CLOSED_UNSERVED),
         unfinished=outcomes.count(LegOutcome.WAITING) + outcomes.count(LegOutcome.AT_COUNTER),
         transferred=sum(1 for visit in visits if len(visit.legs) > 1),
         average_visit_time=average(visit_times),

@@ -62,8 +62,8 @@ def test_today_as_a_supervisor(client, supervisor, served_morning):
     body = client.get(f"/api/v1/offices/{served_morning.office_id}/metrics/today").get_json()
     assert body["office"]["now_local"] == "10:11"
     assert (body["waiting_now"], body["longest_wait_min"]) == (1, 11.0)
-    assert body["visits"] == {"issued": 3, "served": 1, "no_shows": 1, "cancelled": 0, "unfinished": 1,
-                              "transferred": 0, "average_visit_min": 8.0}
+    assert body["visits"] == {"issued": 3, "served": 1, "no_shows": 1, "cancelled": 0, "closed_unserved": 0,
+                              "unfinished": 1, "transferred": 0, "average_visit_min": 8.0}
     assert body["summary"]["no_show_rate_pct"] == 50.0
     assert body["summary"]["average_wait_min"] == 7.0
     assert body["services"][0]["summary"]["within_15_min_pct"] == 100.0

@@ -115,3 +115,19 @@ def test_a_ticket_belongs_to_the_local_day_it_was_issued(runtime, clock):
     assert [v.number for v in tenth] == [evening.number, late.number] == ["A001", "A002"]
     assert [v.number for v in eleventh] == [after_midnight.number] == ["A001"]
     assert minutes(tenth[0].legs[0].wait) == 4 * 60 + 40  # waits that cross midnight stay with the issue day
+
+
+def test_tickets_left_in_line_at_closing_are_counted_apart_from_cancellations(runtime, clock):
+    from waitwell.services.end_of_day import end_of_day
+
+    office = make_office(runtime, counters={"Counter 1": ["A"]})
+    _kept, gave_up = issue(runtime, office.services["A"], 2)
+    tickets.cancel_ticket(runtime.uow(), token=gave_up.token)
+    clock.advance(hours=8)
+    end_of_day(runtime.uow(), office_id=office.office_id)
+
+    visits = visits_on(runtime, office.office_id, TODAY)
+    assert [v.outcome for v in visits] == [LegOutcome.CLOSED_UNSERVED, LegOutcome.CANCELLED]
+    summary = summarize(all_legs(visits))
+    assert (summary.cancelled, summary.closed_unserved, summary.waiting) == (1, 1, 0)
+    assert summarize_visits(visits).closed_unserved == 1

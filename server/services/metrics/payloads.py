@@ -86,6 +86,7 @@ def office_waits_payload(waits: OfficeWaits) -> dict[str, Any]:
 def visits_payload(visits: VisitSummary) -> dict[str, Any]:
     return {
         "issued": visits.issued, "served": visits.served, "no_shows": visits.no_shows, "cancelled": visits.cancelled,
+        "closed_unserved": visits.closed_unserved,
         "unfinished": visits.unfinished, "transferred": visits.transferred,
         "average_visit_min": minutes(visits.average_visit_time),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -49,7 +50,7 @@ def histories_of_tickets(session: Session, ticket_ids: Iterable[int]) -> list[Ti
 def _history_rows(ticket_ids: list[int]) -> Select:  # type: ignore[type-arg]
     return (
         select(TicketEvent.ticket_id, Ticket.number, TicketEvent.kind, TicketEvent.occurred_at,
-               TicketEvent.service_id, TicketEvent.counter_id, TicketEvent.user_id)
+               TicketEvent.service_id, TicketEvent.counter_id, TicketEvent.user_id, TicketEvent.detail)
         .join(Ticket, Ticket.id == TicketEvent.ticket_id)
         .where(TicketEvent.ticket_id.in_(ticket_ids))
         .order_by(TicketEvent.ticket_id, TicketEvent.id)
@@ -65,11 +66,21 @@ def _read_histories(session: Session, query: Select) -> list[TicketHistory]:  # 
                 histories.append(TicketHistory(ticket_id=current_id, number=number, entries=tuple(entries)))
             current_id, number, entries = row.ticket_id, row.number, []
         entries.append(HistoryEntry(kind=row.kind, occurred_at=row.occurred_at, service_id=row.service_id,
-                                    counter_id=row.counter_id, user_id=row.user_id))
+                                    counter_id=row.counter_id, user_id=row.user_id,
+                                    by=_ended_by(row.detail) if row.kind == "cancelled" else ""))
     if current_id is not None:
         # Appointments plug in here: a booked ticket's `slot_at` moves the start of its first wait.
         histories.append(TicketHistory(ticket_id=current_id, number=number, entries=tuple(entries)))
     return histories
+
+
+def _ended_by(detail: str) -> str:
+    """Who cancelled: the history's detail is JSON such as {"by": "office", "reason": "office closed"}."""
+    try:
+        value = json.loads(detail).get("by", "") if detail else ""
+    except (ValueError, AttributeError):
+        return ""
+    return str(value)
 
 
 def recently_called_tickets(session: Session, service_id: int, limit: int) -> list[int]:

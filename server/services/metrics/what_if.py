@@ -47,8 +47,9 @@ def what_if(uow: UnitOfWork, office_id: int, service_id: int, *, replays: int = 
         until_local = closing_time(office, now_local)
         office_id, service_id, service_name = office.id, service.id, service.name
     rates = arrival_rates(per_hour, now_local, until_local)
-    outcomes = compare_variants(snapshot, strategy_named(snapshot.calling_strategy), counter_plans(server_plans(snapshot)),
-                                service_id, rates, replays=replays, seed=seed)
+    plans = counter_plans(server_plans(snapshot))
+    outcomes = compare_variants(snapshot, strategy_named(snapshot.calling_strategy), plans, service_id, rates,
+                                replays=replays, seed=seed)
     return WhatIf(
         office_id=office_id, service_id=service_id, service_name=service_name, now_local=now_local,
         until_local=until_local, waiting_now=len(snapshot.waiting),
