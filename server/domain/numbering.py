@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from waitwell.domain.clock import require_aware
@@ -14,6 +14,11 @@ PREFIX_PATTERN = re.compile(r"^[A-Z]{1,3}$")
 def service_day(moment: datetime, timezone: str) -> date:
     """The office's calendar day at `moment`: numbering restarts when this changes."""
     return require_aware(moment).astimezone(ZoneInfo(timezone)).date()
+
+
+def start_of_day(moment: datetime, timezone: str) -> datetime:
+    """Local midnight that began the office's day at `moment` (aware, in the office's zone)."""
+    return datetime.combine(service_day(moment, timezone), time(), ZoneInfo(timezone))
 
 
 def format_number(prefix: str, sequence: int) -> str:

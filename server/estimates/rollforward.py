@@ -21,6 +21,8 @@ from waitwell.estimates.roster import Availability, availability
 from waitwell.estimates.service_times import service_samples
 from waitwell.estimates.snapshot import CounterSnapshot, OfficeSnapshot
 
+RECENT_CALLS = 5  # calls per counter a calling strategy sees, as call_next gives it
+
 
 @dataclass(frozen=True)
 class ServerPlan:
@@ -93,6 +95,7 @@ def replay(
     available = {plan.counter_id: plan.availability for plan in plans}
     waiting: dict[int, Candidate] = {t.ticket_id: t.as_candidate() for t in snapshot.waiting}
     called: dict[int, float] = {}
+    recent: dict[int, tuple[Candidate, ...]] = {}  # each counter's calls in this replay (appointment run limits)
     while waiting and free:
         at, counter_id, skills = heapq.heappop(free)
         calls_at = available[counter_id].open_from(at)
@@ -104,8 +107,10 @@ def replay(
         candidates = [c for c in waiting.values() if c.service_id in skills]
         if not candidates:
             continue  # nothing left for this counter (arrivals after now are not modelled)
-        context = CallContext(counter_id=counter_id, now=snapshot.now + timedelta(seconds=at))
+        context = CallContext(counter_id=counter_id, now=snapshot.now + timedelta(seconds=at),
+                              recent_calls=recent.get(counter_id, ()))
         chosen = strategy.rank(candidates, context)[0]
+        recent[counter_id] = (chosen, *recent.get(counter_id, ()))[:RECENT_CALLS]  # newest first, like call_next
         del waiting[chosen.ticket_id]
         called[chosen.ticket_id] = at
         no_show = rng.random() < history.no_show_rate

@@ -13,6 +13,7 @@ from waitwell.domain.errors import (
     InvalidInput,
     NothingToCall,
 )
+from waitwell.domain.numbering import start_of_day
 from waitwell.domain.recalls import RecallOutcome, decide_recall
 from waitwell.domain.states import CounterState, TicketState, require_ticket_state
 from waitwell.persistence import Counter, Ticket
@@ -24,6 +25,7 @@ from waitwell.services.lookups import (
     get_counter,
     get_service,
     get_ticket,
+    recent_calls_at,
     waiting_candidates,
 )
 from waitwell.services.recall_rules import expire_if_due, mark_missed, office_rules
@@ -45,7 +47,9 @@ def call_next(
         now = uow.clock.now()
         strategy = strategy or strategy_named(counter.office.calling_strategy)
         candidates = waiting_candidates(uow.session, counter.office_id, counter.service_ids)
-        for candidate in strategy.rank(candidates, CallContext(counter_id=counter.id, now=now)):
+        recent = recent_calls_at(uow.session, counter.id, start_of_day(now, counter.office.timezone))
+        context = CallContext(counter_id=counter.id, now=now, recent_calls=recent)
+        for candidate in strategy.rank(candidates, context):
             ticket = uow.session.scalar(
                 select(Ticket)
                 .where(Ticket.id == candidate.ticket_id, Ticket.state == TicketState.WAITING)

@@ -64,7 +64,8 @@ def build_snapshot(session: Session, office: Office, now: datetime, history_days
         now=now,
         counters=_counters(session, office, now),
         waiting=[
-            WaitingTicket(c.ticket_id, c.service_id, c.waiting_since, c.priority_weight)
+            WaitingTicket(c.ticket_id, c.service_id, c.waiting_since, c.priority_weight, c.is_appointment,
+                          c.appointment_at)
             for c in waiting_candidates(session, office.id)
         ],
         history=_history(session, office, now, history_days),

@@ -12,7 +12,7 @@ from waitwell.domain.calling import Candidate, strategy_named
 from waitwell.domain.errors import NotFound
 from waitwell.domain.position import people_ahead
 from waitwell.domain.states import CounterState, TicketState
-from waitwell.persistence import Counter, Office, Service, Ticket
+from waitwell.persistence import Counter, Office, Service, Ticket, TicketEvent
 
 ACTIVE_STATES = (TicketState.CALLED, TicketState.SERVING)
 # Ids are 32-bit INTEGER columns. A larger id from a URL or a body cannot exist, and sending it to
@@ -85,7 +85,7 @@ def current_ticket_at(session: Session, counter_id: int) -> Ticket | None:
 def waiting_candidates(session: Session, office_id: int, service_ids: frozenset[int] | None = None) -> list[Candidate]:
     """Waiting tickets of an office (optionally of some services only) as the calling policy sees them."""
     query = (
-        select(Ticket.id, Ticket.service_id, Ticket.waiting_since, Service.priority_weight)
+        select(Ticket.id, Ticket.service_id, Ticket.waiting_since, Service.priority_weight, Ticket.appointment_at)
         .join(Service, Service.id == Ticket.service_id)
         .where(Ticket.office_id == office_id, Ticket.state == TicketState.WAITING)
     )
@@ -93,9 +93,26 @@ def waiting_candidates(session: Session, office_id: int, service_ids: frozenset[
         query = query.where(Ticket.service_id.in_(service_ids))
     return [
         Candidate(ticket_id=row.id, service_id=row.service_id, waiting_since=row.waiting_since,
-                  priority_weight=row.priority_weight)
+                  priority_weight=row.priority_weight, is_appointment=row.appointment_at is not None,
+                  appointment_at=row.appointment_at)
         for row in session.execute(query)
     ]
+
+
+def recent_calls_at(session: Session, counter_id: int, since: datetime, limit: int = 5) -> tuple[Candidate, ...]:
+    """The counter's latest calls since `since`, newest first: lets a calling strategy limit runs."""
+    rows = session.execute(
+        select(Ticket.id, TicketEvent.service_id, Ticket.waiting_since, Ticket.appointment_at)
+        .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+        .where(TicketEvent.counter_id == counter_id, TicketEvent.kind == "called", TicketEvent.occurred_at >= since)
+        .order_by(TicketEvent.occurred_at.desc(), TicketEvent.id.desc())
+        .limit(limit)
+    )
+    return tuple(
+        Candidate(ticket_id=row.id, service_id=row.service_id, waiting_since=row.waiting_since,
+                  is_appointment=row.appointment_at is not None, appointment_at=row.appointment_at)
+        for row in rows
+    )
 
 
 def counter_skills(session: Session, office_id: int) -> dict[int, frozenset[int]]:
