@@ -3,6 +3,9 @@ and the recorder that keeps each ticket's estimate at issue. Bound to the app in
 
 from __future__ import annotations
 
+import os
+import weakref
+
 from flask import Flask
 
 from waitwell.runtime import Runtime
@@ -10,6 +13,8 @@ from waitwell.web import RUNTIME_KEY
 
 RECORDER_KEY = "waitwell.issue_estimate_recorder"
 RECORD_SETTING = "WAITWELL_RECORD_ISSUE_ESTIMATES"
+_recorded: weakref.WeakSet[Runtime] = weakref.WeakSet()
+ENV_SETTINGS = ("WAITWELL_STALE_AFTER_MINUTES", "WAITWELL_METRICS_TOKEN", RECORD_SETTING)
 
 
 def init_app(app: Flask) -> None:
@@ -17,12 +22,17 @@ def init_app(app: Flask) -> None:
     from waitwell.dashboard import pages, prometheus, public
     from waitwell.services.metrics.stored_estimates import IssueEstimateRecorder
 
+    for setting in ENV_SETTINGS:  # the environment variable of the same name, unless the app config sets it
+        if setting not in app.config and os.environ.get(setting):
+            app.config[setting] = os.environ[setting]
+    if str(app.config.get(RECORD_SETTING, "true")).lower() in ("0", "false", "no"):
+        app.config[RECORD_SETTING] = False
     app.register_blueprint(pages.bp)
     app.register_blueprint(public.bp)
     prometheus.init_app(app)
     runtime: Runtime = app.extensions[RUNTIME_KEY]
-    if app.config.get(RECORD_SETTING, True) and not getattr(runtime, "_issue_estimates_recorded", False):
+    if app.config.get(RECORD_SETTING, True) and runtime not in _recorded:  # one recorder per runtime and bus
         recorder = IssueEstimateRecorder(runtime)
         recorder.subscribe(runtime.bus)
-        runtime._issue_estimates_recorded = True  # type: ignore[attr-defined]  # one recorder per runtime
+        _recorded.add(runtime)
         app.extensions[RECORDER_KEY] = recorder

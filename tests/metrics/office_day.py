@@ -14,6 +14,7 @@ from waitwell.domain.clock import VirtualClock
 from waitwell.domain.errors import NothingToCall
 from waitwell.runtime import Runtime
 from waitwell.services import counters, tickets
+from waitwell.services.end_of_day import end_of_day
 
 
 @dataclass
@@ -67,9 +68,7 @@ def play(runtime: Runtime, clock: VirtualClock, office: OfficeSetup, start: date
             took = max(1.0, rng.expovariate(1 / morning.service_minutes[prefix]))
             busy_until[counter_id] = (called.id, now + timedelta(minutes=round(took)), prefix)
     if close_at_end:
-        end = start + timedelta(minutes=minutes)
-        clock.set(end)
+        clock.set(start + timedelta(minutes=minutes))
         for ticket_id, _, _ in busy_until.values():
             counters.complete(runtime.uow(), ticket_id=ticket_id)
-        for counter_id in office.counters.values():
-            counters.close_counter(runtime.uow(), counter_id=counter_id)
+        end_of_day(runtime.uow(), office_id=office.office_id)  # whoever is still in line goes home unserved

@@ -1,0 +1,168 @@
+"""The supervisor dashboard, the reports page and the public /waits page in real headless Chromium.
+
+Screenshots go to test-artifacts/metrics/ to be looked at as a supervisor and a citizen would.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from tests.conftest import ARTIFACTS, DEFAULT_START
+from tests.factories import PASSWORD, OfficeSetup, make_office, make_staff
+from tests.metrics.office_day import Morning, play
+from waitwell.persistence import Role
+from waitwell.services import counters, offices, tickets
+from waitwell.services.metrics.past_days import forget_cache
+
+pytestmark = pytest.mark.browser
+
+HOURS = {day: [["08:00", "16:30"]] for day in ("mon", "tue", "wed", "thu", "fri")}
+MORNING = Morning(arrivals_per_hour={"A": 22, "B": 10, "R": 9}, service_minutes={"A": 7, "B": 11, "R": 9},
+                  transfer_to={"A": "B"})
+PAST_TUESDAYS_8AM = [datetime(2026, 2, 24, 13, 0, tzinfo=UTC), datetime(2026, 3, 3, 13, 0, tzinfo=UTC)]  # EST
+TODAY_8AM = DEFAULT_START - timedelta(hours=2)  # 08:00 EDT, Tuesday 10 March 2026
+LAPTOP = {"width": 1440, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def shots():
+    folder = ARTIFACTS / "metrics"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def hartford(runtime, clock) -> OfficeSetup:
+    """Two earlier Tuesday mornings of history (played before the app exists, so quickly)."""
+    forget_cache()
+    clock.set(PAST_TUESDAYS_8AM[0] - timedelta(hours=1))
+    office = make_office(runtime, name="Hartford DMV", opening_hours=HOURS, open_counters=False,
+                         services=(("Licence renewal", "A"), ("Title and registration", "B"), ("Road test", "R")),
+                         counters={"Counter 1": ["A", "B"], "Counter 2": ["B"], "Counter 3": ["A", "R"],
+                                   "Counter 4": ["A"]})
+    for prefix, target in (("A", 20), ("B", 30), ("R", 15)):
+        offices.update_service(runtime.uow(), service_id=office.services[prefix], target_wait_minutes=target)
+    for seed, start in enumerate(PAST_TUESDAYS_8AM):
+        play(runtime, clock, office, start, 120, MORNING, seed=seed)
+    return office
+
+
+@pytest.fixture
+def norwich(runtime, clock) -> OfficeSetup:
+    """An office open on Saturdays only: closed on a Tuesday."""
+    clock.set(TODAY_8AM - timedelta(days=3))
+    office = make_office(runtime, name="Norwich DMV", opening_hours={"sat": [["09:00", "12:00"]]},
+                         services=(("Licence renewal", "A"),), counters={"Counter 1": ["A"]})
+    issue_and_call(runtime, clock, office, wait_minutes=18)
+    return office
+
+
+def issue_and_call(runtime, clock, office: OfficeSetup, *, wait_minutes: float) -> None:
+    ticket = tickets.issue_ticket(runtime.uow(), service_id=office.services["A"])
+    clock.advance(minutes=wait_minutes)
+    counters.call_next(runtime.uow(), counter_id=office.counters["Counter 1"])
+    counters.complete(runtime.uow(), ticket_id=ticket.id)
+
+
+@pytest.fixture
+def busy_morning(runtime, clock, hartford, norwich, live):
+    """Today from 08:00 to 10:00 with the app running, so each ticket's estimate at issue is kept."""
+    play(runtime, clock, hartford, TODAY_8AM, 120, MORNING, seed=7, close_at_end=False)
+    clock.set(DEFAULT_START)
+    return hartford
+
+
+def signed_in_page(browser, runtime, url: str, office_ids: list[int], viewport: dict[str, int]):
+    member = make_staff(runtime, office_ids, role=Role.SUPERVISOR, username="maria")
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    response = page.request.post(f"{url}/api/v1/auth/sign-in",
+                                 data={"username": member.username, "password": PASSWORD})
+    assert response.ok, response.text()
+    return page
+
+
+def tile_value(page, label: str) -> str:
+    return page.locator(".tile", has=page.locator(".tile-label", has_text=label)).locator(".tile-value").inner_text()
+
+
+def test_dashboard_shows_today_live_and_answers_what_if(chromium, runtime, clock, busy_morning, live, shots):
+    office = busy_morning
+    page = signed_in_page(chromium, runtime, live.url, [office.office_id], LAPTOP)
+    page.goto(f"{live.url}/dashboard/{office.office_id}")
+    page.wait_for_selector("#live[data-state='live']", timeout=10000)
+    page.wait_for_function("() => window.Chart && Chart.getChart('arrivals-chart')")
+    assert page.locator("#office-clock").inner_text().startswith("Tuesday 2026-03-10 · 10:00")
+    road_test = page.locator("#services tbody tr", has_text="Road test")
+    assert "over target" in road_test.inner_text().lower()  # one counter shares A and R: the R line waits too long
+    assert page.locator("#counters tbody tr").count() == 4
+    assert re.match(r"\d+%", page.locator("#counters tbody tr").first.locator("td.util").inner_text())
+    assert "Estimates given at issue" in page.locator("#accuracy").inner_text()
+    assert "first call" in page.locator("#definitions").inner_text()
+    page.screenshot(path=str(shots / "dashboard.png"), full_page=True)
+
+    waiting_before = int(tile_value(page, "Waiting now"))
+    tickets.issue_ticket(runtime.uow(), service_id=office.services["B"])  # someone takes a ticket at the kiosk
+    page.wait_for_function(
+        "n => document.querySelector('.tile .tile-value') && "
+        "Number(document.querySelector('.tile .tile-value').textContent) === n",
+        arg=waiting_before + 1, timeout=10000)
+
+    page.select_option("#what-if-service", str(office.services["R"]))
+    page.click("#what-if button[type=submit]")
+    page.wait_for_selector("#what-if-result table", timeout=20000)
+    rows = page.locator("#what-if-result tbody tr")
+    assert [rows.nth(i).locator("th").inner_text() for i in range(rows.count())] == [
+        "as now (1)", "one more (2)", "one fewer (0)"]
+    page.locator("#what-if-result").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "dashboard-what-if.png"), full_page=True)
+    page.context.close()
+
+
+def test_reports_page_for_a_week(chromium, runtime, clock, hartford, live, shots):
+    clock.set(DEFAULT_START)
+    page = signed_in_page(chromium, runtime, live.url, [hartford.office_id], LAPTOP)
+    page.goto(f"{live.url}/dashboard/{hartford.office_id}/reports?from=2026-02-23&to=2026-03-09&group_by=day")
+    table = page.locator("#report")
+    assert table.locator("tbody tr").count() == 16  # 15 days and the total
+    assert "Tue 24 Feb 2026" in table.inner_text()
+    page.screenshot(path=str(shots / "reports-by-day.png"), full_page=True)
+    page.goto(f"{live.url}/dashboard/{hartford.office_id}/reports?from=2026-02-23&to=2026-03-09&group_by=counter")
+    assert "Utilisation" in page.locator("#report thead").inner_text()
+    with page.expect_download() as download:
+        page.click("text=Download every ticket leg (CSV)")
+    assert download.value.suggested_filename.endswith("-legs-2026-02-23_2026-03-09.csv")
+    page.screenshot(path=str(shots / "reports-by-counter.png"), full_page=True)
+    page.context.close()
+
+
+def test_public_waits_page(chromium, runtime, clock, busy_morning, live, shots):
+    clock.advance(minutes=5)
+    for viewport, name in ((LAPTOP, "waits.png"), (PHONE, "waits-phone.png")):
+        page = chromium.new_page(viewport=viewport)
+        page.goto(f"{live.url}/waits")
+        hartford = page.locator("section.office", has_text="Hartford DMV")
+        assert "Open" in hartford.locator(".status").inner_text()
+        assert re.search(r"\d+ min", hartford.locator("tr", has_text="Licence renewal").inner_text())
+        norwich = page.locator("section.office", has_text="Norwich DMV")
+        assert norwich.locator(".status").inner_text() == "Closed now"
+        assert "Closed" in norwich.locator("td.figure").inner_text()
+        page.screenshot(path=str(shots / name), full_page=True)
+        page.close()
+
+
+def test_public_waits_page_marks_a_figure_with_no_recent_call_as_not_current(chromium, runtime, clock, hartford,
+                                                                            live, shots):
+    clock.set(DEFAULT_START)  # open, but nobody has been called today: the figures are from last week
+    page = chromium.new_page(viewport=LAPTOP)
+    page.goto(f"{live.url}/waits")
+    row = page.locator("section.office", has_text="Hartford DMV").locator("tr", has_text="Licence renewal")
+    assert "not current" in row.inner_text() and "No one called for over 60 min" in row.inner_text()
+    assert re.search(r"Tue 3 Mar \d\d:\d\d", row.inner_text())
+    page.screenshot(path=str(shots / "waits-stale.png"), full_page=True)
+    page.close()
+    assert date(2026, 3, 10).weekday() == 1
