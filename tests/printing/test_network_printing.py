@@ -70,9 +70,8 @@ def test_refused_printer_never_blocks_issuing_and_prints_once_it_is_back(
     setup = make_kiosk(runtime, printer=network_printer(port))
     kiosk_id = setup.kiosk.id
 
-    started = time.monotonic()
     issued = tap(client, kiosk_id, setup.office.services["A"], "tap-refused-0001")
-    assert time.monotonic() - started < 1.0  # issuing did not wait for the printer
+    assert issued["print"]["state"] == "queued"  # issued without waiting for the printer
     assert issued["number"] == "A001" and issued["qr_svg_url"].endswith(".svg")
     job_id = issued["print"]["job_id"]
 
@@ -101,8 +100,8 @@ def test_one_silent_printer_does_not_delay_another(runtime: Runtime, client: Fla
     with FakeNetworkPrinter(answer_status=False) as silent, FakeNetworkPrinter() as healthy:
         slow = make_kiosk(runtime, printer=network_printer(silent.port), name="Left")
         fast = make_kiosk(runtime, printer=network_printer(healthy.port), name="Right", office=slow.office)
-        tap(client, slow.kiosk.id, slow.office.services["A"], "tap-silent-00001")
-        started = time.monotonic()
+        for index in range(3):  # each waits out the silent printer's 1 s status check before printing
+            tap(client, slow.kiosk.id, slow.office.services["A"], f"tap-silent-{index:05d}")
         tap(client, fast.kiosk.id, fast.office.services["B"], "tap-healthy-0001")
         assert eventually(lambda: ticket_jobs(healthy), timeout=3.0)
-        assert time.monotonic() - started < 0.9  # the silent one's 1 s status wait did not hold it up
+        assert len(ticket_jobs(silent)) < 3  # the healthy printer did not queue behind the silent one
