@@ -52,6 +52,10 @@ PUBLIC: dict[str, str] = {
     "status_page.service_worker": "the status page's service worker script",
     "metrics.list_waits": "posted waits of every office (published like a DMV's lobby figure)",
     "metrics.get_office_waits": "an office's posted waits",
+    "waits.waits": "the public page of posted waits",
+    "waits.static": "that page's CSS and script",
+    "dashboard.static": "the supervisor dashboard's CSS and script (its data needs a supervisor)",
+    "prometheus_metrics": "Prometheus scrape of aggregate counts; needs WAITWELL_METRICS_TOKEN when that is set",
 }
 
 SAFE = {"GET", "HEAD", "OPTIONS"}
