@@ -120,3 +120,23 @@ def test_a_tap_whose_answer_is_lost_is_issued_once(chromium: Any, live_kiosk: Li
     page.locator("#result-number").filter(has_text="A001").wait_for()
     time.sleep(0.5)
     assert lost and ticket_count(runtime) == 1
+
+
+def test_reconnecting_banner_during_a_server_restart_and_recovery(
+    chromium: Any, app: Any, runtime: Runtime, artifacts_dir: Path
+) -> None:
+    setup = make_kiosk(runtime, printer=None, services=SERVICES)
+    first = LiveServer(app).__enter__()
+    page = open_kiosk(chromium, first, setup.kiosk.id, LANDSCAPE)
+    first.__exit__(None, None, None)  # the server goes away
+    page.evaluate("window.dispatchEvent(new Event('online'))")  # ask at once instead of in 15 s
+    banner = page.locator("#connection")
+    banner.filter(has_text="Reconnecting to the server").wait_for()
+    page.screenshot(path=str(artifacts_dir / "reconnecting-landscape.png"))
+
+    page.get_by_role("button", name="Driver licence renewal").click()  # a tap while the server is down
+    page.locator("#busy-text").filter(has_text="Reconnecting").wait_for()
+    with LiveServer(app, port=first.port):  # back on the same address: the page recovers by itself
+        page.locator("#result-number").filter(has_text="A001").wait_for(timeout=20000)
+        banner.wait_for(state="hidden")
+    assert ticket_count(runtime) == 1
