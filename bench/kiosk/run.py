@@ -115,9 +115,9 @@ def start_server(database_url: str, instance: Path, port: int, threads: int) -> 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            requests.get(f"http://127.0.0.1:{port}/api/v1/offices", timeout=1)
+            requests.get(f"http://127.0.0.1:{port}/api/v1/offices", timeout=5)
             return server
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.2)
     server.terminate()
     raise SystemExit(f"the server did not start; see {instance / 'server.log'}")
