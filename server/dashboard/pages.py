@@ -11,7 +11,7 @@ from waitwell.api.metrics import stale_after
 from waitwell.auth import require_office, staff, staff_required
 from waitwell.domain.errors import InvalidInput
 from waitwell.domain.numbering import service_day
-from waitwell.metrics.fields import SUMMARY_FIELDS
+from waitwell.metrics.fields import PAGE_FIELDS
 from waitwell.metrics.report import GROUPINGS
 from waitwell.persistence import Role
 from waitwell.services import offices
@@ -64,7 +64,7 @@ def reports(office_id: int) -> Any:
     report = office_report(uow(read_only=True), office_id, first, last, group_by)
     query = {"from": first.isoformat(), "to": last.isoformat(), "group_by": group_by}
     return render_template("dashboard/reports.html", report=payloads.report_payload(report), office_id=office_id,
-                           groupings=GROUPINGS, fields=SUMMARY_FIELDS, query=query, offices=_my_offices())
+                           groupings=GROUPINGS, fields=PAGE_FIELDS, query=query, offices=_my_offices())
 
 
 def _today(office_id: int) -> date:

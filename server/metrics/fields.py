@@ -30,16 +30,6 @@ SUMMARY_FIELDS: tuple[Field, ...] = (
     Field("called", "Called", "Legs called to a counter at least once.", lambda s: s.called),
     Field("served", "Served", "Legs finished at a counter: completed, or seen and transferred on.",
           lambda s: s.served),
-    Field("no_shows", "No-shows", "Called, and marked as not having come to the counter.", lambda s: s.no_shows),
-    Field("cancelled", "Cancelled", "Gave up their place (before or after being called).", lambda s: s.cancelled),
-    Field("cancelled_before_call", "Cancelled before call", "Gave up their place before being called.",
-          lambda s: s.cancelled_before_call),
-    Field("closed_unserved", "Unserved at closing", "Still in line when the office closed for the day.",
-          lambda s: s.closed_unserved),
-    Field("not_called", "Not called", "Still waiting, or never called if the day is over.", lambda s: s.waiting),
-    Field("at_counter", "At a counter", "Called or being served at the time of the report.", lambda s: s.at_counter),
-    Field("recalls", "Recalls", "Times a called ticket was called again (the wait does not restart).",
-          lambda s: s.recalls),
     Field("average_wait_min", "Average wait (min)",
           "Mean of the waits of called legs: first call minus joining the line.", lambda s: _minutes(s.average_wait)),
     Field("p90_wait_min", "90% waited at most (min)",
@@ -57,9 +47,21 @@ SUMMARY_FIELDS: tuple[Field, ...] = (
               lambda s, band=band: _percent(s.within_minutes.get(band)))
         for band in BANDS_MINUTES
     ),
+    Field("no_shows", "No-shows", "Called, and marked as not having come to the counter.", lambda s: s.no_shows),
     Field("no_show_rate_pct", "No-show rate (%)", "No-shows divided by legs called.",
           lambda s: _percent(s.no_show_rate)),
+    Field("cancelled", "Cancelled", "Gave up their place (before or after being called).", lambda s: s.cancelled),
+    Field("cancelled_before_call", "Cancelled before call", "Gave up their place before being called.",
+          lambda s: s.cancelled_before_call),
+    Field("closed_unserved", "Unserved at closing", "Still in line when the office closed for the day.",
+          lambda s: s.closed_unserved),
+    Field("still_in_line", "Still in line", "Not called yet at the time of the report.", lambda s: s.waiting),
+    Field("at_counter", "At a counter", "Called or being served at the time of the report.", lambda s: s.at_counter),
+    Field("recalls", "Recalls", "Times a called ticket was called again (the wait does not restart).",
+          lambda s: s.recalls),
 )
+# The columns a report page shows (the CSV and JSON carry every field).
+PAGE_FIELDS = tuple(f for f in SUMMARY_FIELDS if f.name not in {"cancelled_before_call", "at_counter", "recalls"})
 
 
 def summary_values(summary: LegSummary) -> dict[str, float | int | None]:

@@ -98,7 +98,7 @@ def test_csv_export_of_the_summary_and_of_every_leg(client, supervisor, served_m
     assert 'filename="waitwell-office1-summary-2026-03-10-by-service.csv"' in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert [row["label"] for row in rows] == ["Licence renewal", "Title", "All"]
-    assert (rows[0]["average_wait_min"], rows[0]["no_shows"], rows[0]["not_called"]) == ("7.0", "1", "1")
+    assert (rows[0]["average_wait_min"], rows[0]["no_shows"], rows[0]["still_in_line"]) == ("7.0", "1", "1")
     legs = list(csv.DictReader(io.StringIO(client.get(base + "&rows=legs").get_data(as_text=True))))
     assert [(leg["number"], leg["outcome"], leg["wait_min"]) for leg in legs] == [
         ("A001", "served", "6.0"), ("A002", "no_show", "8.0"), ("A003", "waiting", "")]

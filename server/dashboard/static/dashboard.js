@@ -45,12 +45,12 @@
 
   // --- tiles -------------------------------------------------------------------------------------
 
-  function tile(label, value, definition, extra, warn) {
-    return el("div", {className: "tile" + (warn ? " tile-warn" : "")}, [
+  function tile(label, value, short, definition, extra, warn) {
+    return el("div", {className: "tile" + (warn ? " tile-warn" : ""), title: definition}, [
       el("p", {className: "tile-label", text: label}),
       el("p", {className: "tile-value", text: value}),
       extra ? el("p", {className: "tile-extra", text: extra}) : el("span"),
-      el("p", {className: "tile-def", text: definition}),
+      el("p", {className: "tile-def", text: short}),
     ]);
   }
 
@@ -58,18 +58,24 @@
     var s = data.summary, d = data.definitions, v = data.visits;
     var breached = data.services.some(function (x) { return x.breach; });
     var tiles = [
-      tile("Waiting now", num(data.waiting_now), d.waiting_now),
-      tile("Longest wait now", min(data.longest_wait_min), d.longest_wait, null, breached),
-      tile("Last-10 average", lastTenText(data.last_ten), d.last_ten, lastTenNote(data.last_ten)),
-      tile("Average wait today", min(s.average_wait_min), d.average_wait_min),
-      tile("90% waited at most", min(s.p90_wait_min), d.p90_wait_min),
-      tile("Average service", min1(s.average_service_min), d.average_service_min),
-      tile("Within target", pct(s.within_target_pct), d.within_target_pct,
+      tile("Waiting now", num(data.waiting_now), "In line now, not yet called.", d.waiting_now),
+      tile("Longest wait now", min(data.longest_wait_min), "Longest anyone still in line has waited so far.",
+           d.longest_wait, null, breached),
+      tile("Last-10 average", lastTenText(data.last_ten),
+           "Last 10 customers called: ticket to first call, time at the counter excluded.", d.last_ten,
+           lastTenNote(data.last_ten)),
+      tile("Average wait today", min(s.average_wait_min), "Joining the line to first call, tickets called today.",
+           d.average_wait_min),
+      tile("90% waited at most", min(s.p90_wait_min), "90th percentile of today's waits.", d.p90_wait_min),
+      tile("Average service", min1(s.average_service_min), "First call to finished, tickets served.",
+           d.average_service_min),
+      tile("Within target", pct(s.within_target_pct), "Waits within their service's target.", d.within_target_pct,
            "≤15 min " + pct(s.within_15_min_pct) + " · ≤30 " + pct(s.within_30_min_pct) +
            " · ≤45 " + pct(s.within_45_min_pct)),
-      tile("No-show rate", pct(s.no_show_rate_pct), d.no_show_rate_pct, num(s.no_shows) + " no-shows"),
-      tile("Tickets issued / served", num(v.issued) + " / " + num(v.served),
-           "Visits today: a transferred ticket is one visit.",
+      tile("No-show rate", pct(s.no_show_rate_pct), "Called but never came, per ticket called.", d.no_show_rate_pct,
+           num(s.no_shows) + " no-shows"),
+      tile("Tickets issued / served", num(v.issued) + " / " + num(v.served), "A transferred ticket is one visit.",
+           "Visits today: issued, and ended served.",
            num(v.cancelled) + " cancelled · " + num(v.unfinished) + " not finished"),
     ];
     var box = document.getElementById("tiles");
@@ -90,8 +96,8 @@
     var head = headRow([
       ["Service"], ["Waiting", d.waiting_now], ["Longest now", d.longest_wait], ["Last-10 average", d.last_ten],
       ["Avg wait", d.average_wait_min], ["90% at most", d.p90_wait_min], ["Avg service", d.average_service_min],
-      ["Within target", d.within_target_pct], ["≤15", d.within_15_min_pct], ["≤30", d.within_30_min_pct],
-      ["≤45", d.within_45_min_pct], ["No-shows", d.no_shows], ["In line today", d.legs], ["Served", d.served],
+      ["Within target", d.within_target_pct], ["Within 15 / 30 / 45 min", d.within_15_min_pct],
+      ["No-shows", d.no_shows], ["In line today", d.legs], ["Served", d.served],
     ]);
     var body = el("tbody", {}, data.services.map(function (x) {
       var s = x.summary;
@@ -108,8 +114,9 @@
         el("td", {text: min(s.average_wait_min)}), el("td", {text: min(s.p90_wait_min)}),
         el("td", {text: min1(s.average_service_min)}),
         el("td", {}, [pct(s.within_target_pct), el("span", {className: "cell-note", text: "target " + x.target_wait_min + " min"})]),
-        el("td", {text: pct(s.within_15_min_pct)}), el("td", {text: pct(s.within_30_min_pct)}),
-        el("td", {text: pct(s.within_45_min_pct)}), el("td", {text: num(s.no_shows)}),
+        el("td", {className: "bands", text: pct(s.within_15_min_pct) + " · " + pct(s.within_30_min_pct) + " · " +
+                  pct(s.within_45_min_pct)}),
+        el("td", {text: num(s.no_shows)}),
         el("td", {text: num(s.legs)}), el("td", {text: num(s.served)}),
       ]);
     }));
@@ -209,7 +216,10 @@
     var list = document.getElementById("definitions");
     list.replaceChildren();
     var names = {last_ten: "Last-10 average", wait: "Wait", waiting_now: "Waiting now", longest_wait: "Longest wait now",
-      utilisation: "Utilisation", breach: "Over target", hourly: "By hour", accuracy: "Estimates", what_if: "What if"};
+      average_wait_min: "Average wait", p90_wait_min: "90% waited at most", average_service_min: "Average service",
+      within_target_pct: "Within target", within_15_min_pct: "Within 15 min (30, 45 alike)",
+      no_show_rate_pct: "No-show rate", legs: "In line today", served: "Served", utilisation: "Utilisation",
+      breach: "Over target", hourly: "By hour", accuracy: "Estimates", what_if: "What if"};
     Object.keys(names).forEach(function (key) { fact(list, names[key], data.definitions[key]); });
     document.querySelectorAll("[data-definition]").forEach(function (node) {
       node.textContent = data.definitions[node.dataset.definition] || "";
@@ -268,23 +278,35 @@
     return meta ? meta.content : "";
   }
 
+  function waitOrNobody(value) {
+    if (value === null) return "nobody served";
+    return min1(value);
+  }
+
   function drawWhatIf(answer) {
     var box = document.getElementById("what-if-result");
-    var head = headRow([["Counters for " + answer.service_name], ["Average wait, everyone"], ["90% at most"],
-      ["Average wait, " + answer.service_name], ["People called"]]);
+    var head = headRow([["Counters open for " + answer.service_name], ["Average wait, everyone called"],
+      ["90% waited at most"], ["Average wait, " + answer.service_name], ["People called"], ["Never called"]]);
     var body = el("tbody", {}, answer.variants.map(function (v) {
-      var label = v.name + " (" + v.counters_for_service + ")";
-      var wait = v.average_wait_min === null ? "nobody served" : min1(v.average_wait_min);
+      var never = el("td", {text: v.never_called ? v.never_called.toFixed(0) : "0"});
+      if (v.never_called) never.className = "bad";
       return el("tr", {className: v.name === "as now" ? "baseline" : ""}, [
-        el("th", {scope: "row", text: label}), el("td", {text: wait}), el("td", {text: min1(v.p90_wait_min)}),
-        el("td", {text: v.service_average_wait_min === null ? "nobody served" : min1(v.service_average_wait_min)}),
-        el("td", {text: v.people + (v.never_called ? " (" + v.never_called + " never called)" : "")}),
+        el("th", {scope: "row", text: v.name + " (" + v.counters_for_service + ")"}),
+        el("td", {text: waitOrNobody(v.average_wait_min)}), el("td", {text: min1(v.p90_wait_min)}),
+        el("td", {text: waitOrNobody(v.service_average_wait_min)}), el("td", {text: v.people.toFixed(0)}), never,
       ]);
     }));
-    box.replaceChildren(
-      el("p", {className: "hint", text: "From " + answer.from_local + " to " + answer.until_local + ": " +
-        answer.waiting_now + " waiting now and about " + answer.expected_arrivals.toFixed(0) + " more expected."}),
-      el("div", {className: "table-wrap"}, [el("table", {className: "figures compact"}, [head, body])]));
+    var later = answer.expected_arrivals >= 0.5
+      ? "about " + answer.expected_arrivals.toFixed(0) + " more expected by a typical " + data.office.weekday + "."
+      : "nobody more expected (recent " + data.office.weekday + "s had no tickets later in the day).";
+    var notes = [el("p", {className: "hint", text: "From " + answer.from_local + " to " + answer.until_local + ": " +
+      answer.waiting_now + " waiting now, " + later})];
+    if (answer.variants.some(function (v) { return v.never_called; })) {
+      notes.push(el("p", {className: "hint bad", text: "Where people are never called (no counter open for their " +
+        "service), they are left out of the averages: compare the never-called column too."}));
+    }
+    box.replaceChildren.apply(box, notes.concat([
+      el("div", {className: "table-wrap"}, [el("table", {className: "figures compact"}, [head, body])])]));
   }
 
   document.getElementById("what-if").addEventListener("submit", function (event) {

@@ -75,6 +75,8 @@ def _by_counter(scope: _Scope) -> list[ReportRow]:
     rows = []
     for counter in scope.office.counters:
         mine = groups.get(counter.id, [])
+        if counter.archived_at is not None and not mine:
+            continue
         state_before, changes_in_range = changes.get(counter.id, ("closed", []))
         busy = [span for leg in mine if (span := leg.counter_time(scope.now)) is not None]
         rows.append(ReportRow(counter.id, counter.name, summarize(mine, scope.target),

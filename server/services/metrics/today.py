@@ -154,6 +154,8 @@ def _counters_today(
     result = []
     for counter in office.counters:
         mine = [leg for leg in at_counters.values() if leg.counter_id == counter.id]
+        if counter.archived_at is not None and not mine:
+            continue  # a counter taken out of use: listed only on days it served someone
         state_before, counter_changes_today = changes.get(counter.id, ("closed", []))
         busy = [span for leg in mine if (span := leg.counter_time(now)) is not None]
         ticket = current_ticket_at(session, counter.id)

@@ -101,9 +101,10 @@ def _office_waits(session: Session, office: Office, now: datetime, stale_after: 
     ]
     everyone = last_ten([leg for legs in legs_by_service.values() for leg in legs])
     return OfficeWaits(
-        office_id=office.id, name=office.name, timezone=office.timezone, office_open=office_is_open(office, now),
+        office_id=office.id, name=office.public_name or office.name, timezone=office.timezone,
+        office_open=office_is_open(office, now),
         now_local=now.astimezone(ZoneInfo(office.timezone)),
-        office=_figure(office, None, office.name, everyone, now, stale_after), services=figures,
+        office=_figure(office, None, office.public_name or office.name, everyone, now, stale_after), services=figures,
     )
 
 
