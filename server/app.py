@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from waitwell import auth, dashboard, display, i18n, kiosk, printing, realtime, staff, status_page
+from waitwell import appointments, auth, dashboard, display, i18n, kiosk, printing, realtime, staff, status_page
 from waitwell.api import errors as api_errors
 from waitwell.api.openapi import OPENAPI_SETTINGS
 from waitwell.config import Config
@@ -47,6 +47,7 @@ def create_app(config: Config | None = None, *, runtime: Runtime | None = None) 
     kiosk.init_app(app)  # the kiosk page and its rate limits
     printing.init_app(app)  # print worker (not when testing) and the print agents' namespace
     staff.init_app(app)  # sign-in pages, counter console, administration, audit log, end-of-day scheduler
+    appointments.init_app(app)  # booking pages, the booker's link, staff pages; joins the scheduler (after staff)
     dashboard.init_app(app)  # supervisor dashboard and reports, public /waits, Prometheus /metrics
     return app
 

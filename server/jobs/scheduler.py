@@ -12,6 +12,7 @@ import os
 import socket
 import threading
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import Flask
@@ -37,6 +38,8 @@ class Scheduler:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        # More rounds other features run under the same lease (appointments: reminders, no-shows, purge, emails).
+        self.jobs: list[Callable[[], object]] = []
 
     def tick(self) -> list[EndOfDayReport]:
         """One round: take or renew the lease; if ours, close due days and sweep unanswered calls."""
@@ -52,6 +55,8 @@ class Scheduler:
         expired = recall_rules.expire_unanswered_calls(self.runtime.uow())
         for ticket in expired:
             log.info("automatic no-show: %s at counter %s", ticket.number, ticket.counter_name)
+        for job in self.jobs:
+            job()
         return reports
 
     def start(self) -> None:

@@ -23,6 +23,8 @@ class MessageToSend:
     kind: str
     attempts: int
     appointment: AppointmentView
+    check_in_early_minutes: int = 15
+    check_in_late_minutes: int = 10
 
 
 def queue_message(uow: UnitOfWork, appointment: Appointment, kind: str) -> None:
@@ -88,7 +90,10 @@ def claim_due_messages(uow: UnitOfWork, *, only_ids: list[int] | None = None, li
                 continue
             message.attempts += 1
             message.next_attempt_at = now + timedelta(seconds=CLAIM_SECONDS)
-            claimed.append(MessageToSend(message.id, message.kind, message.attempts, AppointmentView.of(appointment)))
+            settings = uow.session.get(AppointmentSettings, appointment.office_id)
+            window = (settings.check_in_early_minutes, settings.check_in_late_minutes) if settings else (15, 10)
+            claimed.append(MessageToSend(message.id, message.kind, message.attempts, AppointmentView.of(appointment),
+                                         *window))
         uow.commit()
         return claimed
 

@@ -28,6 +28,19 @@ class StaffSlot:
 
 
 @dataclass(frozen=True)
+class OfficeInfo:
+    id: int
+    name: str
+    timezone: str
+
+
+def office_info(uow: UnitOfWork, office_id: int) -> OfficeInfo:
+    with uow:
+        office = get_office(uow.session, office_id)
+        return OfficeInfo(office.id, office.name, office.timezone)
+
+
+@dataclass(frozen=True)
 class NoShowRate:
     """Of the bookings whose time has passed (not cancelled): how many nobody checked in for."""
 
