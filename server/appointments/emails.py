@@ -27,7 +27,8 @@ def compose(message: MessageToSend, *, base_url: str, now: datetime) -> EmailMes
         words = _words(message, base_url)
         email = EmailMessage()
         email["To"] = booking.email or ""
-        email["Subject"] = words["subject"]
+        # CLDR puts a narrow no-break space before AM/PM; header folding treats it as a fold point and mangles it.
+        email["Subject"] = words["subject"].replace("\u202f", " ")
         email.set_content(_text_body(words))
         qr_id = make_msgid(domain="waitwell")
         email.add_alternative(_html_body(words, qr_id), subtype="html")
