@@ -48,6 +48,11 @@ def _messages() -> dict[str, str]:
         "booking_hint": gettext("Type the code from your confirmation, or hold its QR code under the scanner."),
         "check_in": gettext("Check in"),
         "checking_in": gettext("Checking in…"),
+        "too_early": gettext("You are early. Check-in for your appointment opens at %(time)s."),
+        "too_late": gettext("Your appointment was at %(time)s. You can still take an ordinary ticket and wait your "
+                            "turn."),
+        "walk_in": gettext("Take a ticket for %(service)s"),
+        "booking_not_found": gettext("We cannot find this booking here. Please check the code or ask at the desk."),
         "summary": gettext("Your number is %(number)s. %(ahead)s. %(wait)s. %(print)s"),
     }
 

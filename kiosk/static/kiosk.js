@@ -65,6 +65,7 @@
     document.body.classList.remove("printer-problem");
     $("booking-code").value = "";
     $("appointment-message").hidden = true;
+    $("walk-in-button").hidden = true;
     $("notice").hidden = true;
     $("live").textContent = "";
     show("start");
@@ -286,16 +287,42 @@
     const message = $("appointment-message");
     message.hidden = false;
     message.textContent = t("checking_in");
+    $("walk-in-button").hidden = true;
     try {
       const answer = await request(settings.checkInUrl, {
-        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ code: code }),
+        method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ code: code, language: language }),
       });
-      message.textContent = answer.status === 200 ? t("done") : (answer.body.error || {}).message || t("failed");
+      const body = answer.body || {};
+      const inLanguage = (texts) => (texts || {})[language] || (texts || {}).en || "";
+      if (answer.status === 200 && body.outcome === "checked_in") {
+        showResult(body);  // a ticket like a tap's: number, QR, printing
+        return;
+      } else if (answer.status === 200 && body.outcome === "too_early") {
+        message.textContent = t("too_early", { time: inLanguage(body.opens_at) });
+      } else if (answer.status === 200 && body.outcome === "too_late") {
+        message.textContent = t("too_late", { time: inLanguage(body.appointment_at) });
+        if (body.walk_in && body.walk_in.offered) {
+          const button = $("walk-in-button");
+          button.textContent = t("walk_in", { service: body.walk_in.service_name });
+          button.dataset.serviceId = body.walk_in.service_id;
+          button.hidden = false;
+        }
+      } else if (answer.status === 404 || answer.status === 422) {
+        message.textContent = t("booking_not_found");
+      } else {
+        message.textContent = (body.error || {}).message || t("failed");
+      }
     } catch (error) {
       message.textContent = t("server_unreachable");
     }
     $("live").textContent = message.textContent;
   }
+
+  $("walk-in-button").addEventListener("click", (event) => {
+    event.currentTarget.hidden = true;
+    tap(Number(event.currentTarget.dataset.serviceId));
+  });
 
   $("appointment-button").addEventListener("click", () => openAppointment(""));
   $("appointment-back").addEventListener("click", resetToStart);

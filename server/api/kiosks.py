@@ -11,6 +11,7 @@ from marshmallow import fields, validate
 
 from waitwell.api.rate_limits import kiosk_tap_limit, limiter
 from waitwell.api.schemas import StrictSchema
+from waitwell.appointments import kiosk_check_in
 from waitwell.config import Config
 from waitwell.domain.errors import NotFound
 from waitwell.estimates.estimate import WaitEstimate
@@ -33,6 +34,7 @@ class TapRequest(StrictSchema):
 
 class CheckInRequest(StrictSchema):
     code = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    language = fields.Str(load_default=None, validate=validate.Length(max=8))
 
 
 class PrintOutcomeSchema(StrictSchema):
@@ -120,9 +122,12 @@ def print_outcome(kiosk_id: int, job_id: int) -> Any:
 @bp.response(200)
 @limiter.limit(kiosk_tap_limit)
 def check_in(body: dict[str, Any], kiosk_id: int) -> Any:
-    """Check in for an appointment with the booking code (typed, or scanned from the confirmation's QR code)."""
-    kiosks.check_in_appointment(uow(), kiosk_id=kiosk_id, code=body["code"])
-    return {}
+    """Check in for an appointment with the booking code (typed, or scanned from the confirmation's QR code).
+
+    `outcome` is "checked_in" (with the ticket, like a tap), "too_early" (with when check-in opens) or
+    "too_late" (with the service of the walk-in ticket the kiosk can offer instead).
+    """
+    return kiosk_check_in.answer(kiosk_id, body["code"], body["language"], _config().public_base_url, _ticket_body)
 
 
 def wait_in_every_language(estimate: WaitEstimate | None) -> dict[str, str]:

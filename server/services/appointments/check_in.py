@@ -27,6 +27,11 @@ from waitwell.services.unit_of_work import UnitOfWork
 class CheckInTooEarly(Conflict):
     code = "check_in_too_early"
 
+    def __init__(self, message: str, *, opens_at: datetime, timezone: str) -> None:
+        super().__init__(message)
+        self.opens_at = opens_at
+        self.timezone = timezone
+
 
 @dataclass(frozen=True)
 class CheckInResult:
@@ -131,7 +136,7 @@ def _check_in(uow: UnitOfWork, appointment: Appointment) -> CheckInResult:
     if timing == CheckInTiming.TOO_EARLY:
         opens = policy.check_in.opens_at(appointment.starts_at).astimezone(ZoneInfo(appointment.office.timezone))
         raise CheckInTooEarly(f"you are early: check-in for your {_local(appointment)} appointment opens at "
-                              f"{opens:%H:%M}")
+                              f"{opens:%H:%M}", opens_at=opens, timezone=appointment.office.timezone)
     if timing == CheckInTiming.TOO_LATE or appointment.state == AppointmentState.NO_SHOW:
         if appointment.state == AppointmentState.BOOKED:
             _mark_no_show(appointment, now)
