@@ -49,7 +49,7 @@ def histories_of_tickets(session: Session, ticket_ids: Iterable[int]) -> list[Ti
 
 def _history_rows(ticket_ids: list[int]) -> Select:  # type: ignore[type-arg]
     return (
-        select(TicketEvent.ticket_id, Ticket.number, TicketEvent.kind, TicketEvent.occurred_at,
+        select(TicketEvent.ticket_id, Ticket.number, Ticket.appointment_at, TicketEvent.kind, TicketEvent.occurred_at,
                TicketEvent.service_id, TicketEvent.counter_id, TicketEvent.user_id, TicketEvent.detail)
         .join(Ticket, Ticket.id == TicketEvent.ticket_id)
         .where(TicketEvent.ticket_id.in_(ticket_ids))
@@ -58,19 +58,21 @@ def _history_rows(ticket_ids: list[int]) -> Select:  # type: ignore[type-arg]
 
 
 def _read_histories(session: Session, query: Select) -> list[TicketHistory]:  # type: ignore[type-arg]
+    """Rows ordered by ticket, then history, into one TicketHistory per ticket. A booked ticket carries its
+    slot time (`slot_at`): its first wait starts at the later of check-in and the slot."""
     histories: list[TicketHistory] = []
-    current_id, number, entries = None, "", []
+    entries: list[HistoryEntry] = []
+    head = None
     for row in session.execute(query):
-        if row.ticket_id != current_id:
-            if current_id is not None:
-                histories.append(TicketHistory(ticket_id=current_id, number=number, entries=tuple(entries)))
-            current_id, number, entries = row.ticket_id, row.number, []
+        if head is None or row.ticket_id != head.ticket_id:
+            if head is not None:
+                histories.append(TicketHistory(head.ticket_id, head.number, tuple(entries), head.appointment_at))
+            head, entries = row, []
         entries.append(HistoryEntry(kind=row.kind, occurred_at=row.occurred_at, service_id=row.service_id,
                                     counter_id=row.counter_id, user_id=row.user_id,
                                     by=_ended_by(row.detail) if row.kind == "cancelled" else ""))
-    if current_id is not None:
-        # Appointments plug in here: a booked ticket's `slot_at` moves the start of its first wait.
-        histories.append(TicketHistory(ticket_id=current_id, number=number, entries=tuple(entries)))
+    if head is not None:
+        histories.append(TicketHistory(head.ticket_id, head.number, tuple(entries), head.appointment_at))
     return histories
 
 
