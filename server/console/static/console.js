@@ -16,8 +16,9 @@
   let liveConnected = false;
   let lastRefresh = Date.now();
   let refreshTimer = null;
-  let stateSequence = 0;
-  let appliedSequence = 0;
+  // A refresh may be answered before an action commits even if it arrives after it: a refresh that was
+  // under way while an action ran is dropped and made again, and an action's own answer always wins.
+  let actionsDone = 0;
 
   const $ = (id) => document.getElementById(id);
   const serverNow = () => Date.now() + clockOffset;
@@ -122,7 +123,7 @@
         el("span", { class: "timer", id: "current-timer", "data-since": since }, "0:00"),
         el("span", { class: "timer-label" }, current.state === "serving" ? text.serving_for : text.since_called)),
       el("div", { class: "current-meta" },
-        `${text.call} ${current.call_count} · `,
+        el("span", {}, `${text.call} ${current.call_count}`),
         el("span", { id: "recall-note", class: "recall-note" })),
     );
   }
@@ -201,9 +202,7 @@
 
   // ---- talking to the server ---------------------------------------------------------------
 
-  function setState(next, sequence) {
-    if (sequence !== undefined && sequence < appliedSequence) return; // an older answer arrived late
-    if (sequence !== undefined) appliedSequence = sequence;
+  function setState(next) {
     state = next;
     clockOffset = Date.parse(state.now) - Date.now();
     render();
@@ -219,14 +218,18 @@
   }
 
   async function refresh() {
-    const sequence = ++stateSequence;
+    const startedAfter = actionsDone;
+    const startedIdle = !busy;
     lastRefresh = Date.now();
     try {
       const response = await fetch(root.dataset.stateUrl, {
         headers: { Accept: "application/json" }, credentials: "same-origin", cache: "no-store",
       });
       if (response.status === 401 || response.redirected) { window.location.reload(); return; }
-      if (response.ok) setState(await response.json(), sequence);
+      if (!response.ok) return;
+      const next = await response.json();
+      if (busy || !startedIdle || startedAfter !== actionsDone) { scheduleRefresh(); return; } // maybe stale
+      setState(next);
     } catch (error) {
       setLive(liveConnected ? "live" : "offline");
     }
@@ -241,7 +244,6 @@
     if (busy) return;
     busy = true;
     renderActions();
-    const sequence = ++stateSequence;
     try {
       const response = await fetch(root.dataset.actionUrl.replace("ACTION", action), {
         method: "POST",
@@ -253,7 +255,7 @@
       const data = await response.json().catch(() => ({}));
       if (response.ok) {
         showMessage(data.message, "ok");
-        setState(data.state, sequence);
+        setState(data.state);
       } else {
         showMessage((data.error && data.error.message) || `${response.status} ${response.statusText}`, "bad");
         refresh();
@@ -262,9 +264,11 @@
       showMessage("The server could not be reached. Check the screen before trying again.", "bad");
       refresh();
     } finally {
+      actionsDone += 1;
       busy = false;
       renderActions();
       renderWaiting();
+      tick();
     }
   }
 
@@ -339,8 +343,13 @@
     send("call", { ticket_id: ticketId, reason });
   });
   for (const choice of document.querySelectorAll("#reason-choices button")) {
-    choice.addEventListener("click", () => { $("call-reason").value = choice.dataset.reason; $("call-reason").focus(); });
+    choice.addEventListener("click", () => {
+      $("call-reason").value = choice.dataset.reason;
+      $("call-error").textContent = "";
+      $("call-reason").focus();
+    });
   }
+  $("call-reason").addEventListener("input", () => { $("call-error").textContent = ""; });
   document.querySelector("#call-dialog [data-close]").addEventListener("click", () => $("call-dialog").close());
 
   $("transfer-dialog").addEventListener("keydown", (event) => {
