@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "end-of-day": "waitwell.jobs.cli:end_of_day_command",
     "print-agent": "waitwell.printing.cli:print_agent",
     "print-worker": "waitwell.printing.cli:print_worker",
+    "appointments": "waitwell.appointments.cli:appointments",
     "simulate": "waitwell.simulation.command:simulate",
 }
 
