@@ -15,13 +15,14 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import select
 
 from tests.factories import OfficeSetup, make_office
+from tests.persistence.cleanup import empty_database
 from waitwell.domain.clock import VirtualClock
-from waitwell.domain.errors import IllegalTransition, NothingToCall
+from waitwell.domain.errors import NothingToCall
 from waitwell.domain.states import TicketState
-from waitwell.persistence import Base, DailySequence, Ticket, TicketEvent
+from waitwell.persistence import DailySequence, Ticket, TicketEvent
 from waitwell.runtime import Runtime
 from waitwell.services import counters, tickets
 from waitwell.services.results import TicketView
@@ -55,17 +56,15 @@ def shared_runtime(request: pytest.FixtureRequest, tmp_path_factory: pytest.Temp
         path = tmp_path_factory.mktemp("concurrency") / "waitwell.db"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         url = f"sqlite:///{path}"
+        cleaner = None
     else:
         url = request.getfixturevalue("postgres_database")
+        cleaner = request.getfixturevalue("postgres_cleaner")
     runtime = Runtime(url, clock=VirtualClock(TEN_IN_NEW_YORK))
     yield runtime
     runtime.dispose()
-    if request.param == "postgres":
-        engine = create_engine(url)
-        tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-        with engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        engine.dispose()
+    if cleaner is not None:
+        empty_database(cleaner)
 
 
 @dataclass(frozen=True)
@@ -130,22 +129,3 @@ def test_concurrent_call_next_calls_every_ticket_exactly_once(shared_runtime: Ru
     assert states == {TicketState.DONE: TICKETS}
     assert set(calls.values()) == {1} and len(calls) == TICKETS
     assert counts == {1}
-
-
-@pytest.mark.parametrize("clerks", [8])
-def test_clerks_sharing_one_counter_never_call_two_tickets_at_once(any_runtime: Runtime, clerks: int) -> None:
-    office = make_office(any_runtime, counters={"Counter 1": ["A"]})
-    for _ in range(clerks):
-        tickets.issue_ticket(any_runtime.uow(), service_id=office.services["A"])
-
-    def press_call_next() -> str:
-        try:
-            return counters.call_next(any_runtime.uow(), counter_id=office.counters["Counter 1"]).number
-        except IllegalTransition as refused:
-            assert "Counter 1 still has ticket" in refused.message
-            return "refused"
-
-    outcomes = Counter(run_together([press_call_next] * clerks))
-    assert outcomes == {"A001": 1, "refused": clerks - 1}
-    with any_runtime.uow(read_only=True) as uow:
-        assert uow.session.scalar(select(func.count()).where(Ticket.state == TicketState.CALLED)) == 1
