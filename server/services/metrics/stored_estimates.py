@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,13 +30,18 @@ def record_issue_estimate(uow: UnitOfWork, *, ticket_id: int, estimate: WaitEsti
         ticket = uow.session.get(Ticket, ticket_id)
         if ticket is None:
             return False
-        uow.session.add(IssueEstimate(
-            ticket_id=ticket.id, office_id=ticket.office_id, service_id=ticket.service_id, given_at=ticket.issued_at,
-            expected_minutes=estimate.expected_minutes, low_minutes=estimate.low_minutes,
-            high_minutes=estimate.high_minutes, predictor=predictor[:40],
-        ))
+        uow.session.add(issue_estimate_row(ticket.id, ticket.office_id, ticket.service_id, ticket.issued_at, estimate,
+                                           predictor))
         uow.commit()
         return True
+
+
+def issue_estimate_row(ticket_id: int, office_id: int, service_id: int, given_at: datetime, estimate: WaitEstimate,
+                       predictor: str = "") -> IssueEstimate:
+    """The row to add in the issuing transaction to keep exactly the figure shown (kiosk screen, printed ticket)."""
+    return IssueEstimate(ticket_id=ticket_id, office_id=office_id, service_id=service_id, given_at=given_at,
+                         expected_minutes=estimate.expected_minutes, low_minutes=estimate.low_minutes,
+                         high_minutes=estimate.high_minutes, predictor=predictor[:40])
 
 
 def given_estimates(session: Session, office_id: int, day: date) -> list[GivenEstimate]:
@@ -60,7 +65,8 @@ class IssueEstimateRecorder:
     """Subscribes to TicketIssued and keeps the estimate the new ticket gets at that moment.
 
     It runs right after the issuing transaction commits, with the estimator the kiosk and status
-    page use; a kiosk that stored the exact figure it printed first (record_issue_estimate) wins.
+    page use. An issuer that adds the IssueEstimate row of the figure it showed in its own transaction
+    (see `issue_estimate_row`) is left alone, and nothing is computed twice.
     """
 
     def __init__(self, runtime: Runtime, predictor: Predictor | None = None) -> None:
@@ -71,6 +77,9 @@ class IssueEstimateRecorder:
         bus.subscribe(TicketIssued, self.record)
 
     def record(self, event: TicketIssued) -> None:
+        with self._runtime.uow(read_only=True) as uow:
+            if uow.session.get(IssueEstimate, event.ticket_id) is not None:
+                return  # the issuer kept the figure it showed, in its own transaction
         predictor = self._predictor or default_predictor()
         estimate = estimate_office(self._runtime.uow(read_only=True), event.office_id, predictor=predictor)
         given = estimate.get(event.ticket_id)
