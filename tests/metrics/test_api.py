@@ -121,6 +121,7 @@ def test_every_ticket_issued_through_the_app_keeps_its_estimate(runtime, app, cl
     office = make_office(runtime, counters={"Counter 1": ["A"]})
     response = client.post("/api/v1/tickets", json={"service_id": office.services["A"]})
     assert response.status_code == 201
+    assert runtime.bus.wait_until_idle()  # kept in the background, so the answer never waits for it
     with runtime.uow(read_only=True) as uow:
         stored = uow.session.get(IssueEstimate, response.get_json()["id"])
         assert stored is not None and stored.predictor and stored.low_minutes <= stored.high_minutes

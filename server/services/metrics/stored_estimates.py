@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -62,27 +62,51 @@ def given_estimates(session: Session, office_id: int, day: date) -> list[GivenEs
 
 
 class IssueEstimateRecorder:
-    """Subscribes to TicketIssued and keeps the estimate the new ticket gets at that moment.
+    """Subscribes to TicketIssued and keeps the estimate each new ticket gets, with the estimator the kiosk
+    and status page use.
 
-    It runs right after the issuing transaction commits, with the estimator the kiosk and status
-    page use. An issuer that adds the IssueEstimate row of the figure it showed in its own transaction
-    (see `issue_estimate_row`) is left alone, and nothing is computed twice.
+    In the background by default, in batches: a burst of tickets shares one look at the office, and a
+    tap never waits for it. A ticket whose issuer already added the row of the figure it showed, in its
+    own transaction (`issue_estimate_row`), is left alone. An estimate that could only be made more than
+    `MAX_DELAY` after the issue is not kept: it would no longer be the one the holder was given.
     """
+
+    MAX_DELAY = timedelta(seconds=60)
 
     def __init__(self, runtime: Runtime, predictor: Predictor | None = None) -> None:
         self._runtime = runtime
         self._predictor = predictor
 
-    def subscribe(self, bus: EventBus) -> None:
-        bus.subscribe(TicketIssued, self.record)
+    def subscribe(self, bus: EventBus, *, in_background: bool = True) -> None:
+        if in_background:
+            bus.subscribe_batch(TicketIssued, self.record_all)
+        else:
+            bus.subscribe(TicketIssued, self.record)
 
     def record(self, event: TicketIssued) -> None:
+        self.record_all([event])
+
+    def record_all(self, events: list[TicketIssued]) -> None:
+        by_office: dict[int, list[TicketIssued]] = {}
+        for event in events:
+            by_office.setdefault(event.office_id, []).append(event)
+        for office_id, issued in by_office.items():
+            self._record_office(office_id, issued)
+
+    def _record_office(self, office_id: int, issued: list[TicketIssued]) -> None:
+        now = self._runtime.clock.now()
         with self._runtime.uow(read_only=True) as uow:
-            if uow.session.get(IssueEstimate, event.ticket_id) is not None:
-                return  # the issuer kept the figure it showed, in its own transaction
+            kept = set(uow.session.scalars(select(IssueEstimate.ticket_id).where(
+                IssueEstimate.ticket_id.in_([e.ticket_id for e in issued]))))
+        wanted = [e for e in issued if e.ticket_id not in kept and now - e.occurred_at <= self.MAX_DELAY]
+        if not wanted:
+            return
         predictor = self._predictor or default_predictor()
-        estimate = estimate_office(self._runtime.uow(read_only=True), event.office_id, predictor=predictor)
-        given = estimate.get(event.ticket_id)
-        if given is not None:
-            record_issue_estimate(self._runtime.uow(), ticket_id=event.ticket_id, estimate=given,
-                                  predictor=predictor.name)
+        estimates = estimate_office(self._runtime.uow(read_only=True), office_id, predictor=predictor)
+        with self._runtime.uow() as uow:
+            for event in wanted:
+                estimate = estimates.get(event.ticket_id)
+                if estimate is not None and uow.session.get(IssueEstimate, event.ticket_id) is None:
+                    uow.session.add(issue_estimate_row(event.ticket_id, office_id, event.service_id,
+                                                       event.occurred_at, estimate, predictor.name))
+            uow.commit()
