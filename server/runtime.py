@@ -26,4 +26,6 @@ class Runtime:
         return UnitOfWork(self._reader if read_only else self._writer, self.bus, self.clock)
 
     def dispose(self) -> None:
+        """Stop background event subscribers, then close the database connections."""
+        self.bus.close()
         self.engine.dispose()
