@@ -86,3 +86,8 @@ def test_the_counter_list_shows_who_is_where(clerk, second_clerk, office):
 def test_counters_of_another_office_are_refused(clerk, other_office):
     response = take(clerk, other_office.counters["Desk 1"])
     assert response.status_code == 403
+
+
+def test_the_counter_list_shows_only_my_offices(clerk, other_office):
+    page = clerk.client.get("/console/").get_data(as_text=True)
+    assert "Hartford DMV" in page and "Norwich DMV" not in page and "Desk 1" not in page
