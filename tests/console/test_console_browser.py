@@ -146,8 +146,15 @@ def test_out_of_turn_no_show_and_a_break(chromium, live, runtime, office, shots)
     issue(runtime, office.services["A"], 3)
     page = sign_in_at_counter(chromium, live, "maria", "Counter 1")
 
-    page.locator("#waiting tr[data-number='A003'] button").click()  # call this one out of turn
+    page.keyboard.press("o")  # call out of turn: the dialog starts on the first waiting ticket
     page.wait_for_selector("#call-dialog[open]")
+    assert page.locator("#call-ticket").input_value() == str(queries.tickets_of(runtime.uow(),
+                                                                                office_id=office.office_id)[0].id)
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#call-dialog:not([open])", state="attached")
+    page.locator("#waiting tr[data-number='A003'] button").click()  # or press Call on the ticket's row
+    page.wait_for_selector("#call-dialog[open]")
+    assert page.locator("#call-ticket option:checked").inner_text().startswith("A003")
     page.keyboard.press("Enter")  # no reason yet: refused in the dialog
     assert page.locator("#call-error").inner_text() == "Pick or write a reason."
     page.get_by_role("button", name="Appointment", exact=True).click()
