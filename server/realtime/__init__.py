@@ -58,7 +58,7 @@ def init_app(app: Flask, config: Config) -> None:
     app.extensions[SNAPSHOTS_KEY] = snapshots
     app.extensions[GUESSES_KEY] = TokenGuesses()
     # Emit through this app's server object, so a later app in the same process cannot redirect it.
-    publisher = FeedPublisher(runtime, socketio.server, snapshots)
+    publisher = FeedPublisher(runtime, socketio.server, snapshots, start_background_task=socketio.start_background_task)
     publisher.subscribe(runtime.bus)
     app.extensions[PUBLISHER_KEY] = publisher
 

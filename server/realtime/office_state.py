@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -12,14 +11,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from waitwell.domain.numbering import service_day
 from waitwell.domain.states import TicketState
-from waitwell.estimates.estimate import WaitEstimate
-from waitwell.estimates.estimator import estimate_new_ticket, estimate_waits
-from waitwell.persistence import Counter, Office, Service, Ticket
-from waitwell.realtime.waits import wait_range
-from waitwell.services.estimates import HISTORY_DAYS, build_snapshot
+from waitwell.persistence import Counter, Service, Ticket
+from waitwell.realtime.wait_estimates import Waits
 from waitwell.services.lookups import ACTIVE_STATES, get_office, people_ahead_by_ticket
 
-log = logging.getLogger(__name__)
 RECENT_CALLS = 50  # enough for any display's filter to find its last few calls
 
 
@@ -43,7 +38,6 @@ class ServiceRow:
     waiting: int
     last_called: str | None
     wait: dict[str, Any] | None  # for a ticket taken now
-    longest_waiting_since: datetime | None
 
 
 @dataclass(frozen=True)
@@ -70,7 +64,10 @@ class WaitingRow:
 
 @dataclass(frozen=True)
 class OfficeState:
-    """An office at one feed version: calls, lines, counters and waiting tickets."""
+    """An office at one feed version: calls and lines (the board), then counters and waiting tickets.
+
+    Read in two steps so the lobby gets a call before the slower part (everyone's place in line) is read.
+    """
 
     office_id: int
     name: str
@@ -79,8 +76,9 @@ class OfficeState:
     version: int
     calls: list[CallRow]
     services: list[ServiceRow]
-    counters: list[CounterRow]
-    waiting: list[WaitingRow]
+    counters: list[CounterRow] = field(default_factory=list)
+    waiting: list[WaitingRow] = field(default_factory=list)
+    complete: bool = False  # counters and waiting tickets read too
 
     def service(self, service_id: int) -> ServiceRow | None:
         return next((s for s in self.services if s.id == service_id), None)
@@ -89,21 +87,15 @@ class OfficeState:
         return next((w for w in self.waiting if w.token == token), None)
 
 
-def read_office_state(session: Session, office_id: int, now: datetime, version: int) -> OfficeState:
-    """Read the office as of `now`; the caller's transaction makes it consistent with `version`."""
+def read_office_state(session: Session, office_id: int, now: datetime, version: int, waits: Waits) -> OfficeState:
+    """Read the whole office as of `now`; the caller's transaction makes it consistent with `version`."""
+    return read_queue(session, read_board(session, office_id, now, version, waits), waits)
+
+
+def read_board(session: Session, office_id: int, now: datetime, version: int, waits: Waits) -> OfficeState:
+    """What lobby displays show: recent calls and, per line, people waiting and the wait for a new ticket."""
     office = get_office(session, office_id)
     today = service_day(now, office.timezone)
-    tickets_waiting = session.execute(
-        select(Ticket.id, Ticket.token, Ticket.number, Ticket.service_id, Ticket.waiting_since)
-        .where(Ticket.office_id == office_id, Ticket.state == TicketState.WAITING)
-    ).all()
-    ahead = people_ahead_by_ticket(session, office, now)
-    ticket_waits, new_ticket_waits = _estimates(session, office, now)
-    waiting = sorted(
-        (WaitingRow(t.id, t.token, t.number, t.service_id, t.waiting_since, ahead.get(t.id, 0),
-                    wait_range(ticket_waits.get(t.id))) for t in tickets_waiting),
-        key=lambda row: (row.people_ahead, row.waiting_since, row.id),
-    )
     return OfficeState(
         office_id=office.id,
         name=office.name,
@@ -111,22 +103,24 @@ def read_office_state(session: Session, office_id: int, now: datetime, version: 
         now=now,
         version=version,
         calls=_recent_calls(session, office_id, today),
-        services=_services(session, office_id, today, waiting, new_ticket_waits),
-        counters=_counters(session, office_id),
-        waiting=waiting,
+        services=_services(session, office_id, today, waits.per_service),
     )
 
 
-def _estimates(session: Session, office: Office, now: datetime) -> tuple[dict[int, WaitEstimate], dict[int, Any]]:
-    """Estimates per waiting ticket and for a ticket taken now per service; none if the estimator fails."""
-    try:
-        snapshot = build_snapshot(session, office, now, HISTORY_DAYS)
-        per_ticket = estimate_waits(snapshot)
-        per_service = {s.id: wait_range(estimate_new_ticket(snapshot, s.id)) for s in office.services if s.active}
-    except Exception:  # screens must keep showing counts even when an estimate cannot be made
-        log.exception("wait estimates failed for office %s; publishing without them", office.id)
-        return {}, {}
-    return per_ticket, per_service
+def read_queue(session: Session, board: OfficeState, waits: Waits) -> OfficeState:
+    """The board completed with the counters and every waiting ticket's place in line."""
+    office = get_office(session, board.office_id)
+    tickets_waiting = session.execute(
+        select(Ticket.id, Ticket.token, Ticket.number, Ticket.service_id, Ticket.waiting_since)
+        .where(Ticket.office_id == office.id, Ticket.state == TicketState.WAITING)
+    ).all()
+    ahead = people_ahead_by_ticket(session, office, board.now)
+    waiting = sorted(
+        (WaitingRow(t.id, t.token, t.number, t.service_id, t.waiting_since, ahead.get(t.id, 0),
+                    waits.per_ticket.get(t.id)) for t in tickets_waiting),
+        key=lambda row: (row.people_ahead, row.waiting_since, row.id),
+    )
+    return replace(board, counters=_counters(session, office.id), waiting=waiting, complete=True)
 
 
 def _recent_calls(session: Session, office_id: int, today: Any) -> list[CallRow]:
@@ -141,12 +135,15 @@ def _recent_calls(session: Session, office_id: int, today: Any) -> list[CallRow]
     return [CallRow(*row) for row in rows]
 
 
-def _services(
-    session: Session, office_id: int, today: Any, waiting: list[WaitingRow], new_ticket_waits: dict[int, Any]
-) -> list[ServiceRow]:
+def _services(session: Session, office_id: int, today: Any, new_ticket_waits: dict[int, Any]) -> list[ServiceRow]:
     services = session.scalars(
         select(Service).where(Service.office_id == office_id).order_by(Service.display_order, Service.id)
     ).all()
+    waiting = dict(session.execute(
+        select(Ticket.service_id, func.count())
+        .where(Ticket.office_id == office_id, Ticket.state == TicketState.WAITING)
+        .group_by(Ticket.service_id)
+    ).all())
     latest = (
         select(Ticket.service_id, func.max(Ticket.called_at).label("called_at"))
         .where(Ticket.office_id == office_id, Ticket.service_day == today, Ticket.called_at.is_not(None))
@@ -158,20 +155,18 @@ def _services(
         .join(latest, (latest.c.service_id == Ticket.service_id) & (latest.c.called_at == Ticket.called_at))
         .where(Ticket.office_id == office_id, Ticket.service_day == today)
     ).all())
-    rows = []
-    for service in services:
-        in_line = [w for w in waiting if w.service_id == service.id]
-        rows.append(ServiceRow(
+    return [
+        ServiceRow(
             id=service.id,
             name=service.name,
             prefix=service.prefix,
             active=service.active,
-            waiting=len(in_line),
+            waiting=int(waiting.get(service.id, 0)),
             last_called=last_called.get(service.id),
             wait=new_ticket_waits.get(service.id),
-            longest_waiting_since=min((w.waiting_since for w in in_line), default=None),
-        ))
-    return rows
+        )
+        for service in services
+    ]
 
 
 def _counters(session: Session, office_id: int) -> list[CounterRow]:

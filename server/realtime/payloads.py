@@ -15,6 +15,9 @@ from waitwell.domain.states import TicketState
 from waitwell.realtime.office_state import OfficeState
 from waitwell.services.displays import DisplayView
 
+# The kind of change that only brings new wait estimates (no ticket or counter changed).
+WAITS_UPDATED = "waits_updated"
+
 
 def iso(moment: datetime | None) -> str | None:
     return moment.isoformat().replace("+00:00", "Z") if moment else None
@@ -25,7 +28,7 @@ def event_kind(event: Event) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", type(event).__name__).lower()
 
 
-def display_payload(state: OfficeState, display: DisplayView, event: Event | None = None) -> dict[str, Any]:
+def display_payload(state: OfficeState, display: DisplayView, kind: str | None = None) -> dict[str, Any]:
     """A lobby display's whole board: small enough to send complete with every change."""
     calls = [c for c in state.calls if display.shows_call(c.service_id, c.counter_id)][: display.calls_shown]
     payload: dict[str, Any] = {
@@ -50,8 +53,8 @@ def display_payload(state: OfficeState, display: DisplayView, event: Event | Non
             if s.active and display.shows_service(s.id)
         ],
     }
-    if event is not None:
-        payload["event"] = {"kind": event_kind(event)}
+    if kind is not None:
+        payload["event"] = {"kind": kind}
     return payload
 
 
@@ -67,10 +70,12 @@ def ticket_payload(
     rating: int | None,
 ) -> dict[str, Any]:
     """One citizen's ticket as their phone shows it."""
+    assert state.complete, "a ticket's place in line needs the whole office state"
     waiting = state.waiting_ticket(token) if ticket_state == TicketState.WAITING else None
     service = state.service(service_id)
     return {
         "version": state.version,
+        "office": state.name,
         "number": number,
         "state": ticket_state.value,
         "service_id": service_id,
@@ -84,8 +89,11 @@ def ticket_payload(
     }
 
 
-def staff_payload(state: OfficeState, event: Event | None = None, *, supervisors: bool = False) -> dict[str, Any]:
+def staff_payload(
+    state: OfficeState, event: dict[str, Any] | None = None, *, supervisors: bool = False
+) -> dict[str, Any]:
     """The office as its staff see it: lines, counters and the waiting tickets in calling order."""
+    assert state.complete, "staff see counters and waiting tickets: read the whole office state"
     payload: dict[str, Any] = {
         "version": state.version,
         "server_time": iso(state.now),
@@ -107,12 +115,15 @@ def staff_payload(state: OfficeState, event: Event | None = None, *, supervisors
         ],
     }
     if event is not None:
-        payload["event"] = staff_event(event)
+        payload["event"] = event
     if supervisors:
+        oldest: dict[int, datetime] = {}
+        for ticket in state.waiting:
+            oldest[ticket.service_id] = min(oldest.get(ticket.service_id, ticket.waiting_since), ticket.waiting_since)
         payload["supervision"] = {
             "longest_wait_minutes": {
-                str(s.id): round((state.now - s.longest_waiting_since).total_seconds() / 60, 1)
-                for s in state.services if s.longest_waiting_since
+                str(service_id): round((state.now - since).total_seconds() / 60, 1)
+                for service_id, since in oldest.items()
             },
             "counters_open": sum(1 for c in state.counters if c.state == "open"),
             "people_waiting": len(state.waiting),

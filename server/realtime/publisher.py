@@ -4,17 +4,20 @@ that committed it, with the office's next feed version. Other processes get it t
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any, Protocol
 
 from waitwell.domain.events import CounterChange, Event, TicketChange
 from waitwell.realtime import rooms
-from waitwell.realtime.office_state import read_office_state
-from waitwell.realtime.payloads import display_payload, staff_payload
-from waitwell.realtime.snapshots import Snapshots, ticket_rows
+from waitwell.realtime.office_state import OfficeState, read_board, read_queue
+from waitwell.realtime.payloads import WAITS_UPDATED, display_payload, event_kind, staff_event, staff_payload
+from waitwell.realtime.snapshots import Snapshots, TicketRow, ticket_rows
 from waitwell.realtime.versions import bump_version
+from waitwell.realtime.wait_estimates import Refresher, Waits, WaitsCache, compute_waits
 from waitwell.runtime import Runtime
 from waitwell.services.displays import DisplayView, load_displays
 from waitwell.services.event_bus import EventBus
+from waitwell.services.lookups import get_office
 
 log = logging.getLogger(__name__)
 
@@ -26,13 +29,22 @@ class Emitter(Protocol):
 
 
 class FeedPublisher:
-    """Turns each ticket or counter change into versioned messages for every room that shows the office."""
+    """Turns each ticket or counter change into versioned messages for every room that shows the office.
 
-    def __init__(self, runtime: Runtime, emitter: Emitter, snapshots: Snapshots | None = None) -> None:
+    The change goes out at once with the estimates last computed here; a refresh follows behind it
+    (in the background when `start_background_task` is given) and publishes new estimates if they moved.
+    """
+
+    def __init__(self, runtime: Runtime, emitter: Emitter, snapshots: Snapshots | None = None, *,
+                 start_background_task: Any = None) -> None:
         self._runtime = runtime
         self._emitter = emitter
         self._snapshots = snapshots
+        self._waits = snapshots.waits if snapshots is not None else WaitsCache()
+        self._refresher = Refresher(self.refresh_waits, start_background_task)
         self._bus: EventBus | None = None
+        self._locks: dict[int, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
 
     def subscribe(self, bus: EventBus) -> None:
         bus.subscribe(TicketChange, self.publish)
@@ -50,25 +62,52 @@ class FeedPublisher:
 
     def publish(self, event: Event) -> None:
         """Take the next version and read the office in one transaction, then emit after it commits."""
-        with self._runtime.uow() as uow:
-            version = bump_version(uow.session, event.office_id)
-            state = read_office_state(uow.session, event.office_id, uow.clock.now(), version)
-            displays = [DisplayView.of(d) for d in load_displays(uow.session, event.office_id)]
-            tickets = ticket_rows(uow.session, event.office_id,
-                                  also_ticket_id=event.ticket_id if isinstance(event, TicketChange) else None)
-            uow.commit()
+        also = event.ticket_id if isinstance(event, TicketChange) else None
+        self._publish(event.office_id, self._waits.latest(event.office_id), event_kind(event), staff_event(event),
+                      also_ticket_id=also)
+        self._refresher.request(event.office_id)
+
+    def refresh_waits(self, office_id: int) -> None:
+        """Recompute the office's estimates; publish them as a change of their own if a range moved."""
+        used = self._waits.latest(office_id)
+        with self._runtime.uow(read_only=True) as uow:
+            fresh = compute_waits(uow.session, get_office(uow.session, office_id), uow.clock.now())
+        self._waits.store(office_id, fresh)
+        if not fresh.same_ranges(used):
+            self._publish(office_id, fresh, WAITS_UPDATED, {"kind": WAITS_UPDATED})
+
+    def _publish(self, office_id: int, waits: Waits, kind: str, described: dict[str, Any], *,
+                 also_ticket_id: int | None = None) -> None:
+        # One publication at a time per office in this process, so versions leave here in order.
+        with self._lock_for(office_id):
+            with self._runtime.uow() as uow:
+                version = bump_version(uow.session, office_id)
+                board = read_board(uow.session, office_id, uow.clock.now(), version, waits)
+                displays = [DisplayView.of(d) for d in load_displays(uow.session, office_id)]
+                uow.commit()
+            for display in displays:  # the lobby first: the call is on screen before the slower part is read
+                self._emitter.emit(rooms.CHANGE, display_payload(board, display, kind),
+                                   to=rooms.display_room(display.id), namespace=rooms.DISPLAY_NAMESPACE)
+            # Read after the version's commit: at least as new as `version`, which is all a client relies on.
+            with self._runtime.uow(read_only=True) as uow:
+                state = read_queue(uow.session, board, waits)
+                tickets = ticket_rows(uow.session, office_id, also_ticket_id=also_ticket_id)
+            self._emit_queue(state, tickets, described)
         if self._snapshots is not None:
             self._snapshots.remember(state)
+        log.debug("published version %s (%s) of office %s to %s displays and %s tickets",
+                  version, kind, office_id, len(displays), len(tickets))
+
+    def _emit_queue(self, state: OfficeState, tickets: dict[str, TicketRow], described: dict[str, Any]) -> None:
         emit = self._emitter.emit
-        for display in displays:
-            emit(rooms.CHANGE, display_payload(state, display, event), to=rooms.display_room(display.id),
-                 namespace=rooms.DISPLAY_NAMESPACE)
-        emit(rooms.CHANGE, staff_payload(state, event), to=rooms.staff_room(state.office_id),
-             namespace=rooms.STAFF_NAMESPACE)
-        emit(rooms.CHANGE, staff_payload(state, event, supervisors=True), to=rooms.supervisors_room(state.office_id),
-             namespace=rooms.STAFF_NAMESPACE)
         for token, ticket in tickets.items():
             emit(rooms.CHANGE, ticket.payload(state, token), to=rooms.ticket_room(token),
                  namespace=rooms.TICKET_NAMESPACE)
-        log.debug("published version %s of office %s to %s displays and %s tickets",
-                  version, state.office_id, len(displays), len(tickets))
+        emit(rooms.CHANGE, staff_payload(state, described), to=rooms.staff_room(state.office_id),
+             namespace=rooms.STAFF_NAMESPACE)
+        emit(rooms.CHANGE, staff_payload(state, described, supervisors=True),
+             to=rooms.supervisors_room(state.office_id), namespace=rooms.STAFF_NAMESPACE)
+
+    def _lock_for(self, office_id: int) -> threading.Lock:
+        with self._locks_guard:
+            return self._locks.setdefault(office_id, threading.Lock())

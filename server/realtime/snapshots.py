@@ -21,9 +21,10 @@ from waitwell.persistence import Counter, Office, Ticket
 from waitwell.realtime.office_state import OfficeState, read_office_state
 from waitwell.realtime.payloads import display_payload, staff_payload, ticket_payload
 from waitwell.realtime.versions import current_version
+from waitwell.realtime.wait_estimates import WaitsCache, compute_waits
 from waitwell.runtime import Runtime
 from waitwell.services.displays import DisplayView, get_display
-from waitwell.services.lookups import ACTIVE_STATES
+from waitwell.services.lookups import ACTIVE_STATES, get_office
 
 MAX_AGE_SECONDS = 2.0
 # The same words for every unknown or expired ticket: nothing to learn by guessing.
@@ -73,6 +74,7 @@ class Snapshots:
 
     def __init__(self, runtime: Runtime) -> None:
         self._runtime = runtime
+        self.waits = WaitsCache()
         self._states: dict[int, tuple[OfficeState, float]] = {}
         self._locks: dict[int, threading.Lock] = {}
         self._guard = threading.Lock()
@@ -91,7 +93,11 @@ class Snapshots:
             cached = self._states.get(office_id)
             if cached and cached[0].version == version and time.monotonic() - cached[1] < MAX_AGE_SECONDS:
                 return cached[0]
-            state = read_office_state(uow.session, office_id, uow.clock.now(), version)
+            waits = self.waits.fresh(office_id)
+            if waits is None:
+                waits = compute_waits(uow.session, get_office(uow.session, office_id), uow.clock.now())
+                self.waits.store(office_id, waits)
+            state = read_office_state(uow.session, office_id, uow.clock.now(), version, waits)
             self.remember(state)
             return state
 

@@ -1,0 +1,222 @@
+"""Shared parts of the realtime benchmarks: a scratch database, server processes, many asyncio clients.
+
+Loopback only, bounded in clients, calls and time; every process started here is stopped here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+import socketio
+
+from waitwell.domain.states import CounterState
+from waitwell.persistence.migrate import upgrade
+from waitwell.runtime import Runtime
+from waitwell.services import accounts, displays, offices, tickets
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVE = ROOT / "tests" / "realtime" / "serve_app.py"  # the same server entry point the tests kill and restart
+CONNECT_BATCH = 100  # clients connecting at once: a lobby after a power cut, not a SYN flood
+
+
+@dataclass(frozen=True)
+class Office:
+    database_url: str
+    display_id: int
+    counter_ids: list[int]
+    api_token: str
+
+
+def scratch_office(folder: Path, *, counters: int) -> Office:
+    """A migrated SQLite database with one office, `counters` open counters, tickets to call and a display."""
+    url = f"sqlite:///{folder / 'bench.db'}"
+    upgrade(url)
+    runtime = Runtime(url)
+    office = offices.create_office(runtime.uow(), name="Benchmark office", timezone="America/New_York")
+    service = offices.add_service(runtime.uow(), office_id=office.id, name="Licence renewal", prefix="A")
+    counter_ids = [offices.add_counter(runtime.uow(), office_id=office.id, name=f"Counter {n}",
+                                       service_ids=[service.id], state=CounterState.OPEN)
+                   for n in range(1, counters + 1)]
+    for _ in range(counters + 10):
+        tickets.issue_ticket(runtime.uow(), service_id=service.id)
+    display = displays.register_display(runtime.uow(), office_id=office.id, name="Hall")
+    clerk = accounts.create_user(runtime.uow(), username="bench", password="bench-password", office_ids=[office.id])
+    token = accounts.create_api_token(runtime.uow(), user_id=clerk.id, name="bench")
+    runtime.dispose()
+    return Office(url, display.id, counter_ids, token)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def servers(database_url: str, count: int, *, async_mode: str, redis_url: str = "",
+            channel: str = "") -> Iterator[list[str]]:
+    """Start `count` server processes on free ports; always stopped on the way out."""
+    folder = Path(tempfile.mkdtemp(prefix="waitwell-bench-"))
+    processes: list[subprocess.Popen[bytes]] = []
+    urls = []
+    try:
+        for _ in range(count):
+            port = free_port()
+            args = [sys.executable, str(SERVE), "--port", str(port), "--database-url", database_url,
+                    "--instance", str(folder), "--async-mode", async_mode]
+            if redis_url:
+                args += ["--redis-url", redis_url, "--channel", channel]
+            log = (folder / f"server-{port}.log").open("wb")
+            processes.append(subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+                                              env={**os.environ, "PYTHONUNBUFFERED": "1"}))
+            urls.append(f"http://127.0.0.1:{port}")
+        for url, process in zip(urls, processes, strict=True):
+            _wait_until_up(url, process)
+        yield urls
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"server {url} exited with {process.returncode}")
+        with contextlib.suppress(requests.RequestException):
+            if requests.get(f"{url}/api/v1/offices", timeout=1).ok:
+                return
+        time.sleep(0.2)
+    raise SystemExit(f"server {url} did not answer within {timeout} s")
+
+
+@dataclass
+class Screen:
+    """One display client: when each ticket_called change arrived."""
+
+    client: socketio.AsyncClient
+    arrivals: list[float] = field(default_factory=list)
+
+
+async def connect_screens(urls: list[str], count: int, display_id: int) -> tuple[list[Screen], int]:
+    """`count` display clients spread evenly over `urls`, over WebSocket; returns them and the failures."""
+    screens: list[Screen] = []
+    failures = 0
+
+    async def connect(index: int) -> None:
+        nonlocal failures
+        client = socketio.AsyncClient(reconnection=False)
+        screen = Screen(client)
+
+        async def on_change(data: dict) -> None:
+            if data.get("event", {}).get("kind") == "ticket_called":
+                screen.arrivals.append(time.perf_counter())
+
+        client.on("change", on_change, namespace="/display")
+        try:
+            await client.connect(urls[index % len(urls)], namespaces=["/display"], auth={"display_id": display_id},
+                                 transports=["websocket"], wait_timeout=30)
+            screens.append(screen)
+        except Exception:  # noqa: BLE001 - counted and reported, never hidden
+            failures += 1
+
+    for start in range(0, count, CONNECT_BATCH):
+        await asyncio.gather(*(connect(i) for i in range(start, min(start + CONNECT_BATCH, count))))
+    return screens, failures
+
+
+async def disconnect_all(screens: list[Screen]) -> None:
+    for start in range(0, len(screens), CONNECT_BATCH):
+        await asyncio.gather(*(s.client.disconnect() for s in screens[start:start + CONNECT_BATCH]),
+                             return_exceptions=True)
+
+
+class ClientProcesses:
+    """Display clients spread over several processes (real screens are separate machines)."""
+
+    def __init__(self, urls: list[str], count: int, display_id: int, processes: int) -> None:
+        self.processes = []
+        share, extra = divmod(count, processes)
+        for index in range(processes):
+            args = [sys.executable, str(Path(__file__).with_name("clients.py")), "--count",
+                    str(share + (1 if index < extra else 0)), "--display-id", str(display_id)]
+            for url in urls[index % len(urls):] + urls[:index % len(urls)]:
+                args += ["--url", url]
+            self.processes.append(subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                                   cwd=Path(__file__).parent))
+
+    def wait_connected(self) -> tuple[int, int]:
+        connected = failed = 0
+        for process in self.processes:
+            line = process.stdout.readline() if process.stdout else ""
+            if not line:
+                raise SystemExit("a client process died while connecting")
+            answer = json.loads(line)
+            connected += answer["connected"]
+            failed += answer["failed"]
+        return connected, failed
+
+    def arrivals(self) -> list[list[float]]:
+        collected: list[list[float]] = []
+        for process in self.processes:
+            if process.stdin:
+                process.stdin.write("stop\n")
+                process.stdin.flush()
+        for process in self.processes:
+            line = process.stdout.readline() if process.stdout else ""
+            collected.extend(json.loads(line)["arrivals"] if line else [])
+            process.wait(timeout=60)
+        return collected
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
+
+
+def latencies_ms(arrivals: list[list[float]], sent: list[float]) -> list[float]:
+    """Per delivery: arrival of the k-th call at a client minus the moment the k-th call was sent."""
+    return [(times[index] - at) * 1000 for times in arrivals for index, at in enumerate(sent) if index < len(times)]
+
+
+def stop_after(seconds: float) -> None:
+    """Give up (cleaning up on the way out) if the run takes longer than `seconds`."""
+
+    def give_up(*_: object) -> None:
+        raise SystemExit(f"gave up after {seconds:.0f} s")
+
+    signal.signal(signal.SIGALRM, give_up)
+    signal.alarm(int(seconds))
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def report(name: str, latencies_ms: list[float], expected: int, extra: str = "") -> None:
+    missing = expected - len(latencies_ms)
+    print(f"{name}: {len(latencies_ms)} deliveries measured ({missing} missing){extra}")
+    if latencies_ms:
+        print(f"  p50 {percentile(latencies_ms, 0.50):.1f} ms   p90 {percentile(latencies_ms, 0.90):.1f} ms   "
+              f"p99 {percentile(latencies_ms, 0.99):.1f} ms   max {max(latencies_ms):.1f} ms   "
+              f"mean {statistics.fmean(latencies_ms):.1f} ms")

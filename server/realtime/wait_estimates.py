@@ -1,0 +1,113 @@
+"""Wait estimates for live screens, kept out of the path of a call.
+
+The estimator replays the office forward, which takes tens of milliseconds or more; a call must
+reach the lobby faster than that. So a change goes out at once with the estimates this process
+last computed, and a refresh runs behind it: when the rounded ranges moved, it publishes them
+as a change of their own. Snapshots use estimates at most MAX_AGE_SECONDS old.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from waitwell.estimates.estimator import estimate_new_ticket, estimate_waits
+from waitwell.persistence import Office
+from waitwell.realtime.waits import wait_range
+from waitwell.services.estimates import HISTORY_DAYS, build_snapshot
+
+log = logging.getLogger(__name__)
+MAX_AGE_SECONDS = 30.0  # waits grow as time passes even when nothing happens
+
+
+@dataclass(frozen=True)
+class Waits:
+    """Rounded wait ranges of one office: per waiting ticket and, for a ticket taken now, per service."""
+
+    per_ticket: dict[int, dict[str, Any] | None] = field(default_factory=dict)
+    per_service: dict[int, dict[str, Any] | None] = field(default_factory=dict)
+    computed_at: float = 0.0  # time.monotonic()
+
+    def same_ranges(self, other: Waits) -> bool:
+        return self.per_ticket == other.per_ticket and self.per_service == other.per_service
+
+
+NO_WAITS = Waits()
+
+
+def compute_waits(session: Session, office: Office, now: datetime) -> Waits:
+    """Run the estimator; on failure, no estimates (screens keep showing counts)."""
+    try:
+        snapshot = build_snapshot(session, office, now, HISTORY_DAYS)
+        per_ticket = {ticket_id: wait_range(e) for ticket_id, e in estimate_waits(snapshot).items()}
+        per_service = {s.id: wait_range(estimate_new_ticket(snapshot, s.id)) for s in office.services if s.active}
+    except Exception:  # screens must keep showing counts even when an estimate cannot be made
+        log.exception("wait estimates failed for office %s; publishing without them", office.id)
+        return Waits(computed_at=time.monotonic())
+    return Waits(per_ticket, per_service, time.monotonic())
+
+
+class WaitsCache:
+    """The latest estimates per office in this process."""
+
+    def __init__(self) -> None:
+        self._waits: dict[int, Waits] = {}
+        self._lock = threading.Lock()
+
+    def latest(self, office_id: int) -> Waits:
+        with self._lock:
+            return self._waits.get(office_id, NO_WAITS)
+
+    def fresh(self, office_id: int) -> Waits | None:
+        waits = self.latest(office_id)
+        return waits if waits is not NO_WAITS and time.monotonic() - waits.computed_at < MAX_AGE_SECONDS else None
+
+    def store(self, office_id: int, waits: Waits) -> None:
+        with self._lock:
+            current = self._waits.get(office_id)
+            if current is None or current.computed_at <= waits.computed_at:
+                self._waits[office_id] = waits
+
+
+class Refresher:
+    """Runs `refresh(office_id)` behind the changes: one at a time per office, bursts folded into one more run."""
+
+    def __init__(self, refresh: Callable[[int], None], start: Callable[[Callable[[], None]], Any] | None) -> None:
+        self._refresh = refresh
+        self._start = start  # None: run inline (a CLI process that may exit right after)
+        self._running: set[int] = set()
+        self._again: set[int] = set()
+        self._lock = threading.Lock()
+
+    def request(self, office_id: int) -> None:
+        if self._start is None:
+            self._run_safely(office_id)
+            return
+        with self._lock:
+            if office_id in self._running:
+                self._again.add(office_id)
+                return
+            self._running.add(office_id)
+        self._start(lambda: self._loop(office_id))
+
+    def _loop(self, office_id: int) -> None:
+        while True:
+            self._run_safely(office_id)
+            with self._lock:
+                if office_id not in self._again:
+                    self._running.discard(office_id)
+                    return
+                self._again.discard(office_id)
+
+    def _run_safely(self, office_id: int) -> None:
+        try:
+            self._refresh(office_id)
+        except Exception:  # a background task must not die silently; the next change will try again
+            log.exception("refreshing wait estimates failed for office %s", office_id)
