@@ -52,6 +52,7 @@ def _messages() -> dict[str, str]:
         "too_late": gettext("Your appointment was at %(time)s. You can still take an ordinary ticket and wait your "
                             "turn."),
         "walk_in": gettext("Take a ticket for %(service)s"),
+        "checked_in_for": gettext("Checked in for your appointment at %(time)s"),
         "booking_not_found": gettext("We cannot find this booking here. Please check the code or ask at the desk."),
         "summary": gettext("Your number is %(number)s. %(ahead)s. %(wait)s. %(print)s"),
     }

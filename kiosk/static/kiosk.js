@@ -66,6 +66,7 @@
     $("booking-code").value = "";
     $("appointment-message").hidden = true;
     $("walk-in-button").hidden = true;
+    $("check-in-button").hidden = false;
     $("notice").hidden = true;
     $("live").textContent = "";
     show("start");
@@ -233,7 +234,8 @@
     $("result-number").textContent = ticket.number;
     $("result-service").textContent = ticket.service_name;
     $("result-ahead").textContent = plural("ahead", ahead);
-    $("result-wait").textContent = wait ? t("wait", { range: wait }) : "";
+    const booked = ticket.appointment_at && (ticket.appointment_at[language] || ticket.appointment_at.en);
+    $("result-wait").textContent = booked ? t("checked_in_for", { time: booked }) : wait ? t("wait", { range: wait }) : "";
     const message = $("print-message");
     document.body.classList.toggle("printer-problem", printState === "problem");
     message.textContent = "";
@@ -288,6 +290,7 @@
     message.hidden = false;
     message.textContent = t("checking_in");
     $("walk-in-button").hidden = true;
+    $("check-in-button").hidden = false;
     try {
       const answer = await request(settings.checkInUrl, {
         method: "POST", headers: { "Content-Type": "application/json" },
@@ -303,6 +306,7 @@
       } else if (answer.status === 200 && body.outcome === "too_late") {
         message.textContent = t("too_late", { time: inLanguage(body.appointment_at) });
         if (body.walk_in && body.walk_in.offered) {
+          $("check-in-button").hidden = true;  // checking in again cannot work: only the offer is left
           const button = $("walk-in-button");
           button.textContent = t("walk_in", { service: body.walk_in.service_name });
           button.dataset.serviceId = body.walk_in.service_id;

@@ -32,7 +32,7 @@ def choose_office() -> Any:
     offices = sorted({(s.office_id, s.office_name) for s in services}, key=lambda o: o[1])
     if len(offices) == 1:
         return redirect(url_for("booking.choose_service", office_id=offices[0][0], **lang_args()))
-    return no_store(render_template("appointments/offices.html", offices=offices, step=1))
+    return no_store(render_template("appointments/offices.html", offices=offices, step=None))
 
 
 @bp.get("/<int:office_id>")
@@ -42,7 +42,7 @@ def choose_service(office_id: int) -> Any:
     if not services:
         abort(404)
     return no_store(render_template("appointments/services.html", services=services, office_id=office_id,
-                                    office_name=services[0].office_name, service_name=_service_name, step=2))
+                                    office_name=services[0].office_name, service_name=_service_name, step=1))
 
 
 @bp.get("/service/<int:service_id>")
@@ -50,7 +50,7 @@ def choose_service(office_id: int) -> Any:
 def choose_day(service_id: int) -> Any:
     service = _bookable(service_id)
     days = booking.available_days(uow(read_only=True), service_id)
-    return no_store(render_template("appointments/days.html", service=service, days=days, step=3,
+    return no_store(render_template("appointments/days.html", service=service, days=days, step=2,
                                     service_name=_service_name))
 
 
@@ -60,7 +60,7 @@ def choose_time(service_id: int, day: str) -> Any:
     service = _bookable(service_id)
     chosen = _day(day)
     slots = booking.available_slots(uow(read_only=True), service_id, chosen)
-    return no_store(render_template("appointments/times.html", service=service, day=chosen, slots=slots, step=3,
+    return no_store(render_template("appointments/times.html", service=service, day=chosen, slots=slots, step=2,
                                     timezone=_timezone(service_id), service_name=_service_name))
 
 
@@ -87,7 +87,7 @@ def details(service_id: int, at: str) -> Any:
                          messages.pending_message_ids(uow(read_only=True), made.id))
             return redirect(url_for("manage.show_booking", token=made.manage_token, booked=1, **lang_args()), 303)
     return no_store(render_template("appointments/details.html", service=service, starts_at=starts_at, form=form,
-                                    error=error, timezone=_timezone(service_id), step=4, service_name=_service_name),
+                                    error=error, timezone=_timezone(service_id), step=3, service_name=_service_name),
                     422 if error else 200)
 
 
