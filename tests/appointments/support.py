@@ -41,8 +41,9 @@ def make_bookable_office(
     counters: dict[str, list[str]] | None = None,
     calling_strategy: str = "appointments-on-time",
     name: str = "Hartford DMV",
+    timezone: str = NEW_YORK,
 ) -> BookableOffice:
-    office = make_office(runtime, name=name, counters=counters or {"Counter 1": ["A", "B"]})
+    office = make_office(runtime, name=name, timezone=timezone, counters=counters or {"Counter 1": ["A", "B"]})
     with runtime.uow() as uow:
         from waitwell.persistence import Office
 
