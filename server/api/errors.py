@@ -56,6 +56,7 @@ def _describe(messages: dict[str, Any]) -> str:
         if isinstance(value, dict):
             for key, inner in value.items():
                 name = f"{prefix}.{key}" if prefix and not str(key).startswith("_") else (prefix or str(key))
+                name = "request body" if name == "_schema" else name  # marshmallow's name for the whole body
                 walk(name if key not in ("json", "query", "path", "form", "headers") else prefix, inner)
         elif isinstance(value, list) and all(isinstance(v, str) for v in value):
             parts.append(f"{prefix}: {' '.join(value)}" if prefix else " ".join(value))

@@ -16,6 +16,8 @@ class StrictSchema(Schema):
     class Meta:
         ordered = True
 
+    error_messages = {"type": "must be a JSON object of named fields, such as {\"service_id\": 3}"}
+
     def on_bind_field(self, field_name: str, field_obj: Any) -> None:
         for field in (field_obj, getattr(field_obj, "inner", None)):
             if isinstance(field, fields.Integer) and INTEGER_RANGE not in field.validators:
