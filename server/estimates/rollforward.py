@@ -93,7 +93,7 @@ def replay(
         remaining = times.draw_remaining(service_id, elapsed, rng) if service_id is not None else 0.0
         heapq.heappush(free, (remaining, plan.counter_id, plan.service_ids))
     available = {plan.counter_id: plan.availability for plan in plans}
-    waiting: dict[int, Candidate] = {t.ticket_id: t.as_candidate() for t in snapshot.waiting}
+    waiting: dict[int, Candidate] = {t.ticket_id: t.as_candidate() for t in (*snapshot.waiting, *snapshot.expected)}
     called: dict[int, float] = {}
     recent: dict[int, tuple[Candidate, ...]] = {}  # each counter's calls in this replay (appointment run limits)
     while waiting and free:
@@ -104,11 +104,14 @@ def replay(
         if calls_at > at:
             heapq.heappush(free, (calls_at, counter_id, skills))  # back from a break, or a shift starting
             continue
-        candidates = [c for c in waiting.values() if c.service_id in skills]
+        moment = snapshot.now + timedelta(seconds=at)
+        candidates = [c for c in waiting.values() if c.service_id in skills and c.waiting_since <= moment]
         if not candidates:
-            continue  # nothing left for this counter (arrivals after now are not modelled)
-        context = CallContext(counter_id=counter_id, now=snapshot.now + timedelta(seconds=at),
-                              recent_calls=recent.get(counter_id, ()))
+            booked = [c.waiting_since for c in waiting.values() if c.service_id in skills]
+            if booked:  # only people with an appointment later are left: the counter waits for the first
+                heapq.heappush(free, ((min(booked) - snapshot.now).total_seconds(), counter_id, skills))
+            continue  # nothing left for this counter (walk-ins after now are not modelled)
+        context = CallContext(counter_id=counter_id, now=moment, recent_calls=recent.get(counter_id, ()))
         chosen = strategy.rank(candidates, context)[0]
         recent[counter_id] = (chosen, *recent.get(counter_id, ()))[:RECENT_CALLS]  # newest first, like call_next
         del waiting[chosen.ticket_id]
@@ -134,5 +137,6 @@ def roll_forward(
     outcomes: dict[int, list[float]] = {t.ticket_id: [] for t in snapshot.waiting}
     for _ in range(replays):
         for ticket_id, seconds in replay(snapshot, strategy, plans, times, rng).items():
-            outcomes[ticket_id].append(seconds)
+            if ticket_id in outcomes:  # not the expected appointments
+                outcomes[ticket_id].append(seconds)
     return outcomes

@@ -84,6 +84,9 @@ class OfficeSnapshot:
     calling_strategy: str = DEFAULT_STRATEGY
     # Priority weight of each service, so a ticket not yet taken can be placed in the order.
     priority_weights: Mapping[int, float] = field(default_factory=dict)
+    # Bookings not checked in yet, arriving at `waiting_since` (their slot): the replays let them in when they
+    # arrive and call them at their slot like the engine does, but they get no estimate of their own.
+    expected: list[WaitingTicket] = field(default_factory=list)
 
     def counters_serving(self, service_id: int, *, states: frozenset[str] = OPEN) -> list[CounterSnapshot]:
         return [c for c in self.counters if service_id in c.service_ids and c.state in states]

@@ -24,6 +24,7 @@ from waitwell.estimates.snapshot import (
 )
 from waitwell.persistence import Counter, CounterEvent, Office, Service, Ticket
 from waitwell.persistence.types import UTCDateTime
+from waitwell.services.appointments.expected import expected_appointments
 from waitwell.services.lookups import ACTIVE_STATES, get_office, get_service, waiting_candidates
 from waitwell.services.unit_of_work import UnitOfWork
 
@@ -70,6 +71,7 @@ def build_snapshot(session: Session, office: Office, now: datetime, history_days
         ],
         history=_history(session, office, now, history_days),
         calling_strategy=office.calling_strategy,
+        expected=expected_appointments(session, office.id, now),
         priority_weights={int(k): float(v) for k, v in weights},
     )
 
