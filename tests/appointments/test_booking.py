@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 
 from tests.appointments.support import booker, local, make_bookable_office
+from tests.factories import make_office
 from waitwell.domain.booking import OutsideBookingWindow, SlotUnavailable
 from waitwell.domain.errors import Conflict, InvalidInput, NotFound
-from waitwell.persistence import AppointmentState
+from waitwell.persistence import AppointmentState, Office
 from waitwell.runtime import Runtime
 from waitwell.services.appointments import booking, setup, staff
 from waitwell.services.appointments.setup import AppointmentsNotEnabled
@@ -124,3 +125,10 @@ def test_a_service_without_a_schedule_cannot_be_booked(runtime: Runtime) -> None
     with pytest.raises(NotFound, match="cannot be booked online"):
         booking.available_days(runtime.uow(), office.other_service_id)
     assert [s.service_name for s in booking.bookable_services(runtime.uow())] == ["Licence renewal"]
+
+
+def test_turning_appointments_on_calls_bookings_at_their_slot(runtime: Runtime) -> None:
+    office = make_office(runtime, name="Norwich DMV")
+    setup.configure_office(runtime.uow(), office_id=office.office_id)
+    with runtime.uow(read_only=True) as uow:
+        assert uow.session.get_one(Office, office.office_id).calling_strategy == "appointments-on-time"

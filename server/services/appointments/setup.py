@@ -10,7 +10,9 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from waitwell.domain.appointment_calling import AppointmentsOnTime
 from waitwell.domain.booking import BookingRules
+from waitwell.domain.calling import DEFAULT_STRATEGY
 from waitwell.domain.check_in import CheckInWindow
 from waitwell.domain.errors import InvalidInput, NotFound, WaitwellError
 from waitwell.domain.hours import parse_opening_hours
@@ -56,13 +58,18 @@ def configure_office(
     reminder_minutes_before: int = 24 * 60,
     purge_after_days: int = 30,
 ) -> OfficePolicy:
-    """Turn appointments on (or off) for an office, with its check-in window, reminder time and purge delay."""
+    """Turn appointments on (or off) for an office, with its check-in window, reminder time and purge delay.
+
+    Turning them on moves an office on the default calling strategy to `appointments-on-time`.
+    """
     if min(check_in_early_minutes, check_in_late_minutes, reminder_minutes_before) < 0:
         raise InvalidInput("the check-in window and the reminder time cannot be negative")
     if purge_after_days < 1:
         raise InvalidInput("personal data is kept at least one day after the appointment")
     with uow:
-        get_office(uow.session, office_id)
+        office = get_office(uow.session, office_id)
+        if enabled and office.calling_strategy == DEFAULT_STRATEGY:
+            office.calling_strategy = AppointmentsOnTime.name  # bookings are called at their slot time
         settings = uow.session.get(AppointmentSettings, office_id) or AppointmentSettings(office_id=office_id)
         settings.enabled = enabled
         settings.check_in_early_minutes = check_in_early_minutes
