@@ -17,7 +17,8 @@ PINNED: dict[str, str] = json.loads((ROOT / "package.json").read_text())["depend
 def test_each_pinned_package_is_vendored_with_its_licence_and_version(package: str) -> None:
     version = PINNED[package]
     assert version[0].isdigit(), f"{package} must be pinned to an exact version, not {version!r}"
-    assert (VENDOR / package / "LICENSE").stat().st_size > 0
+    licences = list((VENDOR / package).glob("LICENSE*"))
+    assert licences and all(licence.stat().st_size > 0 for licence in licences), f"{package} has no licence file"
     assert f"| {package} | {version} |" in (VENDOR / "README.md").read_text()
     locked = json.loads((ROOT / "package-lock.json").read_text())["packages"][f"node_modules/{package}"]
     assert locked["version"] == version
