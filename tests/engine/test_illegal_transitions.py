@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.engine.conftest import World
+from tests.engine.conftest import World, build_world
 from tests.engine.support import EventRecorder, database_snapshot, ticket_in_state
 from tests.factories import issue
+from waitwell.domain.clock import VirtualClock
 from waitwell.domain.errors import (
     Conflict,
     CounterNotOpen,
@@ -21,6 +22,7 @@ from waitwell.domain.errors import (
     ServiceInactive,
     WaitwellError,
 )
+from waitwell.runtime import Runtime
 from waitwell.services import counters, tickets
 
 Operation = Callable[[], object]
@@ -237,19 +239,46 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case.rule.replace(" ", "-") for case in CASES])
-def test_illegal_operation_raises_a_clear_error_and_changes_nothing(any_world: World, case: Case) -> None:
-    operation = case.arrange(any_world)
-    before = database_snapshot(any_world.runtime)
-    heard = EventRecorder(any_world.runtime)
+# Also run on PostgreSQL: one case per distinct path through the database (row locks on a ticket
+# and on a counter, the skip-locked pick, the numbering upsert, lookups by id, range and token).
+ON_POSTGRESQL = {
+    "completing a waiting ticket", "cancelling a done ticket", "transferring a cancelled ticket",
+    "calling next at a paused counter", "calling next while the counter's ticket is still called",
+    "calling next when nobody waits for the counter's services", "calling a ticket that is already called",
+    "calling an unknown ticket", "closing a counter that is still serving", "issuing for an inactive service",
+    "issuing while the office is closed and refuses tickets out of hours", "transferring to another office's service",
+    "cancelling with a token holding a NUL character", "an id beyond the id column's range",
+}
+CASE_PARAMETERS = [
+    pytest.param(case, "sqlite", id=f"sqlite-{case.rule}".replace(" ", "-")) for case in CASES
+] + [
+    pytest.param(case, "postgres", id=f"postgres-{case.rule}".replace(" ", "-"), marks=pytest.mark.postgres)
+    for case in CASES if case.rule in ON_POSTGRESQL
+]
+
+
+@pytest.mark.parametrize(("case", "database"), CASE_PARAMETERS)
+def test_illegal_operation_raises_a_clear_error_and_changes_nothing(
+    request: pytest.FixtureRequest, clock: VirtualClock, case: Case, database: str
+) -> None:
+    runtime = Runtime(request.getfixturevalue(f"{database}_url"), clock=clock)
+    request.addfinalizer(runtime.dispose)
+    world = build_world(runtime)
+    operation = case.arrange(world)
+    before = database_snapshot(runtime)
+    heard = EventRecorder(runtime)
 
     with pytest.raises(WaitwellError) as raised:
         operation()
 
     assert type(raised.value) is case.error
     assert case.message in raised.value.message
-    assert database_snapshot(any_world.runtime) == before, "an illegal operation must not change any row"
+    assert database_snapshot(runtime) == before, "an illegal operation must not change any row"
     assert heard.events == [], "an illegal operation must not publish anything"
+
+
+def test_the_postgresql_cases_exist() -> None:
+    assert {case.rule for case in CASES} >= ON_POSTGRESQL
 
 
 def test_every_domain_error_maps_to_a_client_error_status() -> None:
