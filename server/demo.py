@@ -16,6 +16,7 @@ from waitwell.domain.states import CounterState
 from waitwell.persistence import Role
 from waitwell.runtime import Runtime
 from waitwell.services import accounts, offices, queries
+from waitwell.services.appointments import setup as appointment_setup
 
 OFFICE_NAME = "Hartford DMV (demo)"
 TIMEZONE = "America/New_York"
@@ -54,6 +55,8 @@ COUNTERS: tuple[tuple[str, tuple[str, ...], CounterState], ...] = (
     ("Counter 7", ("RT", "N"), CounterState.OPEN),
     ("Counter 8", ("RT",), CounterState.CLOSED),
 )
+
+BOOKABLE = ("L", "RT")  # services citizens can book online; the others take walk-ins only
 
 STAFF: tuple[tuple[str, Role, str], ...] = (
     ("demo-admin", Role.ADMIN, "Demo Admin"),
@@ -123,6 +126,14 @@ def load_demo(runtime: Runtime, credentials_file: Path) -> DemoOffice:
                       {c.name: c.id for c in counters})
 
 
+def _offer_appointments(runtime: Runtime, office_id: int, service_ids: list[int]) -> None:
+    """Bookings at /book/ for some services, in 15-minute slots during opening hours (docs/appointments.md)."""
+    appointment_setup.configure_office(runtime.uow(), office_id=office_id)
+    for service_id in service_ids:
+        appointment_setup.set_schedule(runtime.uow(), service_id=service_id, weekly_hours=OPENING_HOURS,
+                                       slot_minutes=15, capacity=2, min_lead_minutes=30, horizon_days=21)
+
+
 def _create_demo(runtime: Runtime) -> DemoCredentials:
     # Tickets are taken at any hour so the demo works in the evening too; the hours still show on screens.
     office = offices.create_office(runtime.uow(), name=OFFICE_NAME, timezone=TIMEZONE, opening_hours=OPENING_HOURS,
@@ -138,6 +149,7 @@ def _create_demo(runtime: Runtime) -> DemoCredentials:
     for name, prefixes, state in COUNTERS:
         offices.add_counter(runtime.uow(), office_id=office.id, name=name,
                             service_ids=[service_ids[p] for p in prefixes], state=state)
+    _offer_appointments(runtime, office.id, [service_ids[p] for p in BOOKABLE])
     demo_accounts = []
     clerk_id = 0
     for username, role, display_name in STAFF:
