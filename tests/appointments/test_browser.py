@@ -162,3 +162,34 @@ def test_a_barcode_scanner_checks_in_from_the_start_screen_and_too_late_gets_a_w
         offer.click()
         page.locator("#result-number").filter(has_text="A002").wait_for()
         page.close()
+
+
+def test_staff_see_the_days_bookings_and_book_for_a_caller(
+    chromium: Any, runtime: Runtime, clock: VirtualClock, app: Flask, screenshots: Path
+) -> None:
+    from tests.factories import PASSWORD, make_staff
+    from waitwell.persistence import Role
+
+    office = make_bookable_office(runtime, capacity=2)
+    for name, address in (("Zelda Quintana", "zelda@example.org"), ("Bo Li", None)):
+        booking.book(runtime.uow(), service_id=office.service_id, starts_at=local("2026-03-10", "11:15"),
+                     booker=booker(name, address, "+1 860 555 0100" if address is None else None),
+                     origin="web" if address else "staff")
+    make_staff(runtime, [office.office_id], role=Role.SUPERVISOR, username="supervisor")
+    with LiveServer(app) as live:
+        page = chromium.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{live.url}/sign-in?next=/staff/appointments/")
+        page.get_by_label("Username").fill("supervisor")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("heading", name=re.compile("Licence renewal")).wait_for()
+        row = page.locator('tr[data-slot="20260310T151500Z"]')
+        assert "Zelda Quintana" in row.inner_text() and "2 / 2" in row.inner_text()
+        slot = page.locator('tr[data-slot="20260310T154500Z"]')
+        slot.get_by_text("Book for a caller").click()
+        slot.get_by_label("Name").fill("Caller on the phone")
+        slot.get_by_role("button", name="Book", exact=True).click()
+        page.get_by_text("Booked: code").wait_for()
+        assert "Caller on the phone" in page.locator('tr[data-slot="20260310T154500Z"]').inner_text()
+        page.screenshot(path=str(screenshots / "11-staff-day.png"), full_page=True)
+        page.close()

@@ -25,6 +25,7 @@ from waitwell.services.unit_of_work import UnitOfWork
 class StaffSlot:
     slot: SlotView
     appointments: tuple[AppointmentView, ...]
+    bookable: bool  # not yet inside the lead time: a caller can still be booked into it
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ def day_sheet(uow: UnitOfWork, *, service_id: int, day: date) -> list[StaffSlot]
         slots = slots_on(rules, day)
         if not slots:
             return []
+        now = uow.clock.now()
         bookings = uow.session.scalars(
             select(Appointment)
             .where(Appointment.service_id == service_id,
@@ -82,6 +84,7 @@ def day_sheet(uow: UnitOfWork, *, service_id: int, day: date) -> list[StaffSlot]
                          sum(1 for a in by_slot.get(s.starts_at, []) if a.state in HOLDING_STATES),
                          s.starts_at in blocked),
                 tuple(by_slot.get(s.starts_at, [])),
+                s.starts_at >= now + rules.min_lead,
             )
             for s in slots
         ]
