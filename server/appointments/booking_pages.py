@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext
+from flask_limiter import RateLimitExceeded
 
 from waitwell.api.rate_limits import limiter
 from waitwell.appointments.delivery import deliver_soon
@@ -22,6 +23,12 @@ bp = Blueprint("booking", __name__, url_prefix="/book", template_folder="templat
 BOOKING_LIMIT = "20 per hour;5 per minute"  # per address: a family books a few, a script books nothing
 
 bp.context_processor(page_context)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_bookings(error: RateLimitExceeded) -> Any:
+    """A page, not the kiosk API's JSON: many bookings from one address in a short time."""
+    return no_store(render_template("appointments/too_many.html"), 429)
 
 
 @bp.get("/")

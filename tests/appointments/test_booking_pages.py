@@ -135,3 +135,11 @@ def test_unknown_links_and_offices_are_not_found(runtime: Runtime, client: Flask
     assert client.get("/appointments/not-a-real-token").status_code == 404
     assert client.get("/book/999").status_code == 404
     assert date.today()  # keeps the import honest for the day helpers
+
+
+def test_too_many_bookings_from_one_address_get_a_page_not_json(runtime: Runtime, client: FlaskClient) -> None:
+    office = make_bookable_office(runtime, capacity=10)
+    url = f"/book/service/{office.service_id}/at/{stamp(local(WEDNESDAY, '09:00'))}"
+    answers = [client.post(url, data={"name": f"P{i}", "email": f"p{i}@example.org"}) for i in range(6)]
+    assert [a.status_code for a in answers] == [303] * 5 + [429]
+    assert "Please wait a moment" in answers[-1].text
