@@ -16,13 +16,14 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
+from tests.database_cleanup import empty_database
 from waitwell.app import create_app
 from waitwell.config import Config
 from waitwell.domain.clock import VirtualClock
-from waitwell.persistence import Base
 from waitwell.persistence.migrate import upgrade
 from waitwell.runtime import Runtime
 
@@ -102,15 +103,18 @@ def postgres_database(postgres_server_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture
-def postgres_url(postgres_database: str) -> Iterator[str]:
-    """The run's PostgreSQL database, emptied after each test."""
-    yield postgres_database
-    engine = create_engine(postgres_database)
-    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+@pytest.fixture(scope="session")
+def postgres_cleaner(postgres_database: str) -> Iterator[Engine]:
+    engine = create_engine(postgres_database, poolclass=NullPool)
+    yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def postgres_url(postgres_database: str, postgres_cleaner: Engine) -> Iterator[str]:
+    """The run's PostgreSQL database, emptied after each test (rows deleted, ids restarted)."""
+    yield postgres_database
+    empty_database(postgres_cleaner)
 
 
 def _psycopg(url: str) -> str:

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from tests.factories import PASSWORD, OfficeSetup, make_office
-from tests.persistence.cleanup import postgres_cleaner, postgres_url  # noqa: F401 - quicker than TRUNCATE
 from waitwell.persistence import Office, Role, User
 from waitwell.runtime import Runtime
 from waitwell.services import accounts, offices

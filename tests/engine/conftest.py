@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import pytest
 
 from tests.factories import OfficeSetup, make_office
-from tests.persistence.cleanup import postgres_cleaner, postgres_url  # noqa: F401 - quicker than TRUNCATE
 from waitwell.runtime import Runtime
 from waitwell.services import counters, offices
 

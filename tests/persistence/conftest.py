@@ -10,8 +10,6 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.persistence.cleanup import postgres_cleaner, postgres_url  # noqa: F401 - quicker than TRUNCATE
-
 
 def psycopg_url(url: str) -> str:
     parsed = make_url(url)

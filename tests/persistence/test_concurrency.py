@@ -17,8 +17,8 @@ from typing import TypeVar
 import pytest
 from sqlalchemy import select
 
+from tests.database_cleanup import empty_database
 from tests.factories import OfficeSetup, make_office
-from tests.persistence.cleanup import empty_database
 from waitwell.domain.clock import VirtualClock
 from waitwell.domain.errors import NothingToCall
 from waitwell.domain.states import TicketState

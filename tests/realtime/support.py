@@ -187,6 +187,7 @@ class FeedFollower:
         self.received: list[tuple[str, dict[str, Any]]] = []
         self.resyncs = 0
         self.reconnection = reconnection
+        self.transports = ["websocket"]
         self.client = self._new_client()
 
     def _new_client(self) -> socketio.Client:
@@ -206,7 +207,7 @@ class FeedFollower:
             self.client = self._new_client()
         snapshots = sum(1 for kind, _ in self.received if kind == "snapshot")
         self.client.connect(self.url, namespaces=[self.namespace], auth=self.auth, headers=self.headers,
-                            transports=["websocket"], wait_timeout=5)
+                            transports=self.transports, wait_timeout=5)
         wait_until(lambda: sum(1 for kind, _ in self.received if kind == "snapshot") > snapshots,
                    message=f"a snapshot on {self.namespace}")
         return self

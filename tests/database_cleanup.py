@@ -1,19 +1,14 @@
 """Emptying the shared PostgreSQL test database between tests, quickly.
 
-TRUNCATE of every table (what tests/conftest.py does) takes about half a second with 30-odd
-tables, because each truncated table gets new files; deleting the few rows a test wrote and
-resetting the id sequences takes a few milliseconds. Import the `postgres_url` fixture into an
-area's conftest to use it there.
+TRUNCATE of every table takes about half a second with 30-odd tables, because each truncated
+table gets new files; deleting the few rows a test wrote and resetting the id sequences takes a
+few milliseconds. tests/conftest.py uses this for its `postgres_url` fixture.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.pool import NullPool
 
 from waitwell.persistence import Base
 
@@ -35,17 +30,3 @@ def empty_database(engine: Engine) -> None:
         tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
         with engine.begin() as connection:
             connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-
-
-@pytest.fixture(scope="session")
-def postgres_cleaner(postgres_database: str) -> Iterator[Engine]:
-    engine = create_engine(postgres_database, poolclass=NullPool)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def postgres_url(postgres_database: str, postgres_cleaner: Engine) -> Iterator[str]:
-    """The run's PostgreSQL database, emptied after each test (rows deleted, ids restarted)."""
-    yield postgres_database
-    empty_database(postgres_cleaner)
