@@ -52,6 +52,10 @@ ROUTE_TESTS: dict[str, str] = {
     "GET /api/v1/offices/<int:office_id>/reports": "metrics/test_api.py",
     "GET /api/v1/offices/<int:office_id>/reports.csv": "metrics/test_api.py",
     "POST /api/v1/offices/<int:office_id>/what-if": "metrics/test_api.py",
+    "GET /api/v1/offices/<int:office_id>/appointments": "appointments/test_staff_api.py",
+    "POST /api/v1/offices/<int:office_id>/appointments": "appointments/test_staff_api.py",
+    "POST /api/v1/offices/<int:office_id>/appointments/blocks": "appointments/test_staff_api.py",
+    "GET /api/v1/offices/<int:office_id>/appointments/no-show-rate": "appointments/test_staff_api.py",
     "GET /api/v1/openapi.json": "api/test_openapi.py",
     "GET /api/v1/docs": "api/test_openapi.py",
 }

@@ -37,6 +37,7 @@ def test_book_for_a_caller_and_block_a_slot(runtime: Runtime, app: Flask) -> Non
     office = make_bookable_office(runtime)
     clerk = client_for(app, runtime, office.office_id)
     url = f"/api/v1/offices/{office.office_id}/appointments"
+    blocks = f"/api/v1/offices/{office.office_id}/appointments/blocks"
     made = clerk.post(url, json={"service_id": office.service_id, "starts_at": "2026-03-11T09:30:00-04:00",
                                  "name": "Caller", "phone": "860 555 0100"})
     assert made.status_code == 201 and made.get_json()["origin"] == "staff"
@@ -44,9 +45,9 @@ def test_book_for_a_caller_and_block_a_slot(runtime: Runtime, app: Flask) -> Non
                                  "name": "Another caller"})
     assert full.status_code == 409 and full.get_json()["error"]["code"] == "slot_unavailable"
     block = {"service_id": office.service_id, "starts_at": "2026-03-11T13:30:00Z", "reason": "Power outage"}
-    assert clerk.post(f"{url}/blocks", json=block).status_code == 403
+    assert clerk.post(blocks, json=block).status_code == 403
     supervisor = client_for(app, runtime, office.office_id, Role.SUPERVISOR, "supervisor")
-    blocked = supervisor.post(f"{url}/blocks", json=block)
+    blocked = supervisor.post(blocks, json=block)
     assert blocked.status_code == 200 and [b["name"] for b in blocked.get_json()["cancelled"]] == ["Caller"]
 
 
