@@ -9,11 +9,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from waitwell.domain.calling import CallContext, strategy_named
+from waitwell.domain.numbering import start_of_day
 from waitwell.domain.recalls import RecallRules, auto_no_show_at, recalls_made
 from waitwell.domain.states import CounterState, TicketState
 from waitwell.persistence import Counter, CounterSession, Office, Service, Ticket
 from waitwell.services.counter_sessions import CounterHolder, holder_from_row
-from waitwell.services.lookups import ACTIVE_STATES, current_ticket_at, get_counter, waiting_candidates
+from waitwell.services.lookups import (
+    ACTIVE_STATES,
+    current_ticket_at,
+    get_counter,
+    recent_calls_at,
+    waiting_candidates,
+)
 from waitwell.services.recall_rules import office_rules
 from waitwell.services.results import TicketView
 from waitwell.services.unit_of_work import UnitOfWork
@@ -106,7 +113,9 @@ def console_state(uow: UnitOfWork, *, counter_id: int) -> ConsoleState:
                  for s in services}
 
         candidates = waiting_candidates(session, office.id, counter.service_ids)
-        ranked = strategy_named(office.calling_strategy).rank(candidates, CallContext(counter_id=counter.id, now=now))
+        recent = recent_calls_at(session, counter.id, start_of_day(now, office.timezone))  # as call_next sees them
+        ranked = strategy_named(office.calling_strategy).rank(
+            candidates, CallContext(counter_id=counter.id, now=now, recent_calls=recent))
         tickets = {t.id: t for t in session.scalars(select(Ticket).where(Ticket.id.in_([c.ticket_id for c in ranked])))}
         waiting = [_waiting(tickets[c.ticket_id]) for c in ranked if c.ticket_id in tickets]
 
