@@ -21,11 +21,11 @@ import requests
 from common import ClientProcesses, latencies_ms, report, scratch_office, servers, stop_after
 
 
-def run(clients: int, calls: int, async_mode: str, pause: float, client_processes: int) -> None:
+def run(clients: int, calls: int, async_mode: str, pause: float, client_processes: int, lean: bool) -> None:
     office = scratch_office(Path(tempfile.mkdtemp(prefix="waitwell-bench-")), counters=calls)
     with servers(office.database_url, 1, async_mode=async_mode) as urls:
         started = time.perf_counter()
-        screens = ClientProcesses(urls, clients, office.display_id, client_processes)
+        screens = ClientProcesses(urls, clients, office.display_id, client_processes, lean=lean)
         try:
             connected, failed = screens.wait_connected()
             print(f"{connected} display clients connected in {time.perf_counter() - started:.1f} s ({failed} failed);"
@@ -44,7 +44,7 @@ def run(clients: int, calls: int, async_mode: str, pause: float, client_processe
         finally:
             screens.stop()
     report(f"call -> display, {connected} clients on 1 process ({async_mode}), {calls} calls",
-           latencies_ms(arrivals, sent), expected=connected * calls)
+           latencies_ms(arrivals, sent), expected=connected * calls, arrivals=arrivals)
 
 
 def main() -> None:
@@ -54,10 +54,13 @@ def main() -> None:
     parser.add_argument("--pause", type=float, default=0.5, help="seconds between calls")
     parser.add_argument("--async-mode", default="threading", choices=["threading", "gevent"])
     parser.add_argument("--client-processes", type=int, default=2)
+    parser.add_argument("--python-socketio", action="store_true",
+                        help="clients built on python-socketio (decode every message) instead of the lean ones")
     parser.add_argument("--deadline", type=float, default=300, help="give up after this many seconds")
     arguments = parser.parse_args()
     stop_after(arguments.deadline)
-    run(arguments.clients, arguments.calls, arguments.async_mode, arguments.pause, arguments.client_processes)
+    run(arguments.clients, arguments.calls, arguments.async_mode, arguments.pause, arguments.client_processes,
+        not arguments.python_socketio)
 
 
 if __name__ == "__main__":

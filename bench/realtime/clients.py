@@ -12,16 +12,19 @@ import asyncio
 import json
 import sys
 
+import aiohttp
 from common import connect_screens, disconnect_all
 
 
-async def run(urls: list[str], count: int, display_id: int) -> None:
-    screens, failures = await connect_screens(urls, count, display_id)
-    print(json.dumps({"connected": len(screens), "failed": failures}), flush=True)
-    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
-    arrivals = [screen.arrivals for screen in screens]
-    await disconnect_all(screens)
-    print(json.dumps({"arrivals": arrivals}), flush=True)
+async def run(urls: list[str], count: int, display_id: int, lean: bool) -> None:
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+        screens, failures = await connect_screens(session, urls, count, display_id, lean=lean)
+        print(json.dumps({"connected": len(screens), "failed": failures}), flush=True)
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+        arrivals = [screen.arrivals for screen in screens]
+        dropped = [screen.dropped_at for screen in screens if screen.dropped_at is not None]
+        await disconnect_all(screens)
+    print(json.dumps({"arrivals": arrivals, "dropped": dropped}), flush=True)
 
 
 if __name__ == "__main__":
@@ -29,5 +32,6 @@ if __name__ == "__main__":
     parser.add_argument("--url", action="append", required=True)
     parser.add_argument("--count", type=int, required=True)
     parser.add_argument("--display-id", type=int, required=True)
+    parser.add_argument("--python-socketio", action="store_true", help="full client instead of the lean one")
     arguments = parser.parse_args()
-    asyncio.run(run(arguments.url, arguments.count, arguments.display_id))
+    asyncio.run(run(arguments.url, arguments.count, arguments.display_id, not arguments.python_socketio))

@@ -19,7 +19,9 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import aiohttp
 import requests
 import socketio
 
@@ -113,28 +115,28 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 
 class Screen:
     """One display client: when each ticket_called change arrived."""
 
-    client: socketio.AsyncClient
+    close: Any = None
+    listener: Any = None
     arrivals: list[float] = field(default_factory=list)
+    dropped_at: float | None = None  # the connection ended before we closed it
 
 
-async def connect_screens(urls: list[str], count: int, display_id: int) -> tuple[list[Screen], int]:
-    """`count` display clients spread evenly over `urls`, over WebSocket; returns them and the failures."""
+async def connect_screens(session: aiohttp.ClientSession, urls: list[str], count: int, display_id: int, *,
+                          lean: bool = True) -> tuple[list[Screen], int]:
+    """`count` display clients spread evenly over `urls`, over WebSocket; returns them and the failures.
+
+    lean: speak Engine.IO/Socket.IO directly over aiohttp and only look for the marker of a call, so the
+    clients' own work (a TV's, in real life) weighs as little as possible on the shared cores; otherwise
+    use python-socketio's AsyncClient, which decodes every message.
+    """
     screens: list[Screen] = []
     failures = 0
 
     async def connect(index: int) -> None:
         nonlocal failures
-        client = socketio.AsyncClient(reconnection=False)
-        screen = Screen(client)
-
-        async def on_change(data: dict) -> None:
-            if data.get("event", {}).get("kind") == "ticket_called":
-                screen.arrivals.append(time.perf_counter())
-
-        client.on("change", on_change, namespace="/display")
+        url = urls[index % len(urls)]
         try:
-            await client.connect(urls[index % len(urls)], namespaces=["/display"], auth={"display_id": display_id},
-                                 transports=["websocket"], wait_timeout=30)
+            screen = await (_lean_screen if lean else _socketio_screen)(session, url, display_id)
             screens.append(screen)
         except Exception:  # noqa: BLE001 - counted and reported, never hidden
             failures += 1
@@ -144,21 +146,82 @@ async def connect_screens(urls: list[str], count: int, display_id: int) -> tuple
     return screens, failures
 
 
+CALL_MARKERS = ('"kind":"ticket_called"', '"kind": "ticket_called"')  # compact or spaced JSON
+
+
+async def _lean_screen(session: aiohttp.ClientSession, url: str, display_id: int) -> Screen:
+    """Engine.IO v4 + Socket.IO v5 by hand: open, join /display, answer pings, time the calls."""
+    ws = await session.ws_connect(url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket",
+                                  autoping=False, timeout=30)
+    opened = await ws.receive_str(timeout=30)
+    assert opened.startswith("0"), opened
+    await ws.send_str("40/display," + json.dumps({"display_id": display_id}))
+    screen = Screen(close=ws.close)
+    joined = asyncio.get_running_loop().create_future()
+
+    async def listen() -> None:
+        async for message in ws:
+            data = message.data
+            if not isinstance(data, str):
+                continue
+            if data == "2":
+                await ws.send_str("3")  # pong
+            elif data.startswith('42/display,["change"'):
+                if any(marker in data for marker in CALL_MARKERS):
+                    screen.arrivals.append(time.perf_counter())
+            elif data.startswith('42/display,["snapshot"') and not joined.done():
+                joined.set_result(True)
+            elif data.startswith("44/display") and not joined.done():
+                joined.set_exception(RuntimeError(data))
+
+    async def follow() -> None:
+        await listen()
+        if not closing:
+            screen.dropped_at = time.perf_counter()
+
+    closing = False
+
+    async def close() -> None:
+        nonlocal closing
+        closing = True
+        await ws.close()
+
+    screen.close = close
+    screen.listener = asyncio.create_task(follow())
+    await asyncio.wait_for(joined, 30)
+    return screen
+
+
+async def _socketio_screen(session: aiohttp.ClientSession, url: str, display_id: int) -> Screen:
+    client = socketio.AsyncClient(reconnection=False)
+    screen = Screen(close=client.disconnect)
+
+    async def on_change(data: dict) -> None:
+        if data.get("event", {}).get("kind") == "ticket_called":
+            screen.arrivals.append(time.perf_counter())
+
+    client.on("change", on_change, namespace="/display")
+    await client.connect(url, namespaces=["/display"], auth={"display_id": display_id}, transports=["websocket"],
+                         wait_timeout=30)
+    return screen
+
+
 async def disconnect_all(screens: list[Screen]) -> None:
     for start in range(0, len(screens), CONNECT_BATCH):
-        await asyncio.gather(*(s.client.disconnect() for s in screens[start:start + CONNECT_BATCH]),
-                             return_exceptions=True)
+        await asyncio.gather(*(s.close() for s in screens[start:start + CONNECT_BATCH]), return_exceptions=True)
 
 
 class ClientProcesses:
     """Display clients spread over several processes (real screens are separate machines)."""
 
-    def __init__(self, urls: list[str], count: int, display_id: int, processes: int) -> None:
+    def __init__(self, urls: list[str], count: int, display_id: int, processes: int, *, lean: bool = True) -> None:
         self.processes = []
         share, extra = divmod(count, processes)
         for index in range(processes):
             args = [sys.executable, str(Path(__file__).with_name("clients.py")), "--count",
                     str(share + (1 if index < extra else 0)), "--display-id", str(display_id)]
+            if not lean:
+                args.append("--python-socketio")
             for url in urls[index % len(urls):] + urls[:index % len(urls)]:
                 args += ["--url", url]
             self.processes.append(subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
@@ -176,14 +239,18 @@ class ClientProcesses:
         return connected, failed
 
     def arrivals(self) -> list[list[float]]:
+        """Per client, when each call arrived; `self.dropped` gets when connections died on their own."""
         collected: list[list[float]] = []
+        self.dropped: list[float] = []
         for process in self.processes:
             if process.stdin:
                 process.stdin.write("stop\n")
                 process.stdin.flush()
         for process in self.processes:
             line = process.stdout.readline() if process.stdout else ""
-            collected.extend(json.loads(line)["arrivals"] if line else [])
+            answer = json.loads(line) if line else {}
+            collected.extend(answer.get("arrivals", []))
+            self.dropped.extend(answer.get("dropped", []))
             process.wait(timeout=60)
         return collected
 
@@ -213,9 +280,13 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
-def report(name: str, latencies_ms: list[float], expected: int, extra: str = "") -> None:
+def report(name: str, latencies_ms: list[float], expected: int, arrivals: list[list[float]] | None = None) -> None:
     missing = expected - len(latencies_ms)
-    print(f"{name}: {len(latencies_ms)} deliveries measured ({missing} missing){extra}")
+    print(f"{name}: {len(latencies_ms)} deliveries measured ({missing} missing)")
+    if arrivals is not None and missing:
+        counts = sorted({len(times) for times in arrivals})
+        silent = sum(1 for times in arrivals if not times)
+        print(f"  calls heard per client: {counts}; clients that heard none: {silent}")
     if latencies_ms:
         print(f"  p50 {percentile(latencies_ms, 0.50):.1f} ms   p90 {percentile(latencies_ms, 0.90):.1f} ms   "
               f"p99 {percentile(latencies_ms, 0.99):.1f} ms   max {max(latencies_ms):.1f} ms   "

@@ -24,13 +24,13 @@ from common import ClientProcesses, latencies_ms, report, scratch_office, server
 
 
 def run(clients: int, server_count: int, calls: int, async_mode: str, redis_url: str, pause: float,
-        client_processes: int) -> None:
+        client_processes: int, lean: bool) -> None:
     office = scratch_office(Path(tempfile.mkdtemp(prefix="waitwell-bench-")), counters=calls)
     channel = f"waitwell-bench-{uuid.uuid4().hex[:8]}"
     with servers(office.database_url, server_count, async_mode=async_mode, redis_url=redis_url,
                  channel=channel) as urls:
         started = time.perf_counter()
-        screens = ClientProcesses(urls, clients, office.display_id, client_processes)
+        screens = ClientProcesses(urls, clients, office.display_id, client_processes, lean=lean)
         try:
             connected, failed = screens.wait_connected()
             print(f"{connected} display clients connected to {server_count} processes in "
@@ -47,10 +47,14 @@ def run(clients: int, server_count: int, calls: int, async_mode: str, redis_url:
                     raise SystemExit(f"call failed: {response.status_code} {response.text}")
             time.sleep(3)
             arrivals = screens.arrivals()
+            if screens.dropped:
+                print(f"  {len(screens.dropped)} connections dropped on their own, the first "
+                      f"{min(screens.dropped) - started:.1f} s after connecting began, the last "
+                      f"{max(screens.dropped) - started:.1f} s; calls were sent from {sent[0] - started:.1f} s")
         finally:
             screens.stop()
     report(f"call -> display fan-out, {connected} clients on {server_count} processes ({async_mode}) + Redis, "
-           f"{calls} calls", latencies_ms(arrivals, sent), expected=connected * calls)
+           f"{calls} calls", latencies_ms(arrivals, sent), expected=connected * calls, arrivals=arrivals)
 
 
 def main() -> None:
@@ -62,11 +66,13 @@ def main() -> None:
     parser.add_argument("--async-mode", default="gevent", choices=["threading", "gevent"])
     parser.add_argument("--redis-url", default=os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0"))
     parser.add_argument("--client-processes", type=int, default=4)
+    parser.add_argument("--python-socketio", action="store_true",
+                        help="clients built on python-socketio (decode every message) instead of the lean ones")
     parser.add_argument("--deadline", type=float, default=600, help="give up after this many seconds")
     arguments = parser.parse_args()
     stop_after(arguments.deadline)
     run(arguments.clients, arguments.servers, arguments.calls, arguments.async_mode, arguments.redis_url,
-        arguments.pause, arguments.client_processes)
+        arguments.pause, arguments.client_processes, not arguments.python_socketio)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ bus, and the namespaces answer connects and resyncs with snapshots. See docs/rea
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -22,9 +23,10 @@ from waitwell.realtime.namespaces import (
     StaffNamespace,
     TicketNamespace,
 )
-from waitwell.realtime.publisher import FeedPublisher
+from waitwell.realtime.publisher import Background, FeedPublisher
 from waitwell.realtime.rooms import DISPLAY_NAMESPACE, STAFF_NAMESPACE, TICKET_NAMESPACE
 from waitwell.realtime.snapshots import Snapshots
+from waitwell.realtime.wait_estimates import run_here
 from waitwell.runtime import Runtime
 from waitwell.web import RUNTIME_KEY
 
@@ -54,13 +56,26 @@ def init_app(app: Flask, config: Config) -> None:
         socketio.on_namespace(TicketNamespace(TICKET_NAMESPACE))
         socketio.on_namespace(StaffNamespace(STAFF_NAMESPACE))
     runtime: Runtime = app.extensions[RUNTIME_KEY]
-    snapshots = Snapshots(runtime)
+    background = _background()
+    snapshots = Snapshots(runtime, offload=background.offload)
     app.extensions[SNAPSHOTS_KEY] = snapshots
     app.extensions[GUESSES_KEY] = TokenGuesses()
     # Emit through this app's server object, so a later app in the same process cannot redirect it.
-    publisher = FeedPublisher(runtime, socketio.server, snapshots, start_background_task=socketio.start_background_task)
+    publisher = FeedPublisher(runtime, socketio.server, snapshots, background=background)
     publisher.subscribe(runtime.bus)
     app.extensions[PUBLISHER_KEY] = publisher
+
+
+def _background() -> Background:
+    """Background tasks and sleep of the chosen async mode; under gevent, replays in a native thread."""
+    offload = run_here
+    if socketio.server.async_mode == "gevent":
+        from gevent import get_hub
+
+        def offload(work: Callable[[], Any]) -> Any:
+            return get_hub().threadpool.apply(work)
+
+    return Background(start=socketio.start_background_task, sleep=socketio.sleep, offload=offload)
 
 
 def attach_publisher(runtime: Runtime, redis_url: str, *, channel: str = DEFAULT_CHANNEL) -> FeedPublisher:

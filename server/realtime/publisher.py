@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from waitwell.domain.events import CounterChange, Event, TicketChange
@@ -13,13 +16,24 @@ from waitwell.realtime.office_state import OfficeState, read_board, read_queue
 from waitwell.realtime.payloads import WAITS_UPDATED, display_payload, event_kind, staff_event, staff_payload
 from waitwell.realtime.snapshots import Snapshots, TicketRow, ticket_rows
 from waitwell.realtime.versions import bump_version
-from waitwell.realtime.wait_estimates import Refresher, Waits, WaitsCache, compute_waits
+from waitwell.realtime.wait_estimates import Offload, Refresher, Waits, WaitsCache, compute_waits, run_here
 from waitwell.runtime import Runtime
 from waitwell.services.displays import DisplayView, load_displays
 from waitwell.services.event_bus import EventBus
 from waitwell.services.lookups import get_office
 
 log = logging.getLogger(__name__)
+REFRESH_EVERY_SECONDS = 2.0  # at most one estimator run per office per 2 s; the last change always gets one
+
+
+@dataclass(frozen=True)
+class Background:
+    """How this process runs work behind a change: Socket.IO's background tasks and sleep, and where
+    the estimator's replays run (a native thread under gevent). The defaults run everything inline."""
+
+    start: Callable[[Callable[[], None]], Any] | None = None
+    sleep: Callable[[float], Any] = time.sleep
+    offload: Offload = run_here
 
 
 class Emitter(Protocol):
@@ -36,12 +50,14 @@ class FeedPublisher:
     """
 
     def __init__(self, runtime: Runtime, emitter: Emitter, snapshots: Snapshots | None = None, *,
-                 start_background_task: Any = None) -> None:
+                 background: Background | None = None) -> None:
         self._runtime = runtime
         self._emitter = emitter
         self._snapshots = snapshots
         self._waits = snapshots.waits if snapshots is not None else WaitsCache()
-        self._refresher = Refresher(self.refresh_waits, start_background_task)
+        self._background = background or Background()
+        self._refresher = Refresher(self.refresh_waits, self._background.start, sleep=self._background.sleep,
+                                    min_interval=REFRESH_EVERY_SECONDS if self._background.start else 0.0)
         self._bus: EventBus | None = None
         self._locks: dict[int, threading.Lock] = {}
         self._locks_guard = threading.Lock()
@@ -71,7 +87,8 @@ class FeedPublisher:
         """Recompute the office's estimates; publish them as a change of their own if a range moved."""
         used = self._waits.latest(office_id)
         with self._runtime.uow(read_only=True) as uow:
-            fresh = compute_waits(uow.session, get_office(uow.session, office_id), uow.clock.now())
+            fresh = compute_waits(uow.session, get_office(uow.session, office_id), uow.clock.now(),
+                                  self._background.offload)
         self._waits.store(office_id, fresh)
         if not fresh.same_ranges(used):
             self._publish(office_id, fresh, WAITS_UPDATED, {"kind": WAITS_UPDATED})
@@ -88,6 +105,7 @@ class FeedPublisher:
             for display in displays:  # the lobby first: the call is on screen before the slower part is read
                 self._emitter.emit(rooms.CHANGE, display_payload(board, display, kind),
                                    to=rooms.display_room(display.id), namespace=rooms.DISPLAY_NAMESPACE)
+            self._background.sleep(0)  # gevent: let the sockets' writers send it now, not after this request
             # Read after the version's commit: at least as new as `version`, which is all a client relies on.
             with self._runtime.uow(read_only=True) as uow:
                 state = read_queue(uow.session, board, waits)

@@ -21,7 +21,7 @@ from waitwell.persistence import Counter, Office, Ticket
 from waitwell.realtime.office_state import OfficeState, read_office_state
 from waitwell.realtime.payloads import display_payload, staff_payload, ticket_payload
 from waitwell.realtime.versions import current_version
-from waitwell.realtime.wait_estimates import WaitsCache, compute_waits
+from waitwell.realtime.wait_estimates import Offload, WaitsCache, compute_waits, run_here
 from waitwell.runtime import Runtime
 from waitwell.services.displays import DisplayView, get_display
 from waitwell.services.lookups import ACTIVE_STATES, get_office
@@ -72,8 +72,9 @@ def _ticket_query() -> Any:
 class Snapshots:
     """Builds snapshots for the handlers and pages, sharing each office's state between askers."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, *, offload: Offload = run_here) -> None:
         self._runtime = runtime
+        self._offload = offload
         self.waits = WaitsCache()
         self._states: dict[int, tuple[OfficeState, float]] = {}
         self._locks: dict[int, threading.Lock] = {}
@@ -95,7 +96,7 @@ class Snapshots:
                 return cached[0]
             waits = self.waits.fresh(office_id)
             if waits is None:
-                waits = compute_waits(uow.session, get_office(uow.session, office_id), uow.clock.now())
+                waits = compute_waits(uow.session, get_office(uow.session, office_id), uow.clock.now(), self._offload)
                 self.waits.store(office_id, waits)
             state = read_office_state(uow.session, office_id, uow.clock.now(), version, waits)
             self.remember(state)

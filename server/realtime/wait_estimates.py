@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from waitwell.estimates.estimator import estimate_new_ticket, estimate_waits
+from waitwell.estimates.snapshot import OfficeSnapshot
 from waitwell.persistence import Office
 from waitwell.realtime.waits import wait_range
 from waitwell.services.estimates import HISTORY_DAYS, build_snapshot
@@ -42,16 +43,33 @@ class Waits:
 NO_WAITS = Waits()
 
 
-def compute_waits(session: Session, office: Office, now: datetime) -> Waits:
-    """Run the estimator; on failure, no estimates (screens keep showing counts)."""
+Offload = Callable[[Callable[[], Any]], Any]
+
+
+def run_here(work: Callable[[], Any]) -> Any:
+    return work()
+
+
+def compute_waits(session: Session, office: Office, now: datetime, offload: Offload = run_here) -> Waits:
+    """Run the estimator; on failure, no estimates (screens keep showing counts).
+
+    The snapshot is read here; the replays (plain Python over plain values, the slow part) run
+    through `offload`: in gevent mode a native thread, so the process keeps serving meanwhile.
+    """
     try:
         snapshot = build_snapshot(session, office, now, HISTORY_DAYS)
-        per_ticket = {ticket_id: wait_range(e) for ticket_id, e in estimate_waits(snapshot).items()}
-        per_service = {s.id: wait_range(estimate_new_ticket(snapshot, s.id)) for s in office.services if s.active}
+        services = [s.id for s in office.services if s.active]
+        per_ticket, per_service = offload(lambda: _ranges(snapshot, services))
     except Exception:  # screens must keep showing counts even when an estimate cannot be made
         log.exception("wait estimates failed for office %s; publishing without them", office.id)
         return Waits(computed_at=time.monotonic())
     return Waits(per_ticket, per_service, time.monotonic())
+
+
+def _ranges(snapshot: OfficeSnapshot, service_ids: list[int]) -> tuple[dict[int, Any], dict[int, Any]]:
+    per_ticket = {ticket_id: wait_range(e) for ticket_id, e in estimate_waits(snapshot).items()}
+    per_service = {service_id: wait_range(estimate_new_ticket(snapshot, service_id)) for service_id in service_ids}
+    return per_ticket, per_service
 
 
 class WaitsCache:
@@ -77,11 +95,15 @@ class WaitsCache:
 
 
 class Refresher:
-    """Runs `refresh(office_id)` behind the changes: one at a time per office, bursts folded into one more run."""
+    """Runs `refresh(office_id)` behind the changes: one at a time per office, bursts folded into one more
+    run, and at most one run per `min_interval` seconds per office (the estimator is not free)."""
 
-    def __init__(self, refresh: Callable[[int], None], start: Callable[[Callable[[], None]], Any] | None) -> None:
+    def __init__(self, refresh: Callable[[int], None], start: Callable[[Callable[[], None]], Any] | None, *,
+                 sleep: Callable[[float], Any] = time.sleep, min_interval: float = 0.0) -> None:
         self._refresh = refresh
         self._start = start  # None: run inline (a CLI process that may exit right after)
+        self._sleep = sleep
+        self._min_interval = min_interval
         self._running: set[int] = set()
         self._again: set[int] = set()
         self._lock = threading.Lock()
@@ -99,12 +121,14 @@ class Refresher:
 
     def _loop(self, office_id: int) -> None:
         while True:
+            started = time.monotonic()
             self._run_safely(office_id)
             with self._lock:
                 if office_id not in self._again:
                     self._running.discard(office_id)
                     return
                 self._again.discard(office_id)
+            self._sleep(max(0.0, self._min_interval - (time.monotonic() - started)))
 
     def _run_safely(self, office_id: int) -> None:
         try:
