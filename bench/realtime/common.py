@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import json
 import os
 import signal
@@ -62,6 +63,11 @@ def scratch_office(folder: Path, *, counters: int) -> Office:
     return Office(url, display.id, counter_ids, token)
 
 
+def die_with_parent() -> None:
+    """In the child, before exec: be killed with the benchmark, so an aborted run leaves nothing behind."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -84,7 +90,8 @@ def servers(database_url: str, count: int, *, async_mode: str, redis_url: str = 
                 args += ["--redis-url", redis_url, "--channel", channel]
             log = (folder / f"server-{port}.log").open("wb")
             processes.append(subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
-                                              env={**os.environ, "PYTHONUNBUFFERED": "1"}))
+                                              env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                                              preexec_fn=die_with_parent))
             urls.append(f"http://127.0.0.1:{port}")
         for url, process in zip(urls, processes, strict=True):
             _wait_until_up(url, process)
@@ -225,7 +232,7 @@ class ClientProcesses:
             for url in urls[index % len(urls):] + urls[:index % len(urls)]:
                 args += ["--url", url]
             self.processes.append(subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                                                   cwd=Path(__file__).parent))
+                                                   cwd=Path(__file__).parent, preexec_fn=die_with_parent))
 
     def wait_connected(self) -> tuple[int, int]:
         connected = failed = 0

@@ -4,6 +4,7 @@ server processes that can be killed and restarted, and a client that follows a f
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import select
 import signal
@@ -22,6 +23,15 @@ from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def die_with_parent() -> None:
+    """In the child, before exec: be killed when the test run dies, so no server outlives an aborted run."""
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+PR_SET_PDEATHSIG = 1
 
 
 def free_port() -> int:
@@ -77,7 +87,8 @@ class ServerProcess:
     def start(self) -> ServerProcess:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen(self.args, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+            self.process = subprocess.Popen(self.args, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
+                                            preexec_fn=die_with_parent if sys.platform == "linux" else None)
         wait_until(self._answers, timeout=20, message=f"server on port {self.port} (log: {self.log})")
         return self
 
