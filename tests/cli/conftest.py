@@ -58,6 +58,25 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def free_ports(count: int) -> int:
+    """The first of `count` consecutive free ports (for `serve --workers N`, which uses port..port+N-1)."""
+    for _ in range(50):
+        first = free_port()
+        probes = []
+        try:
+            for port in range(first, first + count):
+                probe = socket.socket()
+                probes.append(probe)
+                probe.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+        finally:
+            for probe in probes:
+                probe.close()
+    raise AssertionError(f"found no {count} consecutive free ports")
+
+
 def waitwell_command() -> list[str]:
     """The installed console script when there is one, so the entry point itself is exercised."""
     script = Path(sys.executable).parent / "waitwell"

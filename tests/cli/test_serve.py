@@ -8,7 +8,7 @@ import pytest
 import requests
 import socketio
 
-from tests.cli.conftest import Cli, free_port, start_server
+from tests.cli.conftest import Cli, free_port, free_ports, start_server
 
 
 def test_refuses_an_empty_database(waitwell: Cli) -> None:
@@ -62,7 +62,7 @@ def test_workers_run_as_processes_on_consecutive_ports_and_stop_together(
     waitwell: Cli, instance: Path, tmp_path: Path, redis_url: str
 ) -> None:
     waitwell("db", "upgrade")
-    port = free_port()
+    port = free_ports(2)
     server = start_server(["serve", "--port", str(port), "--workers", "2", "--threads", "4"], port, tmp_path,
                           {"REDIS_URL": redis_url, "WAITWELL_PUBLIC_URL": "https://queue.example.gov"})
     try:
