@@ -63,6 +63,7 @@ def test_display_shows_and_announces_a_call_made_through_the_staff_api(
         spelled = " ".join(number)
         assert [voice["lang"] for voice in spoken] == ["en-US", "es-US"]
         assert spoken[0]["text"] == f"Ticket {spelled}, please go to Counter 1"
+        assert spoken[1]["text"] == f"Turno {spelled}, diríjase a Counter 1"  # the Spanish catalogue
 
         page.set_viewport_size(ULTRA_HD)
         page.wait_for_timeout(300)
