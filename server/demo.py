@@ -15,7 +15,7 @@ from pathlib import Path
 from waitwell.domain.states import CounterState
 from waitwell.persistence import Role
 from waitwell.runtime import Runtime
-from waitwell.services import accounts, offices, queries
+from waitwell.services import accounts, admin_views, displays, kiosks, offices, printers, queries
 from waitwell.services.appointments import setup as appointment_setup
 
 OFFICE_NAME = "Hartford DMV (demo)"
@@ -105,6 +105,8 @@ class DemoOffice:
     created: bool
     service_ids: dict[str, int]  # by service name
     counter_ids: dict[str, int]  # by counter name
+    kiosk_ids: tuple[int, ...] = ()
+    display_ids: tuple[int, ...] = ()
 
 
 def load_demo(runtime: Runtime, credentials_file: Path) -> DemoOffice:
@@ -122,8 +124,19 @@ def load_demo(runtime: Runtime, credentials_file: Path) -> DemoOffice:
     office_id = credentials.office_id
     services = queries.services_with_waiting(runtime.uow(read_only=True), office_id=office_id)
     counters = queries.counters_of(runtime.uow(read_only=True), office_id=office_id)
+    kiosk_ids = tuple(k.id for k in admin_views.kiosks_of(runtime.uow(read_only=True), office_id=office_id))
+    display_ids = tuple(d.id for d in displays.displays_of(runtime.uow(read_only=True), office_id=office_id))
     return DemoOffice(credentials, existing is None, {s.name: s.id for s, _ in services},
-                      {c.name: c.id for c in counters})
+                      {c.name: c.id for c in counters}, kiosk_ids, display_ids)
+
+
+def _add_lobby_devices(runtime: Runtime, office_id: int, service_ids: list[int]) -> None:
+    """A kiosk whose printer is a preview (nothing to plug in; the kiosk still shows the QR) and a lobby screen."""
+    printer = printers.add_printer(runtime.uow(), office_id=office_id, name="Entrance printer (preview)",
+                                   connection="preview", paper_width_mm=80)
+    kiosks.register_kiosk(runtime.uow(), office_id=office_id, name="Entrance", service_ids=service_ids,
+                          printer_id=printer.id, language="en")
+    displays.register_display(runtime.uow(), office_id=office_id, name="Lobby screen", languages=("en-US", "es-US"))
 
 
 def _offer_appointments(runtime: Runtime, office_id: int, service_ids: list[int]) -> None:
@@ -150,6 +163,7 @@ def _create_demo(runtime: Runtime) -> DemoCredentials:
         offices.add_counter(runtime.uow(), office_id=office.id, name=name,
                             service_ids=[service_ids[p] for p in prefixes], state=state)
     _offer_appointments(runtime, office.id, [service_ids[p] for p in BOOKABLE])
+    _add_lobby_devices(runtime, office.id, list(service_ids.values()))
     demo_accounts = []
     clerk_id = 0
     for username, role, display_name in STAFF:

@@ -112,6 +112,14 @@ def _print_welcome(site: DemoOffice, database_file: Path, credentials_file: Path
         f"-d '{{\"username\": \"{clerk.username}\", \"password\": \"{clerk.password}\"}}'",
         f"  curl -s -b cookies.txt $WW/offices/{credentials.office_id}/counters",
         "",
+        "Screens to open in a browser:",
+        *(f"  kiosk (touchscreen):     {base_url}/kiosk/{kiosk_id}" for kiosk_id in site.kiosk_ids),
+        *(f"  lobby display:           {base_url}/display/{display_id}" for display_id in site.display_ids),
+        f"  staff console (clerk):   {base_url}/console/",
+        f"  supervisor dashboard:    {base_url}/dashboard/",
+        f"  public waits:            {base_url}/waits",
+        f"  book an appointment:     {base_url}/book/",
+        f"  administration:          {base_url}/admin/",
         f"API documentation: {base_url}/api/v1/docs",
     ]
     click.echo("\n".join(lines))
