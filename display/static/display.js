@@ -42,7 +42,7 @@
       el("now-counter").textContent = newest.counter || "";
     }
     var recent = el("recent");
-    recent.replaceChildren.apply(recent, data.calls.slice(1).map(function (call) {
+    recent.replaceChildren.apply(recent, data.calls.slice(1, data.display.calls_shown).map(function (call) {
       var item = document.createElement("li");
       var number = document.createElement("span");
       number.className = "number";

@@ -15,6 +15,7 @@ from waitwell.domain.states import TicketState
 from waitwell.realtime.office_state import OfficeState
 from waitwell.services.displays import DisplayView
 
+CALLS_FOR_ANNOUNCEMENTS = 12
 # The kind of change that only brings new wait estimates (no ticket or counter changed).
 WAITS_UPDATED = "waits_updated"
 
@@ -30,7 +31,9 @@ def event_kind(event: Event) -> str:
 
 def display_payload(state: OfficeState, display: DisplayView, kind: str | None = None) -> dict[str, Any]:
     """A lobby display's whole board: small enough to send complete with every change."""
-    calls = [c for c in state.calls if display.shows_call(c.service_id, c.counter_id)][: display.calls_shown]
+    # More calls than shown: a display that missed a few changes still finds every call to announce.
+    calls = [c for c in state.calls if display.shows_call(c.service_id, c.counter_id)][
+        : max(display.calls_shown, CALLS_FOR_ANNOUNCEMENTS)]
     payload: dict[str, Any] = {
         "version": state.version,
         "server_time": iso(state.now),

@@ -236,6 +236,11 @@ class FeedFollower:
         return wait_until(lambda: self.state if self.state is not None and condition(self.state) else None,
                           timeout, what)
 
+    def change_of_kind(self, kind: str) -> dict[str, Any] | None:
+        """The first change received for an event of this kind (the state may have moved on since)."""
+        return next((data for received, data in self.received
+                     if received == "change" and data.get("event", {}).get("kind") == kind), None)
+
     def _on_snapshot(self, data: dict[str, Any]) -> None:
         self.received.append(("snapshot", data))
         self.state = data

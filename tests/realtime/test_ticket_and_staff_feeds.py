@@ -83,8 +83,9 @@ def test_staff_console_gets_the_office_and_its_changes(live, office, runtime):
         assert "supervision" not in console.state
         counters.call_next(runtime.uow(), counter_id=office.counters["Counter 2"])
         state = console.wait_for(lambda s: len(s["waiting"]) == 1, what="the call")
-        assert state["event"]["kind"] == "ticket_called"
-        assert state["event"]["number"] == "B001"
+        called = console.change_of_kind("ticket_called")
+        assert called["event"]["number"] == "B001"
+        assert called["event"]["counter_id"] == office.counters["Counter 2"]
         counter_2 = next(c for c in state["counters"] if c["name"] == "Counter 2")
         assert counter_2["ticket"]["number"] == "B001"
 
