@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import requests
-from common import ClientProcesses, latencies_ms, report, scratch_office, servers, stop_after
+from common import ClientProcesses, latencies_ms, per_call, report, scratch_office, servers, stop_after
 
 
 def run(clients: int, calls: int, async_mode: str, pause: float, client_processes: int, lean: bool) -> None:
@@ -45,6 +45,7 @@ def run(clients: int, calls: int, async_mode: str, pause: float, client_processe
             screens.stop()
     report(f"call -> display, {connected} clients on 1 process ({async_mode}), {calls} calls",
            latencies_ms(arrivals, sent), expected=connected * calls, arrivals=arrivals)
+    print(per_call(arrivals, sent))
 
 
 def main() -> None:

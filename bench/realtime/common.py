@@ -282,6 +282,15 @@ def stop_after(seconds: float) -> None:
     signal.alarm(int(seconds))
 
 
+def per_call(arrivals: list[list[float]], sent: list[float]) -> str:
+    """The slowest delivery of each call, to tell one slow call from a slow tail everywhere."""
+    worst = []
+    for index, at in enumerate(sent):
+        times = [client[index] for client in arrivals if index < len(client)]
+        worst.append(f"{(max(times) - at) * 1000:.0f}" if times else "-")
+    return "  slowest delivery per call (ms): " + " ".join(worst)
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]

@@ -20,7 +20,7 @@ import uuid
 from pathlib import Path
 
 import requests
-from common import ClientProcesses, latencies_ms, report, scratch_office, servers, stop_after
+from common import ClientProcesses, latencies_ms, per_call, report, scratch_office, servers, stop_after
 
 
 def run(clients: int, server_count: int, calls: int, async_mode: str, redis_url: str, pause: float,
@@ -55,6 +55,7 @@ def run(clients: int, server_count: int, calls: int, async_mode: str, redis_url:
             screens.stop()
     report(f"call -> display fan-out, {connected} clients on {server_count} processes ({async_mode}) + Redis, "
            f"{calls} calls", latencies_ms(arrivals, sent), expected=connected * calls, arrivals=arrivals)
+    print(per_call(arrivals, sent))
 
 
 def main() -> None:

@@ -29,6 +29,7 @@ from pathlib import Path  # noqa: E402
 from waitwell.app import create_app  # noqa: E402
 from waitwell.config import Config  # noqa: E402
 from waitwell.extensions import socketio  # noqa: E402
+from waitwell.gunicorn_conf import post_worker_init  # noqa: E402
 
 logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
 config = Config(
@@ -39,4 +40,5 @@ config = Config(
     extra={"WAITWELL_ASYNC_MODE": arguments.async_mode, "WAITWELL_SOCKETIO_CHANNEL": arguments.channel},
 )
 app = create_app(config)
+post_worker_init(None)  # what gunicorn does with -c python:waitwell.gunicorn_conf
 socketio.run(app, host="127.0.0.1", port=arguments.port, allow_unsafe_werkzeug=True, log_output=False)
