@@ -63,8 +63,9 @@ class FeedPublisher:
         self._locks_guard = threading.Lock()
 
     def subscribe(self, bus: EventBus) -> None:
-        bus.subscribe(TicketChange, self.publish)
-        bus.subscribe(CounterChange, self.publish)
+        # In the background, so a tap or a call never waits for the fan-out; one subscription (not one
+        # per event class) so ticket and counter changes keep their order in one thread.
+        bus.subscribe(Event, self.publish, in_background=True)
         self._bus = bus
 
     def close(self) -> None:
@@ -78,6 +79,8 @@ class FeedPublisher:
 
     def publish(self, event: Event) -> None:
         """Take the next version and read the office in one transaction, then emit after it commits."""
+        if not isinstance(event, TicketChange | CounterChange):
+            return  # print jobs and the like are not shown on screens
         also = event.ticket_id if isinstance(event, TicketChange) else None
         self._publish(event.office_id, self._waits.latest(event.office_id), event_kind(event), staff_event(event),
                       also_ticket_id=also)

@@ -33,6 +33,7 @@ def stored(runtime: Runtime, ticket_id: int) -> SimpleNamespace:
 def test_shows_the_ticket_without_javascript(client: FlaskClient, runtime, office):
     first, _second, mine = issue(runtime, office.services["A"], 3, minutes_apart=1)
     counters.call_next(runtime.uow(), counter_id=office.counters["Counter 1"])
+    assert runtime.bus.wait_until_idle(5)  # screens are fed a few milliseconds after the change commits
     page = client.get(f"/t/{mine.token}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
