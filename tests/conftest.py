@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -47,6 +48,30 @@ def artifacts_dir(request: pytest.FixtureRequest) -> Path:
     folder = ARTIFACTS / request.node.module.__name__.rsplit(".", 1)[-1]
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+# --- Browser ------------------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+# The brief's flags for this closed network, plus the autoplay flag kiosks and lobby TVs run with.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--autoplay-policy=no-user-gesture-required"]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """Headless Chromium from Debian, driven by Playwright (never `playwright install`)."""
+    if not Path(CHROMIUM).exists():
+        unavailable("Chromium", f"{CHROMIUM} is missing (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:
+        unavailable("Playwright", str(error))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 # --- SQLite -----------------------------------------------------------------------------------

@@ -17,12 +17,8 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from tests.conftest import unavailable
 from waitwell.cli import main
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 SETTINGS = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "WAITWELL_PUBLIC_URL", "WAITWELL_INSTANCE", "WAITWELL_PASSWORD")
 
 
@@ -169,16 +165,3 @@ def _printed(pattern: str, text: str) -> str:
     return found.group(1)
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    """Headless Chromium from Debian, driven by Playwright (never `playwright install`)."""
-    if not Path(CHROMIUM).exists():
-        unavailable("Chromium", f"{CHROMIUM} is missing (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as error:
-        unavailable("Playwright", str(error))
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()

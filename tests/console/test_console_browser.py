@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ARTIFACTS, unavailable
+from tests.conftest import ARTIFACTS
 from tests.factories import PASSWORD, issue, make_office, make_staff
 from tests.realtime.support import LiveServer
 from waitwell.persistence import Role
@@ -17,24 +17,9 @@ from waitwell.services import queries
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 COUNTER_PC = {"width": 1366, "height": 768}  # the usual screen at a counter
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        unavailable("Chromium", f"{CHROMIUM} is missing (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as error:
-        unavailable("Playwright", str(error))
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
