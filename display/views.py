@@ -37,9 +37,17 @@ def show_display(display_id: int) -> Any:
             "stale": gettext("No news from the server: checking the connection…"),
             "sound": gettext("Tap to turn on sound"),
         },
+        # The last-10 figure, worded as the public /waits page words it.
+        "last_ten": {
+            "minutes": gettext("%(minutes)s min"),
+            "none": "—",
+            "stale": gettext("not current"),
+            "closed": gettext("Closed"),
+        },
     }
     response = current_app.make_response(render_template(
         "display/board.html", board=board, settings=settings, describe_wait=describe_wait,
+        last_ten_text=settings["last_ten"],
         language=languages[0],
     ))
     response.cache_control.no_store = True  # never show a cached board as if it were current

@@ -33,6 +33,21 @@
     return settings.waits[wait.kind].replace("%(low)s", wait.low).replace("%(high)s", wait.high);
   }
 
+  // The last-10 figure: "12 min", "—" before any call, "Closed" outside opening hours, flagged when stale.
+  function lastTenCell(cell, figure) {
+    var words = settings.last_ten;
+    cell.classList.toggle("stale", !!(figure && figure.stale && figure.office_open !== false));
+    if (figure && figure.office_open === false) { cell.textContent = words.closed; return; }
+    if (!figure || figure.average_wait_min === null) { cell.textContent = words.none; return; }
+    cell.textContent = words.minutes.replace("%(minutes)s", Math.round(figure.average_wait_min));
+    if (figure.stale) {
+      var flag = document.createElement("span");
+      flag.className = "flag";
+      flag.textContent = words.stale;
+      cell.append(" ", flag);
+    }
+  }
+
   function render(data) {
     var newest = data.calls[0];
     el("now-call").hidden = !newest;
@@ -68,9 +83,13 @@
       var wait = document.createElement("td");
       wait.className = "wait";
       wait.textContent = service.waiting || service.wait ? waitText(service.wait) : "";
-      row.append(name, count, wait);
+      var lastTen = document.createElement("td");
+      lastTen.className = "last-ten";
+      lastTenCell(lastTen, service.last_ten);
+      row.append(name, count, wait, lastTen);
       return row;
     }));
+    lastTenCell(el("office-last-ten"), data.last_ten);
     fitAll();
   }
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
@@ -57,13 +58,23 @@ def init_app(app: Flask, config: Config) -> None:
         socketio.on_namespace(StaffNamespace(STAFF_NAMESPACE))
     runtime: Runtime = app.extensions[RUNTIME_KEY]
     background = _background()
-    snapshots = Snapshots(runtime, offload=background.offload)
+    stale_after = _stale_after(app)
+    snapshots = Snapshots(runtime, offload=background.offload, stale_after=stale_after)
     app.extensions[SNAPSHOTS_KEY] = snapshots
     app.extensions[GUESSES_KEY] = TokenGuesses()
     # Emit through this app's server object, so a later app in the same process cannot redirect it.
-    publisher = FeedPublisher(runtime, socketio.server, snapshots, background=background)
+    publisher = FeedPublisher(runtime, socketio.server, snapshots, background=background,
+                              stale_after=stale_after)
     publisher.subscribe(runtime.bus)
     app.extensions[PUBLISHER_KEY] = publisher
+
+
+def _stale_after(app: Flask) -> timedelta:
+    """The same stale limit as the /waits page (WAITWELL_STALE_AFTER_MINUTES), read once at start-up."""
+    from waitwell.api.metrics import DEFAULT_STALE_MINUTES, STALE_SETTING
+
+    minutes = app.config.get(STALE_SETTING) or os.environ.get(STALE_SETTING) or DEFAULT_STALE_MINUTES
+    return timedelta(minutes=float(minutes))
 
 
 def _background() -> Background:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,6 +14,7 @@ from waitwell.domain.states import TicketState
 from waitwell.persistence import Counter, Service, Ticket
 from waitwell.realtime.wait_estimates import Waits
 from waitwell.services.lookups import ACTIVE_STATES, get_office, people_ahead_by_ticket
+from waitwell.services.metrics.waits import STALE_AFTER, OfficeWaits, read_office_waits
 
 RECENT_CALLS = 50  # enough for any display's filter to find its last few calls
 
@@ -76,6 +77,7 @@ class OfficeState:
     version: int
     calls: list[CallRow]
     services: list[ServiceRow]
+    last_ten: OfficeWaits | None = None  # the Connecticut DMV figure, per service and for the office
     counters: list[CounterRow] = field(default_factory=list)
     waiting: list[WaitingRow] = field(default_factory=list)
     complete: bool = False  # counters and waiting tickets read too
@@ -87,13 +89,17 @@ class OfficeState:
         return next((w for w in self.waiting if w.token == token), None)
 
 
-def read_office_state(session: Session, office_id: int, now: datetime, version: int, waits: Waits) -> OfficeState:
+def read_office_state(session: Session, office_id: int, now: datetime, version: int, waits: Waits, *,
+                      stale_after: timedelta = STALE_AFTER) -> OfficeState:
     """Read the whole office as of `now`; the caller's transaction makes it consistent with `version`."""
-    return read_queue(session, read_board(session, office_id, now, version, waits), waits)
+    board = read_board(session, office_id, now, version, waits, stale_after=stale_after)
+    return read_queue(session, board, waits)
 
 
-def read_board(session: Session, office_id: int, now: datetime, version: int, waits: Waits) -> OfficeState:
-    """What lobby displays show: recent calls and, per line, people waiting and the wait for a new ticket."""
+def read_board(session: Session, office_id: int, now: datetime, version: int, waits: Waits, *,
+               stale_after: timedelta = STALE_AFTER) -> OfficeState:
+    """What lobby displays show: recent calls and, per line, people waiting, the wait for a new ticket
+    and the last-10 average (re-read on every change, so it is current after every call)."""
     office = get_office(session, office_id)
     today = service_day(now, office.timezone)
     return OfficeState(
@@ -104,6 +110,7 @@ def read_board(session: Session, office_id: int, now: datetime, version: int, wa
         version=version,
         calls=_recent_calls(session, office_id, today),
         services=_services(session, office_id, today, waits.per_service),
+        last_ten=read_office_waits(session, office_id, now, stale_after=stale_after),
     )
 
 

@@ -14,6 +14,7 @@ from waitwell.domain.events import CounterChange, Event, TicketChange
 from waitwell.domain.states import TicketState
 from waitwell.realtime.office_state import OfficeState
 from waitwell.services.displays import DisplayView
+from waitwell.services.metrics.payloads import figure_payload
 
 CALLS_FOR_ANNOUNCEMENTS = 12
 # The kind of change that only brings new wait estimates (no ticket or counter changed).
@@ -34,6 +35,7 @@ def display_payload(state: OfficeState, display: DisplayView, kind: str | None =
     # More calls than shown: a display that missed a few changes still finds every call to announce.
     calls = [c for c in state.calls if display.shows_call(c.service_id, c.counter_id)][
         : max(display.calls_shown, CALLS_FOR_ANNOUNCEMENTS)]
+    last_ten = _last_ten_figures(state)
     payload: dict[str, Any] = {
         "version": state.version,
         "server_time": iso(state.now),
@@ -51,14 +53,27 @@ def display_payload(state: OfficeState, display: DisplayView, kind: str | None =
             for c in calls
         ],
         "services": [
-            {"id": s.id, "name": s.name, "prefix": s.prefix, "waiting": s.waiting, "wait": s.wait}
+            {"id": s.id, "name": s.name, "prefix": s.prefix, "waiting": s.waiting, "wait": s.wait,
+             "last_ten": last_ten.get(s.id)}
             for s in state.services
             if s.active and display.shows_service(s.id)
         ],
+        "last_ten": last_ten.get(None),
     }
     if kind is not None:
         payload["event"] = {"kind": kind}
     return payload
+
+
+def _last_ten_figures(state: OfficeState) -> dict[int | None, dict[str, Any]]:
+    """The last-10 figures by service id (None: the whole office), shaped as the /waits page shapes them."""
+    waits = state.last_ten
+    if waits is None:
+        return {}
+    figures: dict[int | None, dict[str, Any]] = {
+        figure.service_id: figure_payload(figure, waits.now_local) for figure in waits.services}
+    figures[None] = figure_payload(waits.office, waits.now_local)
+    return figures
 
 
 def ticket_payload(

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Protocol
 
 from waitwell.domain.events import CounterChange, Event, TicketChange
@@ -21,6 +22,7 @@ from waitwell.runtime import Runtime
 from waitwell.services.displays import DisplayView, load_displays
 from waitwell.services.event_bus import EventBus
 from waitwell.services.lookups import get_office
+from waitwell.services.metrics.waits import STALE_AFTER
 
 log = logging.getLogger(__name__)
 REFRESH_EVERY_SECONDS = 2.0  # at most one estimator run per office per 2 s; the last change always gets one
@@ -50,8 +52,9 @@ class FeedPublisher:
     """
 
     def __init__(self, runtime: Runtime, emitter: Emitter, snapshots: Snapshots | None = None, *,
-                 background: Background | None = None) -> None:
+                 background: Background | None = None, stale_after: timedelta = STALE_AFTER) -> None:
         self._runtime = runtime
+        self._stale_after = stale_after  # when a last-10 figure with no recent call is marked stale
         self._emitter = emitter
         self._snapshots = snapshots
         self._waits = snapshots.waits if snapshots is not None else WaitsCache()
@@ -102,7 +105,8 @@ class FeedPublisher:
         with self._lock_for(office_id):
             with self._runtime.uow() as uow:
                 version = bump_version(uow.session, office_id)
-                board = read_board(uow.session, office_id, uow.clock.now(), version, waits)
+                board = read_board(uow.session, office_id, uow.clock.now(), version, waits,
+                                   stale_after=self._stale_after)
                 displays = [DisplayView.of(d) for d in load_displays(uow.session, office_id)]
                 uow.commit()
             for display in displays:  # the lobby first: the call is on screen before the slower part is read

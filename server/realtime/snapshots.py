@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -25,6 +26,7 @@ from waitwell.realtime.wait_estimates import Offload, WaitsCache, compute_waits,
 from waitwell.runtime import Runtime
 from waitwell.services.displays import DisplayView, get_display
 from waitwell.services.lookups import ACTIVE_STATES, get_office
+from waitwell.services.metrics.waits import STALE_AFTER
 
 MAX_AGE_SECONDS = 2.0
 # The same words for every unknown or expired ticket: nothing to learn by guessing.
@@ -72,8 +74,9 @@ def _ticket_query() -> Any:
 class Snapshots:
     """Builds snapshots for the handlers and pages, sharing each office's state between askers."""
 
-    def __init__(self, runtime: Runtime, *, offload: Offload = run_here) -> None:
+    def __init__(self, runtime: Runtime, *, offload: Offload = run_here, stale_after: timedelta = STALE_AFTER) -> None:
         self._runtime = runtime
+        self.stale_after = stale_after
         self._offload = offload
         self.waits = WaitsCache()
         self._states: dict[int, tuple[OfficeState, float]] = {}
@@ -98,7 +101,8 @@ class Snapshots:
             if waits is None:
                 waits = compute_waits(uow.session, get_office(uow.session, office_id), uow.clock.now(), self._offload)
                 self.waits.store(office_id, waits)
-            state = read_office_state(uow.session, office_id, uow.clock.now(), version, waits)
+            state = read_office_state(uow.session, office_id, uow.clock.now(), version, waits,
+                                      stale_after=self.stale_after)
             self.remember(state)
             return state
 
