@@ -41,6 +41,30 @@ def earlier_calls(runtime: Runtime, office) -> None:
     runtime.clock.advance(minutes=1)
 
 
+def overlaps(a: dict[str, float], b: dict[str, float]) -> bool:
+    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+
+
+def assert_last_ten_shown(page: Any) -> None:
+    """The last-10 column, the office figure and its definition are on screen; the sound button covers none."""
+    page.wait_for_function("document.querySelector('#lines tr td.last-ten').textContent.includes('min')")
+    cells = page.locator("#lines td.last-ten").all_text_contents()
+    assert cells[0].endswith(" min") and cells[0].split()[0].isdigit()  # lines A and B have had calls
+    assert cells[1].endswith(" min")
+    assert cells[2] == "—"  # nobody called to a road test yet
+    assert page.text_content("#office-last-ten").endswith(" min")
+    assert page.is_visible("text=Last 10: average wait from ticket to call of the last 10 people called")
+    page.evaluate("document.getElementById('sound-gate').hidden = false")
+    try:
+        button = page.locator("#sound-gate").bounding_box()
+        assert "\N{SPEAKER}" not in page.text_content("#sound-gate")  # an SVG icon, not an emoji
+        for selector in [".lines", ".definition", ".now", ".recent", ".office", ".clock"]:
+            assert not overlaps(button, page.locator(selector).bounding_box()), f"sound button covers {selector}"
+    finally:
+        page.evaluate("document.getElementById('sound-gate').hidden = true")
+
+
 def test_display_shows_and_announces_a_call_made_through_the_staff_api(
     chromium, live, office, display, runtime, clerk_http, artifacts_dir: Path
 ):
@@ -55,6 +79,7 @@ def test_display_shows_and_announces_a_call_made_through_the_staff_api(
         assert page.text_content("#now-counter") == "Counter 1"
         assert "fresh" in page.get_attribute("#now", "class")
         assert page.locator("#recent li").count() == 6
+        assert_last_ten_shown(page)
         page.screenshot(path=str(artifacts_dir / "display-1920x1080-call.png"))
 
         page.wait_for_function("window.waitwellDisplay.announcements.length === 1 && "
