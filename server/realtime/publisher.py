@@ -66,14 +66,16 @@ class FeedPublisher:
         self._locks_guard = threading.Lock()
 
     def subscribe(self, bus: EventBus) -> None:
-        # In the background, so a tap or a call never waits for the fan-out; one subscription (not one
-        # per event class) so ticket and counter changes keep their order in one thread.
-        bus.subscribe(Event, self.publish, in_background=True)
+        # In the committing thread, not the bus's background: each change must be read and sent as the
+        # state right after it, or a call quickly followed by a recall would reach screens as one.
+        bus.subscribe(TicketChange, self.publish)
+        bus.subscribe(CounterChange, self.publish)
         self._bus = bus
 
     def close(self) -> None:
-        """Stop publishing; closes a write-only emitter's Redis connection."""
+        """Publish what is still queued, stop, and close a write-only emitter's Redis connection."""
         if self._bus is not None:
+            self._bus.wait_until_idle(10)
             self._bus.unsubscribe(self.publish)
             self._bus = None
         manager = getattr(getattr(self._emitter, "server", None), "redis", None)
@@ -82,8 +84,6 @@ class FeedPublisher:
 
     def publish(self, event: Event) -> None:
         """Take the next version and read the office in one transaction, then emit after it commits."""
-        if not isinstance(event, TicketChange | CounterChange):
-            return  # print jobs and the like are not shown on screens
         also = event.ticket_id if isinstance(event, TicketChange) else None
         self._publish(event.office_id, self._waits.latest(event.office_id), event_kind(event), staff_event(event),
                       also_ticket_id=also)
