@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ARTIFACTS
-from tests.console.test_console_browser import COUNTER_PC, chromium  # noqa: F401 - the shared browser fixture
+from tests.console.test_console_browser import COUNTER_PC
 from tests.factories import PASSWORD, issue, make_office, make_staff
 from tests.realtime.support import LiveServer
 from waitwell.domain.recalls import RecallRules
@@ -43,7 +43,7 @@ def signed_in_page(browser: Any, live: LiveServer, username: str, viewport: dict
     return page
 
 
-def test_sign_in_page_and_a_refusal(chromium, live, runtime, shots):  # noqa: F811
+def test_sign_in_page_and_a_refusal(chromium, live, runtime, shots):
     make_staff(runtime, [], role=Role.ADMIN, username="root")
     page = chromium.new_context(viewport=COUNTER_PC).new_page()
     page.goto(f"{live.url}/sign-in")
@@ -56,7 +56,7 @@ def test_sign_in_page_and_a_refusal(chromium, live, runtime, shots):  # noqa: F8
     page.screenshot(path=shots / "02-sign-in-refused.png")
 
 
-def test_administration_pages(chromium, live, runtime, clock, shots):  # noqa: F811
+def test_administration_pages(chromium, live, runtime, clock, shots):
     office = make_office(runtime, services=(("Licence renewal", "A"), ("Title and registration", "B"),
                                             ("Road test", "R")),
                          counters={"Counter 1": ["A", "B"], "Counter 2": ["B"], "Counter 3": ["R"]},
