@@ -141,21 +141,21 @@ def printer(printer_id: int) -> Any:
 @staff_required(Role.ADMIN)
 def test_print(printer_id: int) -> Any:
     """Print a sample ticket now and show what happened (and the printer's status)."""
-    current = printers.get_printer(uow(read_only=True), printer_id)
-    return submit(EmptyForm(), lambda: printer_tools.test_print(uow, printer_id),
-                  audit="admin.printer.test_print", target=f"printer {current.name}", office_id=current.office_id,
-                  done=lambda message: message, next_url=url_for("admin.printer", printer_id=printer_id),
-                  template="admin/device_form.html", office=_office(current.office_id), kind="printer",
-                  device=current, actions=EmptyForm(), form=_printer_form_of(current))
+    return _printer_action(printer_id, printer_tools.test_print, audit="admin.printer.test_print")
 
 
 @bp.post("/printers/<int:printer_id>/check")
 @staff_required(Role.ADMIN)
 def check_printer(printer_id: int) -> Any:
     """Ask the printer for its status now (paper, cover, online)."""
+    return _printer_action(printer_id, printer_tools.check_status, audit="admin.printer.check")
+
+
+def _printer_action(printer_id: int, action: Any, *, audit: str) -> Any:
+    """Run a printer tool, then show the printer's page with what it said."""
     current = printers.get_printer(uow(read_only=True), printer_id)
-    return submit(EmptyForm(), lambda: printer_tools.check_status(uow, printer_id),
-                  audit="admin.printer.check", target=f"printer {current.name}", office_id=current.office_id,
+    return submit(EmptyForm(), lambda: action(uow, printer_id),
+                  audit=audit, target=f"printer {current.name}", office_id=current.office_id,
                   done=lambda message: message, next_url=url_for("admin.printer", printer_id=printer_id),
                   template="admin/device_form.html", office=_office(current.office_id), kind="printer",
                   device=current, actions=EmptyForm(), form=_printer_form_of(current))
