@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
-from waitwell.domain.errors import Conflict, InvalidInput, NotFound, WaitwellError
+from waitwell.domain.errors import Conflict, InvalidInput, NotFound
 from waitwell.domain.states import TicketState
 from waitwell.estimates.estimate import WaitEstimate
 from waitwell.estimates.estimator import estimate_new_ticket
@@ -26,11 +26,6 @@ from waitwell.services.tickets import add_ticket
 from waitwell.services.unit_of_work import UnitOfWork
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-
-
-class AppointmentsNotEnabled(WaitwellError):
-    code = "appointments_not_enabled"
-    http_status = 409
 
 
 @dataclass(frozen=True)
@@ -180,15 +175,6 @@ def issue_from_kiosk(
         result = KioskTicket(ticket, job, replayed=False, printer_status=_printer_status(kiosk))
         uow.commit()
         return result
-
-
-def check_in_appointment(uow: UnitOfWork, *, kiosk_id: int, code: str) -> None:
-    """Appointment check-in from the kiosk: until appointments exist, say they are not enabled here."""
-    with uow:
-        kiosk = _kiosk(uow.session, kiosk_id)
-        if not (code or "").strip():
-            raise InvalidInput("type or scan the booking code")
-        raise AppointmentsNotEnabled(f"appointments are not enabled for {kiosk.office.name}")
 
 
 def forget_old_tap_keys(uow: UnitOfWork, *, older_than: timedelta = timedelta(days=1)) -> int:
