@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
 from flask import Flask
 
-from tests.conftest import ARTIFACTS, unavailable
+from tests.conftest import ARTIFACTS
 from tests.factories import PASSWORD, OfficeSetup, make_office, make_staff
 from tests.realtime.support import LiveServer
 from waitwell.persistence import Role
@@ -18,29 +17,9 @@ from waitwell.runtime import Runtime
 from waitwell.services import displays
 from waitwell.services.displays import DisplayView
 
-CHROMIUM = "/usr/bin/chromium"
-# A lobby TV runs Chromium with --kiosk --autoplay-policy=no-user-gesture-required (docs/realtime.md).
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--autoplay-policy=no-user-gesture-required"]
 FULL_HD = {"width": 1920, "height": 1080}
 ULTRA_HD = {"width": 3840, "height": 2160}
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    """Headless Chromium from Debian, driven by Playwright (never `playwright install`)."""
-    if not Path(CHROMIUM).exists():
-        unavailable("Chromium", f"{CHROMIUM} is missing (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as error:
-        unavailable("Playwright", str(error))
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

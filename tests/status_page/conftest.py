@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from tests.display.conftest import chromium, clerk_http, live, office  # noqa: F401 - shared fixtures
+from tests.display.conftest import clerk_http, live, office  # noqa: F401 - shared fixtures
