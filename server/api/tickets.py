@@ -30,7 +30,7 @@ class TicketListQuery(StrictSchema):
 @bp.doc(security=STAFF)
 @staff_required()
 def list_tickets(query: dict[str, Any], office_id: int) -> Any:
-    """Today's tickets of an office by state; waiting ones in the order they will be called."""
+    """An office's tickets by state (any day); waiting ones in the order they will be called."""
     require_office(office_id)
     return queries.tickets_of(uow(read_only=True), office_id=office_id, states=query["state"])
 

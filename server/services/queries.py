@@ -72,7 +72,10 @@ def ticket_view(uow: UnitOfWork, *, ticket_id: int) -> TicketView:
 def tickets_of(
     uow: UnitOfWork, *, office_id: int, states: Sequence[TicketState] = (TicketState.WAITING,), limit: int = 500
 ) -> list[TicketView]:
-    """Today's tickets in the given states, in calling order for waiting ones (people ahead filled in)."""
+    """An office's tickets in the given states (any day: end of day closes what is left waiting).
+
+    Waiting ones come in calling order, with people ahead filled in.
+    """
     with uow:
         office = get_office(uow.session, office_id)
         tickets = uow.session.scalars(
