@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -104,13 +105,15 @@ def _office_with_kiosk(runtime: object, name: str, printer_port: int) -> tuple[i
     return kiosk.id, services
 
 
-def start_server(database_url: str, instance: Path, port: int, threads: int) -> subprocess.Popen[bytes]:
+def start_server(database_url: str, instance: Path, port: int, threads: int, *, print_worker: bool = True,
+                 redis_url: str = "") -> subprocess.Popen[bytes]:
+    """One server process as `waitwell serve` runs it (gunicorn, one gthread worker), the tap limit lifted."""
     env = {**os.environ, "DATABASE_URL": database_url, "WAITWELL_INSTANCE": str(instance),
-           "WAITWELL_PRINT_WORKER": "on", "PYTHONUNBUFFERED": "1"}
+           "WAITWELL_PRINT_WORKER": "on" if print_worker else "off", "REDIS_URL": redis_url, "PYTHONUNBUFFERED": "1"}
     factory = 'waitwell.app:app_from_env(extra={"KIOSK_TAP_LIMIT": "1000000 per second"})'
     command = [sys.executable, "-m", "gunicorn", "-w", "1", "-k", "gthread", "--threads", str(threads),
                "-b", f"127.0.0.1:{port}", "--log-level", "warning", factory]
-    server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=(instance / "server.log").open("wb"),
+    server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=(instance / f"server-{port}.log").open("wb"),
                               stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -120,7 +123,53 @@ def start_server(database_url: str, instance: Path, port: int, threads: int) -> 
         except requests.RequestException:
             time.sleep(0.2)
     server.terminate()
-    raise SystemExit(f"the server did not start; see {instance / 'server.log'}")
+    raise SystemExit(f"the server did not start; see {instance / f'server-{port}.log'}")
+
+
+def start_print_worker(database_url: str, instance: Path) -> subprocess.Popen[bytes]:
+    """`waitwell print-worker` in a process of its own, as docs/kiosk.md says for several server processes."""
+    env = {**os.environ, "DATABASE_URL": database_url, "WAITWELL_INSTANCE": str(instance), "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen([sys.executable, "-m", "waitwell.cli", "print-worker"], env=env, cwd=ROOT,
+                            stdout=(instance / "print-worker.log").open("wb"), stderr=subprocess.STDOUT)
+
+
+class KeepAliveClient:
+    """A kiosk's taps over one kept-alive HTTP/1.1 connection, with as little client work as possible:
+    the clients share the 2 cores with the server, and `requests` cost them about 1 ms a tap."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self._socket = socket.create_connection(("127.0.0.1", port))
+        self._buffer = b""
+
+    def post(self, path: str, body: bytes) -> tuple[int, bytes]:
+        head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n").encode()
+        self._socket.sendall(head + body)
+        while b"\r\n\r\n" not in self._buffer:
+            self._receive()
+        head, _, rest = self._buffer.partition(b"\r\n\r\n")
+        lowered = head.lower()
+        length = int(lowered.split(b"content-length:", 1)[1].split(b"\r\n", 1)[0])
+        while len(rest) < length:
+            rest += self._receive_more()
+        answer, self._buffer = rest[:length], rest[length:]
+        if b"connection: close" in lowered:
+            self.close()
+            self.__init__(self.port)  # type: ignore[misc]
+        return int(head[9:12]), answer
+
+    def close(self) -> None:
+        self._socket.close()
+
+    def _receive(self) -> None:
+        self._buffer += self._receive_more()
+
+    def _receive_more(self) -> bytes:
+        chunk = self._socket.recv(65536)
+        if not chunk:
+            raise ConnectionError("the server closed the connection")
+        return chunk
 
 
 def tap(session: requests.Session, url: str, service_id: int) -> dict:
@@ -140,20 +189,30 @@ def measure_latency(url: str, service_id: int, printer: LoopbackPrinter, taps: i
     return latencies
 
 
-def measure_throughput(targets: list[tuple[str, int]], clients: int, seconds: float) -> tuple[int, float, list[float]]:
-    """`clients` threads tapping as fast as the server answers for `seconds`, client i at target i % len(targets)."""
+def measure_throughput(targets: list[tuple[int, str, int]], clients: int, seconds: float
+                       ) -> tuple[int, float, list[float]]:
+    """`clients` threads tapping as fast as the server answers for `seconds`, client i at target i % len(targets)
+    (a target is a server port, a kiosk's tap path and a service)."""
     stop = time.perf_counter() + seconds
     counts = [0] * clients
     latencies: list[list[float]] = [[] for _ in range(clients)]
+    failures: list[str] = []
 
     def client(index: int) -> None:
-        session = requests.Session()
-        while time.perf_counter() < stop:
-            started = time.perf_counter()
-            url, service_id = targets[index % len(targets)]
-            tap(session, url, service_id)
-            latencies[index].append((time.perf_counter() - started) * 1000)
-            counts[index] += 1
+        port, path, service_id = targets[index % len(targets)]
+        connection = KeepAliveClient(port)
+        try:
+            while time.perf_counter() < stop:
+                started = time.perf_counter()
+                body = b'{"service_id": %d, "idempotency_key": "%s"}' % (service_id, uuid.uuid4().hex.encode())
+                status, answer = connection.post(path, body)
+                if status != 201:
+                    failures.append(f"{status} {answer[:200]!r}")
+                    return
+                latencies[index].append((time.perf_counter() - started) * 1000)
+                counts[index] += 1
+        finally:
+            connection.close()
 
     started = time.perf_counter()
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
@@ -161,6 +220,8 @@ def measure_throughput(targets: list[tuple[str, int]], clients: int, seconds: fl
         thread.start()
     for thread in threads:
         thread.join()
+    if failures:
+        raise SystemExit(f"a tap failed: {failures[0]}")
     return sum(counts), time.perf_counter() - started, [v for values in latencies for v in values]
 
 
@@ -169,46 +230,118 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+@dataclass(frozen=True)
+class Setup:
+    """How the server runs during a throughput run."""
+
+    processes: int
+    separate_print_worker: bool
+    redis_url: str = ""
+
+    def describe(self, threads: int) -> str:
+        worker = "print worker in its own process" if self.separate_print_worker else "print worker inside"
+        queue = ", Redis message queue" if self.redis_url else ""
+        return f"{self.processes} process(es) x {threads} threads, {worker}{queue}"
+
+
+def throughput(setup: Setup, args: argparse.Namespace, printer: LoopbackPrinter
+               ) -> tuple[int, float, list[float], float]:
+    """Tickets per second against a fresh database, the clients spread over the processes and offices;
+    also the CPU seconds the server's processes used meanwhile (print worker included)."""
+    with tempfile.TemporaryDirectory(prefix="waitwell-bench-") as folder:
+        instance = Path(folder)
+        database_url = f"sqlite:///{instance / 'bench.db'}"
+        kiosks = set_up(database_url, printer.port, args.offices)
+        ports = [free_port() for _ in range(setup.processes)]
+        servers = [start_server(database_url, instance, port, args.threads,
+                                print_worker=not setup.separate_print_worker, redis_url=setup.redis_url)
+                   for port in ports]
+        if setup.separate_print_worker:
+            servers.append(start_print_worker(database_url, instance))
+        targets = [(ports[index % len(ports)], f"/api/v1/kiosks/{kiosk}/tickets", service)
+                   for index, (kiosk, kiosk_services) in enumerate(kiosks) for service in kiosk_services.values()]
+        try:
+            for port, path, service in targets:  # warm up each process: imports, first estimate
+                tap(requests.Session(), f"http://127.0.0.1:{port}{path}", service)
+            cpu_before = cpu_seconds([server.pid for server in servers])
+            result = measure_throughput(targets, args.clients, args.load_seconds)
+            return (*result, cpu_seconds([server.pid for server in servers]) - cpu_before)
+        finally:
+            for server in servers:
+                server.terminate()
+            for server in servers:
+                server.wait(20)
+
+
+def latency(args: argparse.Namespace, printer: LoopbackPrinter) -> list[float]:
+    """Tap to paper with the server as `waitwell serve` runs it: one process, its print worker inside."""
+    with tempfile.TemporaryDirectory(prefix="waitwell-bench-") as folder:
+        instance = Path(folder)
+        database_url = f"sqlite:///{instance / 'bench.db'}"
+        [(kiosk_id, services)] = set_up(database_url, printer.port, 1)
+        port = free_port()
+        server = start_server(database_url, instance, port, args.threads)
+        url = f"http://127.0.0.1:{port}/api/v1/kiosks/{kiosk_id}/tickets"
+        try:
+            tap(requests.Session(), url, services["B"])  # warm up: imports, first estimate, printer lane
+            return measure_latency(url, services["A"], printer, args.latency_taps)
+        finally:
+            server.terminate()
+            server.wait(20)
+
+
+def cpu_seconds(root_pids: list[int]) -> float:
+    """CPU time used so far by these processes and their children (Linux /proc): per ticket, a figure that
+    other work on the machine hardly moves, unlike tickets per second."""
+    total = 0.0
+    pending = list(root_pids)
+    while pending:
+        pid = pending.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                pending.extend(int(child) for child in (task / "children").read_text().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--latency-taps", type=int, default=200)
     parser.add_argument("--load-seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads of the server process")
+    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads of each server process")
     parser.add_argument("--offices", type=int, default=8,
                         help="offices (one kiosk each) the load is spread over; 1 puts every ticket in one queue")
+    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", ""),
+                        help="for the run with 2 server processes (skipped without it)")
     args = parser.parse_args()
 
     printer = LoopbackPrinter()
-    with tempfile.TemporaryDirectory(prefix="waitwell-bench-") as folder:
-        instance = Path(folder)
-        database_url = f"sqlite:///{instance / 'bench.db'}"
-        kiosks = set_up(database_url, printer.port, args.offices)
-        kiosk_id, services = kiosks[0]
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        server = start_server(database_url, instance, port, args.threads)
-        base = f"http://127.0.0.1:{port}/api/v1/kiosks"
-        url = f"{base}/{kiosk_id}/tickets"
-        targets = [(f"{base}/{kiosk}/tickets", service) for kiosk, kiosk_services in kiosks
-                   for service in kiosk_services.values()]
-        try:
-            tap(requests.Session(), url, services["B"])  # warm up: imports, first estimate, printer lane
-            latencies = measure_latency(url, services["A"], printer, args.latency_taps)
-            issued, elapsed, load_latencies = measure_throughput(targets, args.clients, args.load_seconds)
-        finally:
-            server.terminate()
-            server.wait(20)
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, SQLite, gunicorn gthread "
-          f"1 process x {args.threads} threads, print worker in the same process; clients in this process")
-    print(f"tap to bytes at the printer, {len(latencies)} taps one at a time: "
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, SQLite (WAL), gunicorn gthread; "
+          f"the clients run in this process (raw keep-alive HTTP), the printer on 127.0.0.1")
+    latencies = latency(args, printer)
+    print(f"tap to bytes at the printer, {len(latencies)} taps one at a time (1 process, print worker inside): "
           f"median {statistics.median(latencies):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms, "
           f"max {max(latencies):.1f} ms  (target p99 <= 150 ms)")
-    print(f"kiosk endpoint, {args.clients} concurrent clients over {args.offices} office(s) for {elapsed:.1f} s: "
-          f"{issued} tickets, "
-          f"{issued / elapsed:.0f} tickets/s  (target >= 500/s); response median "
-          f"{statistics.median(load_latencies):.1f} ms, p99 {percentile(load_latencies, 0.99):.1f} ms")
+    setups = [Setup(1, separate_print_worker=False), Setup(1, separate_print_worker=True)]
+    if args.redis_url:
+        setups.append(Setup(2, separate_print_worker=True, redis_url=args.redis_url))
+    for setup in setups:
+        issued, elapsed, load_latencies, cpu = throughput(setup, args, printer)
+        print(f"kiosk endpoint, {setup.describe(args.threads)}; {args.clients} clients over {args.offices} "
+              f"office(s) for {elapsed:.1f} s: {issued} tickets, {issued / elapsed:.0f} tickets/s "
+              f"(target >= 500/s, ratio {issued / elapsed / 500:.2f}); response median "
+              f"{statistics.median(load_latencies):.1f} ms, p99 {percentile(load_latencies, 0.99):.1f} ms; "
+              f"server CPU {cpu * 1000 / max(issued, 1):.1f} ms per ticket (500/s on 2 cores needs <= 4)")
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ class AppointmentsOnTime:
     """Due appointments first, within the two fairness limits; everyone else in `walk_ins` order."""
 
     name = "appointments-on-time"
+    new_walk_in_ranks_last = False  # a booking due later ranks after it, an overdue walk-in before
 
     def __init__(
         self,

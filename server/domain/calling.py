@@ -38,6 +38,9 @@ class CallContext:
 
 class CallingStrategy(Protocol):
     name: str
+    # True when a walk-in ticket issued now ranks after every ticket already waiting, so its people
+    # ahead are simply those waiting in competing lines (issuing then needs counts, not the whole line).
+    new_walk_in_ranks_last: bool
 
     def rank(self, candidates: Sequence[Candidate], context: CallContext) -> list[Candidate]:
         """All candidates, the one to call first at the front."""
@@ -53,6 +56,7 @@ class WeightedLongestWait:
     """
 
     name = "weighted-longest-wait"
+    new_walk_in_ranks_last = True  # it has waited 0 s and came last; every weight is positive
 
     def rank(self, candidates: Sequence[Candidate], context: CallContext) -> list[Candidate]:
         def key(candidate: Candidate) -> tuple[float, datetime, int]:

@@ -43,3 +43,12 @@ def people_ahead(
         ahead[candidate.ticket_id] = sum(ranked_so_far[service] for service in competitors[candidate.service_id])
         ranked_so_far[candidate.service_id] += 1
     return ahead
+
+
+def people_ahead_of_newest(
+    waiting_per_service: Mapping[int, int], service_id: int, counter_services: Mapping[int, frozenset[int]]
+) -> int:
+    """People ahead of a walk-in ticket issued now, for a strategy whose `new_walk_in_ranks_last` holds:
+    everyone already waiting in a line that competes with it for a counter."""
+    return sum(waiting_per_service.get(service, 0)
+               for service in competing_services(service_id, counter_services.values()))

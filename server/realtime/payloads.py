@@ -26,8 +26,13 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def event_kind(event: Event) -> str:
-    """TicketCalled -> "ticket_called": the name clients switch on."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(event).__name__).lower()
+    """TicketCalled() -> "ticket_called": the name clients switch on."""
+    return kind_name(type(event))
+
+
+def kind_name(event_type: type[Event]) -> str:
+    """TicketCalled -> "ticket_called"."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", event_type.__name__).lower()
 
 
 def display_payload(state: OfficeState, display: DisplayView, kind: str | None = None) -> dict[str, Any]:

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
-from waitwell.domain.events import CounterChange, Event, TicketChange
+from waitwell.domain.events import CounterChange, Event, TicketChange, TicketIssued
 from waitwell.realtime import rooms
+from waitwell.realtime.coalescing import PerOfficeRuns
 from waitwell.realtime.office_state import OfficeState, read_board, read_queue
-from waitwell.realtime.payloads import WAITS_UPDATED, display_payload, event_kind, staff_event, staff_payload
+from waitwell.realtime.payloads import WAITS_UPDATED, display_payload, event_kind, kind_name, staff_event, staff_payload
 from waitwell.realtime.snapshots import Snapshots, TicketRow, ticket_rows
 from waitwell.realtime.versions import bump_version
-from waitwell.realtime.wait_estimates import Offload, Refresher, Waits, WaitsCache, compute_waits, run_here
+from waitwell.realtime.wait_estimates import Offload, Waits, WaitsCache, compute_waits, run_here
 from waitwell.runtime import Runtime
 from waitwell.services.displays import DisplayView, load_displays
 from waitwell.services.event_bus import EventBus
@@ -25,7 +26,11 @@ from waitwell.services.lookups import get_office
 from waitwell.services.metrics.waits import STALE_AFTER
 
 log = logging.getLogger(__name__)
+ISSUED = kind_name(TicketIssued)
 REFRESH_EVERY_SECONDS = 2.0  # at most one estimator run per office per 2 s; the last change always gets one
+# Issued tickets come in bursts at the kiosks and announce nothing, while every publication reads and
+# sends the whole office: a burst goes out as one publication per office per 0.25 s (a lone tap at once).
+ISSUED_FOLD_SECONDS = 0.25
 
 
 @dataclass(frozen=True)
@@ -59,8 +64,10 @@ class FeedPublisher:
         self._snapshots = snapshots
         self._waits = snapshots.waits if snapshots is not None else WaitsCache()
         self._background = background or Background()
-        self._refresher = Refresher(self.refresh_waits, self._background.start, sleep=self._background.sleep,
-                                    min_interval=REFRESH_EVERY_SECONDS if self._background.start else 0.0)
+        self._refresher = PerOfficeRuns(self.refresh_waits, self._background.start, sleep=self._background.sleep,
+                                        min_interval=REFRESH_EVERY_SECONDS if self._background.start else 0.0)
+        self._issued = PerOfficeRuns(self.publish_issued, self._background.start, sleep=self._background.sleep,
+                                     min_interval=ISSUED_FOLD_SECONDS)
         self._bus: EventBus | None = None
         self._locks: dict[int, threading.Lock] = {}
         self._locks_guard = threading.Lock()
@@ -76,6 +83,7 @@ class FeedPublisher:
         """Publish what is still queued, stop, and close a write-only emitter's Redis connection."""
         if self._bus is not None:
             self._bus.wait_until_idle(10)
+            self._issued.wait_until_idle(10)
             self._bus.unsubscribe(self.publish)
             self._bus = None
         manager = getattr(getattr(self._emitter, "server", None), "redis", None)
@@ -83,11 +91,24 @@ class FeedPublisher:
             manager.close()
 
     def publish(self, event: Event) -> None:
-        """Take the next version and read the office in one transaction, then emit after it commits."""
+        """Take the next version and read the office in one transaction, then emit after it commits.
+
+        Calls, recalls and every other change go out one by one, in the committing thread: each is
+        announced, so two of them must never merge into one state. Issued tickets are folded.
+        """
+        if isinstance(event, TicketIssued):
+            self._issued.request(event.office_id)
+            return
         also = event.ticket_id if isinstance(event, TicketChange) else None
         self._publish(event.office_id, self._waits.latest(event.office_id), event_kind(event), staff_event(event),
                       also_ticket_id=also)
         self._refresher.request(event.office_id)
+
+    def publish_issued(self, office_id: int) -> None:
+        """The office after the tickets issued since its last publication (the new ones are waiting, so
+        their rooms get their place in line as part of the whole office)."""
+        self._publish(office_id, self._waits.latest(office_id), ISSUED, {"kind": ISSUED})
+        self._refresher.request(office_id)
 
     def refresh_waits(self, office_id: int) -> None:
         """Recompute the office's estimates; publish them as a change of their own if a range moved."""

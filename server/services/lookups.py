@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from waitwell.domain.calling import Candidate, strategy_named
 from waitwell.domain.errors import NotFound
-from waitwell.domain.position import people_ahead
+from waitwell.domain.position import people_ahead, people_ahead_of_newest
 from waitwell.domain.states import CounterState, TicketState
 from waitwell.persistence import Counter, Office, Service, Ticket, TicketEvent
+from waitwell.persistence.models import counter_services
 
 ACTIVE_STATES = (TicketState.CALLED, TicketState.SERVING)
 # Ids are 32-bit INTEGER columns. A larger id from a URL or a body cannot exist, and sending it to
@@ -117,11 +118,21 @@ def recent_calls_at(session: Session, counter_id: int, since: datetime, limit: i
 
 def counter_skills(session: Session, office_id: int) -> dict[int, frozenset[int]]:
     """Services per counter that is open or on a short pause; every counter if none is."""
-    counters = session.scalars(
-        select(Counter).where(Counter.office_id == office_id).options(selectinload(Counter.services))
-    ).all()
-    staffed = [c for c in counters if c.state != CounterState.CLOSED] or list(counters)
-    return {c.id: c.service_ids for c in staffed}
+    rows = session.execute(
+        select(Counter.id, Counter.state, counter_services.c.service_id)
+        .outerjoin(counter_services, counter_services.c.counter_id == Counter.id)
+        .where(Counter.office_id == office_id)
+    )
+    skills: dict[int, set[int]] = {}
+    closed: set[int] = set()
+    for counter_id, state, service_id in rows:
+        services = skills.setdefault(counter_id, set())
+        if service_id is not None:
+            services.add(service_id)
+        if state == CounterState.CLOSED:
+            closed.add(counter_id)
+    staffed = [counter_id for counter_id in skills if counter_id not in closed] or list(skills)
+    return {counter_id: frozenset(skills[counter_id]) for counter_id in staffed}
 
 
 def people_ahead_by_ticket(session: Session, office: Office, now: datetime) -> dict[int, int]:
@@ -132,3 +143,18 @@ def people_ahead_by_ticket(session: Session, office: Office, now: datetime) -> d
         counter_skills(session, office.id),
         now,
     )
+
+
+def people_ahead_of_new_ticket(session: Session, office: Office, ticket_id: int, service_id: int,
+                               now: datetime) -> int:
+    """People ahead of a ticket issued just now. This runs on every tap: where the strategy allows it,
+    counts per line replace reading and ranking every waiting ticket of the office."""
+    strategy = strategy_named(office.calling_strategy)
+    if not getattr(strategy, "new_walk_in_ranks_last", False):  # a plug-in strategy may not say
+        return people_ahead_by_ticket(session, office, now).get(ticket_id, 0)
+    waiting: dict[int, int] = {service: count for service, count in session.execute(
+        select(Ticket.service_id, func.count())
+        .where(Ticket.office_id == office.id, Ticket.state == TicketState.WAITING, Ticket.id != ticket_id)
+        .group_by(Ticket.service_id)
+    )}
+    return people_ahead_of_newest(waiting, service_id, counter_skills(session, office.id))

@@ -22,6 +22,7 @@ from waitwell.services.lookups import (
     get_service,
     get_ticket_by_token,
     people_ahead_by_ticket,
+    people_ahead_of_new_ticket,
 )
 from waitwell.services.results import TicketView
 from waitwell.services.unit_of_work import UnitOfWork
@@ -65,7 +66,7 @@ def add_ticket(uow: UnitOfWork, *, service_id: int, origin: str) -> TicketView:
     uow.session.flush()
     record_history(uow, ticket, "issued", now, origin=origin)
     uow.record(events.TicketIssued(**ticket_fields(ticket, now), origin=origin))
-    ahead = people_ahead_by_ticket(uow.session, office, now).get(ticket.id, 0)
+    ahead = people_ahead_of_new_ticket(uow.session, office, ticket.id, service.id, now)
     return TicketView.of(ticket, people_ahead=ahead)
 
 

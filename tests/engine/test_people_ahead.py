@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from tests.factories import OfficeSetup, issue, make_office
@@ -79,3 +81,18 @@ def test_a_priority_line_goes_ahead_of_longer_waits_it_outweighs(any_runtime: Ru
 def test_a_ticket_that_is_not_waiting_has_nobody_ahead(any_runtime: Runtime, busy_office) -> None:
     called = counters.call_next(any_runtime.uow(), counter_id=busy_office.counters["Counter 3"])
     assert queries.ticket_view(any_runtime.uow(read_only=True), ticket_id=called.id).people_ahead is None
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_new_ticket_is_told_the_same_people_ahead_the_full_ranking_gives(any_runtime: Runtime, seed: int) -> None:
+    """Issuing counts the competing lines instead of ranking everyone; the two must always agree,
+    whatever the weights, the counters open and the order of arrivals."""
+    rng = random.Random(seed)
+    office = make_office(any_runtime, services=SERVICES, counters=SKILLS,
+                         weights={"A": rng.choice([0.5, 1, 3]), "B": 1, "C": rng.choice([1, 2])})
+    if rng.random() < 0.5:
+        counters.close_counter(any_runtime.uow(), counter_id=office.counters[rng.choice(list(SKILLS))])
+    for _ in range(25):
+        any_runtime.clock.advance(minutes=rng.choice([0, 0.5, 2]))
+        told = tickets.issue_ticket(any_runtime.uow(), service_id=office.services[rng.choice("ABC")])
+        assert told.people_ahead == ahead_by_number(any_runtime, office)[told.number], told.number

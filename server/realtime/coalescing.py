@@ -1,0 +1,64 @@
+"""Work per office that may lag behind the changes but must not pile up: bursts fold into one more run."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+class PerOfficeRuns:
+    """Runs `work(office_id)` behind the changes: one run at a time per office, every request made during
+    a run folded into one more run, and at most one run per `min_interval` seconds per office.
+
+    The first request of a quiet office runs at once; only a burst waits, so a lone change is not delayed.
+    """
+
+    def __init__(self, work: Callable[[int], None], start: Callable[[Callable[[], None]], Any] | None, *,
+                 sleep: Callable[[float], Any] = time.sleep, min_interval: float = 0.0) -> None:
+        self._work = work
+        self._start = start  # None: run inline (a CLI process that may exit right after)
+        self._sleep = sleep
+        self._min_interval = min_interval
+        self._running: set[int] = set()
+        self._again: set[int] = set()
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+
+    def request(self, office_id: int) -> None:
+        if self._start is None:
+            self._run_safely(office_id)
+            return
+        with self._lock:
+            if office_id in self._running:
+                self._again.add(office_id)
+                return
+            self._running.add(office_id)
+        self._start(lambda: self._loop(office_id))
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        """Whether every requested run finished within `timeout` seconds (for shutdown and tests)."""
+        with self._idle:
+            return self._idle.wait_for(lambda: not self._running, timeout)
+
+    def _loop(self, office_id: int) -> None:
+        while True:
+            started = time.monotonic()
+            self._run_safely(office_id)
+            with self._lock:
+                if office_id not in self._again:
+                    self._running.discard(office_id)
+                    self._idle.notify_all()
+                    return
+                self._again.discard(office_id)
+            self._sleep(max(0.0, self._min_interval - (time.monotonic() - started)))
+
+    def _run_safely(self, office_id: int) -> None:
+        try:
+            self._work(office_id)
+        except Exception:  # a background task must not die silently; the next change will try again
+            log.exception("%s failed for office %s", getattr(self._work, "__name__", "work"), office_id)
