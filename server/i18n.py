@@ -6,6 +6,7 @@ status pages pick the language from `?lang=`, then the device's setting, then th
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from flask import Flask, g, request
@@ -19,8 +20,14 @@ babel = Babel()
 
 def available_languages() -> list[str]:
     """English plus every language that has a compiled catalogue."""
+    return list(_compiled_languages())
+
+
+@cache
+def _compiled_languages() -> tuple[str, ...]:
+    # Read once per process (catalogues are compiled at install): the glob ran twice on every tap.
     found = {path.parent.parent.name for path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.mo")}
-    return [DEFAULT_LANGUAGE, *sorted(found - {DEFAULT_LANGUAGE})]
+    return (DEFAULT_LANGUAGE, *sorted(found - {DEFAULT_LANGUAGE}))
 
 
 def select_language() -> str:

@@ -16,14 +16,20 @@ class PerOfficeRuns:
     a run folded into one more run, and at most one run per `min_interval` seconds per office.
 
     The first request of a quiet office runs at once; only a burst waits, so a lone change is not delayed.
+    `max_share` stretches the interval when runs get slow (a long line): a run that took 0.2 s with a
+    share of 0.1 waits 2 s before the next, so the work never takes more than that share of a core.
     """
 
     def __init__(self, work: Callable[[int], None], start: Callable[[Callable[[], None]], Any] | None, *,
-                 sleep: Callable[[float], Any] = time.sleep, min_interval: float = 0.0) -> None:
+                 sleep: Callable[[float], Any] = time.sleep, min_interval: float = 0.0,
+                 max_share: float = 1.0) -> None:
+        if not 0 < max_share <= 1:
+            raise ValueError("max_share is a share of one core, above 0 and at most 1")
         self._work = work
         self._start = start  # None: run inline (a CLI process that may exit right after)
         self._sleep = sleep
         self._min_interval = min_interval
+        self._max_share = max_share
         self._running: set[int] = set()
         self._again: set[int] = set()
         self._lock = threading.Lock()
@@ -55,7 +61,8 @@ class PerOfficeRuns:
                     self._idle.notify_all()
                     return
                 self._again.discard(office_id)
-            self._sleep(max(0.0, self._min_interval - (time.monotonic() - started)))
+            took = time.monotonic() - started
+            self._sleep(max(0.0, max(self._min_interval, took / self._max_share) - took))
 
     def _run_safely(self, office_id: int) -> None:
         try:

@@ -29,8 +29,11 @@ log = logging.getLogger(__name__)
 ISSUED = kind_name(TicketIssued)
 REFRESH_EVERY_SECONDS = 2.0  # at most one estimator run per office per 2 s; the last change always gets one
 # Issued tickets come in bursts at the kiosks and announce nothing, while every publication reads and
-# sends the whole office: a burst goes out as one publication per office per 0.25 s (a lone tap at once).
-ISSUED_FOLD_SECONDS = 0.25
+# sends the whole office: a burst goes out as one publication per office per second (a lone tap at once).
+ISSUED_FOLD_SECONDS = 1.0
+# Work behind the changes (estimates, folded publications) slows down rather than take more than this
+# share of a core per office when the line is long: the taps and calls themselves come first.
+BACKGROUND_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -65,9 +68,10 @@ class FeedPublisher:
         self._waits = snapshots.waits if snapshots is not None else WaitsCache()
         self._background = background or Background()
         self._refresher = PerOfficeRuns(self.refresh_waits, self._background.start, sleep=self._background.sleep,
-                                        min_interval=REFRESH_EVERY_SECONDS if self._background.start else 0.0)
+                                        min_interval=REFRESH_EVERY_SECONDS if self._background.start else 0.0,
+                                        max_share=BACKGROUND_SHARE)
         self._issued = PerOfficeRuns(self.publish_issued, self._background.start, sleep=self._background.sleep,
-                                     min_interval=ISSUED_FOLD_SECONDS)
+                                     min_interval=ISSUED_FOLD_SECONDS, max_share=BACKGROUND_SHARE)
         self._bus: EventBus | None = None
         self._locks: dict[int, threading.Lock] = {}
         self._locks_guard = threading.Lock()

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session, selectinload
 from waitwell.domain.errors import Conflict, InvalidInput, NotFound
 from waitwell.domain.states import TicketState
 from waitwell.estimates.estimate import WaitEstimate
-from waitwell.estimates.estimator import estimate_new_ticket
+from waitwell.estimates.estimator import default_predictor, estimate_new_ticket
 from waitwell.persistence import IdempotencyKey, Kiosk, Printer, PrintJob, Service, Ticket
 from waitwell.persistence.devices import PrinterStatus
 from waitwell.services.estimates import office_snapshot
 from waitwell.services.lookups import get_office, get_ticket, people_ahead_by_ticket
+from waitwell.services.metrics.stored_estimates import issue_estimate_row
 from waitwell.services.print_jobs import PrintJobView, add_print_job
 from waitwell.services.results import TicketView
 from waitwell.services.tickets import add_ticket
@@ -154,7 +155,11 @@ def issue_from_kiosk(
     language: str | None = None,
     estimate: WaitEstimate | None = None,
 ) -> KioskTicket:
-    """Issue a ticket for a tap; the same key always returns the same ticket, and its print job is stored with it."""
+    """Issue a ticket for a tap; the same key always returns the same ticket, and its print job is stored with it.
+
+    `estimate` is the wait the kiosk shows and prints; it is kept as the ticket's estimate at issue, so
+    accuracy is scored against the figure the visitor was given (and nothing recomputes it later).
+    """
     if not KEY_PATTERN.match(idempotency_key or ""):
         raise InvalidInput("the tap needs an idempotency key of 8 to 64 letters, digits, '-' or '_'")
     scope = f"kiosk:{kiosk_id}"
@@ -167,7 +172,12 @@ def issue_from_kiosk(
         if not _claim_key(uow.session, scope, idempotency_key, service_id, uow.clock.now()):
             return _replay(uow, kiosk, scope, idempotency_key, service_id)
         ticket = add_ticket(uow, service_id=service_id, origin="kiosk")
-        uow.session.get_one(IdempotencyKey, (scope, idempotency_key)).ticket_id = ticket.id
+        uow.session.execute(update(IdempotencyKey).where(IdempotencyKey.scope == scope,
+                                                         IdempotencyKey.key == idempotency_key)
+                            .values(ticket_id=ticket.id))
+        if estimate is not None:
+            uow.session.add(issue_estimate_row(ticket.id, kiosk.office_id, service_id, ticket.issued_at, estimate,
+                                               default_predictor().name))
         job = None
         if kiosk.printer is not None:
             content = print_content(kiosk, ticket, public_base_url, language or kiosk.language, estimate)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from tests.kiosk.support import make_kiosk, preview_printer
+from waitwell.persistence import IssueEstimate, PrintJob
 from waitwell.runtime import Runtime
 
 
@@ -70,3 +72,18 @@ def test_a_burst_of_taps_from_one_kiosk_is_refused_with_a_message(runtime: Runti
                           json={"service_id": setup.office.services["A"], "idempotency_key": "tap-burst-9999"})
     assert refused.get_json()["error"]["code"] == "too_many_requests"
     assert "wait a moment" in refused.get_json()["error"]["message"]
+
+
+def test_the_wait_printed_on_the_ticket_is_the_estimate_kept_for_scoring(runtime: Runtime, client: FlaskClient) -> None:
+    """Accuracy is scored against the figure the visitor was given: the one on the paper and the screen."""
+    setup = make_kiosk(runtime, printer=preview_printer())
+    service_id = setup.office.services["A"]
+    for index in range(3):
+        tap(client, setup.kiosk.id, service_id, f"tap-estimate-{index:04d}")
+    runtime.clock.advance(minutes=5)  # a later look at the office would give other figures
+    with runtime.uow(read_only=True) as uow:
+        jobs = {job.ticket_id: job.content["wait"] for job in uow.session.scalars(select(PrintJob))}
+        kept = {row.ticket_id: {"expected": row.expected_minutes, "low": row.low_minutes, "high": row.high_minutes}
+                for row in uow.session.scalars(select(IssueEstimate))}
+    assert len(jobs) == 3 and all(jobs.values())
+    assert kept == jobs
