@@ -45,6 +45,7 @@ def start_worker(app: Flask) -> object:
     if WORKER_KEY not in app.extensions:
         worker = PrintWorker(app.extensions[RUNTIME_KEY], policy=app.config.get("PRINT_RETRY_POLICY"),
                              status_interval=float(app.config.get("PRINTER_STATUS_SECONDS", 30)),
+                             scan_interval=float(app.config.get("PRINT_SCAN_SECONDS", 1.0)),
                              context=app.app_context).start()
         app.extensions[WORKER_KEY] = worker
         atexit.register(worker.stop, 1.0)

@@ -1,0 +1,67 @@
+"""`waitwell print-worker` in a process of its own, as docs/kiosk.md says for several web processes:
+it finds the jobs other processes stored and prints them promptly, and yields the CPU to them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.kiosk.support import make_kiosk
+from tests.printers.fake_printer import FakeNetworkPrinter
+from tests.printers.profiles import read_ticket
+from tests.printing.support import PROFILE, network_printer, ticket_jobs
+from tests.realtime.support import die_with_parent
+from waitwell.runtime import Runtime
+from waitwell.services import kiosks
+
+
+@pytest.fixture
+def real_time_runtime(sqlite_url: str) -> Iterator[Runtime]:
+    """The system clock: the worker process reads the same database with its own clock."""
+    runtime = Runtime(sqlite_url)
+    yield runtime
+    runtime.dispose()
+
+
+@pytest.fixture
+def worker_process(sqlite_url: str, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    env = {**os.environ, "DATABASE_URL": sqlite_url, "WAITWELL_INSTANCE": str(tmp_path / "instance")}
+    log_path = tmp_path / "print-worker.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "waitwell.cli", "print-worker"], env=env,
+                                   stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
+    deadline = time.monotonic() + 30
+    while b"print worker running" not in log_path.read_bytes():
+        assert process.poll() is None and time.monotonic() < deadline, log_path.read_text()
+        time.sleep(0.05)
+    yield process
+    process.terminate()
+    assert process.wait(15) == 0, log_path.read_text()
+
+
+def test_a_ticket_issued_elsewhere_prints_within_a_second_or_so(real_time_runtime: Runtime, worker_process) -> None:
+    with FakeNetworkPrinter() as printer:
+        setup = make_kiosk(real_time_runtime, printer=network_printer(printer.port))
+        issued = kiosks.issue_from_kiosk(real_time_runtime.uow(), kiosk_id=setup.kiosk.id,
+                                         service_id=setup.office.services["A"], idempotency_key="tap-process-0001",
+                                         public_base_url="https://queue.example.gov")
+        started = time.monotonic()
+        deadline = started + 10
+        while not ticket_jobs(printer) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        took = time.monotonic() - started
+        assert ticket_jobs(printer), "the worker never printed the ticket"
+        assert took < 2.0, f"the ticket took {took:.2f} s to reach the printer"
+        paper = read_ticket(ticket_jobs(printer)[0], PROFILE)
+        assert paper.line_with(issued.ticket.number) is not None
+        assert [code.payload for code in paper.qr_codes] == [f"https://queue.example.gov/t/{issued.ticket.token}"]
+
+
+def test_the_worker_gives_way_to_the_web_processes(worker_process) -> None:
+    assert os.getpriority(os.PRIO_PROCESS, worker_process.pid) > os.getpriority(os.PRIO_PROCESS, 0)
