@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from waitwell.persistence.writer_turn import WriterTurn
 
 # Execution option read by the SQLite "begin" hook: writers take the write lock up front,
 # so two counters calling next cannot both read the same waiting ticket.
@@ -33,11 +34,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    # Writers of this process take turns on a lock of their own before BEGIN IMMEDIATE. SQLite's busy
-    # handler waits for its write lock by sleeping 1, 2, 5 ... up to 100 ms and trying again, so with
-    # a few threads writing at once the lock sat free while they slept (p99 of 2.4 s at 8 kiosks).
-    # A thread lock hands the turn over at once; other processes still meet the busy handler.
-    writer_turn = threading.Lock()
+    in_file = engine.url.database not in (None, "", ":memory:")
+    writer_turn = WriterTurn(engine.url.database if in_file else None, SQLITE_BUSY_TIMEOUT_SECONDS)
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -45,7 +43,7 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        if engine.url.database not in (None, "", ":memory:"):
+        if in_file:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -54,8 +52,7 @@ def _configure_sqlite(engine: Engine) -> None:
     def on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
         if mode == "IMMEDIATE" and not connection.info.get(HOLDS_WRITER_TURN):
-            if not writer_turn.acquire(timeout=SQLITE_BUSY_TIMEOUT_SECONDS):
-                raise TimeoutError(f"no turn to write to the database within {SQLITE_BUSY_TIMEOUT_SECONDS} s")
+            writer_turn.take()  # see writer_turn.py: no busy-handler sleeps while the lock sits free
             connection.info[HOLDS_WRITER_TURN] = True  # until the connection goes back to the pool
         connection.exec_driver_sql(f"BEGIN {mode}")
 
@@ -63,7 +60,7 @@ def _configure_sqlite(engine: Engine) -> None:
     def on_checkin(_dbapi_connection: Any, record: Any) -> None:
         # After COMMIT or ROLLBACK, also when the transaction failed or the connection was invalidated.
         if record is not None and record.info.pop(HOLDS_WRITER_TURN, False):
-            writer_turn.release()
+            writer_turn.give_back()
 
 
 def make_session_factory(engine: Engine, *, write: bool = True) -> sessionmaker[Session]:
