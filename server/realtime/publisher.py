@@ -101,6 +101,8 @@ class FeedPublisher:
         announced, so two of them must never merge into one state. Issued tickets are folded.
         """
         if isinstance(event, TicketIssued):
+            if self._snapshots is not None:
+                self._snapshots.forget(event.office_id)  # its state lacks the new ticket until published
             self._issued.request(event.office_id)
             return
         also = event.ticket_id if isinstance(event, TicketChange) else None

@@ -90,12 +90,18 @@ class Snapshots:
             if cached is None or cached[0].version <= state.version:
                 self._states[state.office_id] = (state, time.monotonic())
 
-    def office_state(self, office_id: int) -> OfficeState:
+    def forget(self, office_id: int) -> None:
+        """The office changed without a new version yet (issued tickets are published folded, a moment later)."""
+        with self._guard:
+            self._states.pop(office_id, None)
+
+    def office_state(self, office_id: int, *, reread: bool = False) -> OfficeState:
         """The office's state at its current feed version, read at most once per version and 2 seconds."""
         with self._lock_for(office_id), self._runtime.uow(read_only=True) as uow:
             version = current_version(uow.session, office_id)
             cached = self._states.get(office_id)
-            if cached and cached[0].version == version and time.monotonic() - cached[1] < MAX_AGE_SECONDS:
+            if (cached and not reread and cached[0].version == version
+                    and time.monotonic() - cached[1] < MAX_AGE_SECONDS):
                 return cached[0]
             waits = self.waits.fresh(office_id)
             if waits is None:
@@ -122,7 +128,12 @@ class Snapshots:
         if row is None or row.service_day != today:
             raise NotFound(UNKNOWN_TICKET)
         ticket = TicketRow(row.office_id, row.number, row.state, row.service_id, row.name, row.call_count, row.rating)
-        return ticket.payload(self.office_state(ticket.office_id), token)
+        state = self.office_state(ticket.office_id)
+        if row.state == TicketState.WAITING and state.waiting_ticket(token) is None:
+            # Issued after this state was read (in another process, or not yet published): read again,
+            # or a phone that scans its ticket at once would be told no place in line.
+            state = self.office_state(ticket.office_id, reread=True)
+        return ticket.payload(state, token)
 
     def staff(self, office_id: int, *, supervisors: bool) -> dict[str, Any]:
         return staff_payload(self.office_state(office_id), supervisors=supervisors)

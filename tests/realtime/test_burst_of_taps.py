@@ -1,0 +1,25 @@
+"""Tickets issued in a burst reach screens folded into one publication a moment later; a phone that
+scans its ticket meanwhile must still be told its place in line, never an empty one."""
+
+from __future__ import annotations
+
+from tests.factories import issue
+from tests.realtime.support import FeedFollower, following, wait_until
+from waitwell.realtime.rooms import TICKET_NAMESPACE
+
+
+def test_a_phone_scanning_during_a_burst_of_taps_sees_its_place_at_once(live, office, runtime) -> None:
+    issue(runtime, office.services["A"])  # published at once; the next ones of the burst wait to be folded
+    tickets = issue(runtime, office.services["A"], 5)
+    mine = tickets[-1]
+    phone = FeedFollower(live.url, TICKET_NAMESPACE, {"token": mine.token}).connect()
+    with following(phone):
+        assert phone.state["state"] == "waiting"
+        assert phone.state["people_ahead"] == 5  # from its first snapshot, before the folded publication
+        ahead_of_first = FeedFollower(live.url, TICKET_NAMESPACE, {"token": tickets[0].token}).connect()
+        with following(ahead_of_first):
+            assert ahead_of_first.state["people_ahead"] == 1
+        # The folded publication follows within about a second and agrees.
+        version = phone.state["version"]
+        wait_until(lambda: phone.state["version"] > version, timeout=5, message="the folded publication")
+        assert phone.state["people_ahead"] == 5
