@@ -51,7 +51,8 @@ def has_cutter(profile: BaseProfile) -> bool:
 
 def prints_as_text(profile: BaseProfile, text: str) -> bool:
     """Whether the printer's code pages can print this line as it reads (else it is printed as an image)."""
-    return all(_char_prints_as_text(_code_pages(profile), char) for char in unicodedata.normalize("NFC", text))
+    encoder = _code_pages(profile)
+    return all(_char_prints_as_text(encoder, char) for char in unicodedata.normalize("NFC", text))
 
 
 def _write_block(printer: Escpos, block: Block, *, max_width: int, native_qr: bool, cutter: bool) -> None:
@@ -121,6 +122,7 @@ def _code_pages(profile: BaseProfile) -> Encoder:
     return _encoder(tuple(sorted(profile.get_code_pages().items())))
 
 
+@lru_cache(maxsize=4096)  # per encoder and character: looking through the code pages took 4 ms a ticket
 def _char_prints_as_text(encoder: Encoder, char: str) -> bool:
     if ord(char) < 128:
         return char.isprintable()

@@ -104,8 +104,8 @@ class PrintWorker:
                 if time.monotonic() >= next_key_purge:
                     kiosks.forget_old_tap_keys(uow())
                     next_key_purge = time.monotonic() + KEY_PURGE_SECONDS
-                for printer_id in {job.printer_id for job in print_jobs.pending_jobs(
-                        uow(read_only=True), delivery=PrintDelivery.SERVER)}:
+                for printer_id in print_jobs.printers_with_pending_jobs(uow(read_only=True),
+                                                                        delivery=PrintDelivery.SERVER):
                     self.lane(printer_id).wake()
             except Exception:
                 log.exception("print worker could not scan for jobs")
@@ -145,7 +145,7 @@ class PrinterLane(threading.Thread):
     def _work_once(self) -> float:
         """Print the next due job or poll the status; return how long to sleep unless woken."""
         uow = self.worker.runtime.uow
-        jobs = print_jobs.pending_jobs(uow(read_only=True), printer_id=self.printer_id)
+        jobs = print_jobs.pending_jobs(uow(read_only=True), printer_id=self.printer_id, limit=1)  # not the burst
         now = time.monotonic()
         waits = [self._retry_at.get(job.id, 0.0) - now for job in jobs[:1]]
         if jobs and waits[0] <= 0:

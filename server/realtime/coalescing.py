@@ -16,8 +16,9 @@ class PerOfficeRuns:
     a run folded into one more run, and at most one run per `min_interval` seconds per office.
 
     The first request of a quiet office runs at once; only a burst waits, so a lone change is not delayed.
-    `max_share` stretches the interval when runs get slow (a long line): a run that took 0.2 s with a
-    share of 0.1 waits 2 s before the next, so the work never takes more than that share of a core.
+    `max_share` stretches the interval when runs get slow (long lines, many busy offices): a run that
+    took 0.2 s, with a share of 0.1 and 3 offices busy, waits 6 s before the next, so the work of all
+    offices together never takes more than that share of a core.
     """
 
     def __init__(self, work: Callable[[int], None], start: Callable[[Callable[[], None]], Any] | None, *,
@@ -61,8 +62,9 @@ class PerOfficeRuns:
                     self._idle.notify_all()
                     return
                 self._again.discard(office_id)
+                busy_offices = len(self._running)
             took = time.monotonic() - started
-            self._sleep(max(0.0, max(self._min_interval, took / self._max_share) - took))
+            self._sleep(max(0.0, max(self._min_interval, took * busy_offices / self._max_share) - took))
 
     def _run_safely(self, office_id: int) -> None:
         try:

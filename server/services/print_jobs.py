@@ -78,8 +78,8 @@ def recent_jobs(uow: UnitOfWork, *, office_id: int | None = None, kiosk_id: int 
 
 
 def pending_jobs(uow: UnitOfWork, *, delivery: PrintDelivery | None = None, printer_id: int | None = None,
-                 kiosk_id: int | None = None) -> list[PrintJobView]:
-    """Jobs not yet printed nor given up, oldest first."""
+                 kiosk_id: int | None = None, limit: int | None = None) -> list[PrintJobView]:
+    """Jobs not yet printed nor given up, oldest first (the first `limit` of them)."""
     with uow:
         query = (select(PrintJob).join(Printer, Printer.id == PrintJob.printer_id)
                  .where(PrintJob.state.in_(PENDING_JOB_STATES)).order_by(PrintJob.id))
@@ -89,7 +89,17 @@ def pending_jobs(uow: UnitOfWork, *, delivery: PrintDelivery | None = None, prin
             query = query.where(PrintJob.printer_id == printer_id)
         if kiosk_id is not None:
             query = query.where(PrintJob.kiosk_id == kiosk_id)
+        if limit is not None:
+            query = query.limit(limit)
         return [PrintJobView.of(job) for job in uow.session.scalars(query)]
+
+
+def printers_with_pending_jobs(uow: UnitOfWork, *, delivery: PrintDelivery) -> set[int]:
+    """Printers that have something to print: what a worker polls, without reading a burst's jobs."""
+    with uow:
+        return set(uow.session.scalars(
+            select(PrintJob.printer_id).distinct().join(Printer, Printer.id == PrintJob.printer_id)
+            .where(PrintJob.state.in_(PENDING_JOB_STATES), Printer.delivery == delivery)))
 
 
 def release_interrupted_jobs(uow: UnitOfWork, *, delivery: PrintDelivery = PrintDelivery.SERVER) -> int:

@@ -98,3 +98,16 @@ def test_without_background_tasks_the_work_runs_in_the_caller() -> None:
 def test_a_share_outside_one_core_is_refused() -> None:
     with pytest.raises(ValueError, match="share of one core"):
         PerOfficeRuns(Recorder(), None, max_share=0)
+
+
+def test_busy_offices_share_one_budget() -> None:
+    """Two offices in a burst: each waits twice as long, so together they stay within the share."""
+    work = Recorder(takes=0.05)
+    work.release.clear()
+    sleeps: list[float] = []
+    runs = PerOfficeRuns(work, start_thread, sleep=sleeps.append, min_interval=0.0, max_share=0.1)
+    for office_id in (1, 2, 1, 2):
+        runs.request(office_id)
+    work.release.set()
+    assert runs.wait_until_idle(5)
+    assert len(sleeps) == 2 and all(s == pytest.approx(0.95, abs=0.15) for s in sleeps)  # 0.05 x 2 / 0.1 - 0.05
