@@ -139,7 +139,10 @@ class KeepAliveClient:
 
     def __init__(self, port: int) -> None:
         self.port = port
-        self._socket = socket.create_connection(("127.0.0.1", port))
+        self._connect()
+
+    def _connect(self) -> None:
+        self._socket = socket.create_connection(("127.0.0.1", self.port))
         self._buffer = b""
 
     def post(self, path: str, body: bytes) -> tuple[int, bytes]:
@@ -156,7 +159,7 @@ class KeepAliveClient:
         answer, self._buffer = rest[:length], rest[length:]
         if b"connection: close" in lowered:
             self.close()
-            self.__init__(self.port)  # type: ignore[misc]
+            self._connect()
         return int(head[9:12]), answer
 
     def close(self) -> None:
