@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,16 +50,18 @@ def live(app: Flask) -> Iterator[LiveServer]:
         yield server
 
 
-def signed_in_clerk(runtime: Runtime, office_ids: list[int], url: str) -> requests.Session:
-    """A clerk signed in over HTTP, with the CSRF header cookie-signed writes need."""
+@contextlib.contextmanager
+def signed_in_clerk(runtime: Runtime, office_ids: list[int], url: str) -> Iterator[requests.Session]:
+    """A clerk signed in over HTTP, with the CSRF header cookie-signed writes need; closed at the end."""
     member = make_staff(runtime, office_ids, role=Role.CLERK)
-    http = requests.Session()
-    response = http.post(f"{url}/api/v1/auth/sign-in", json={"username": member.username, "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    http.headers["X-CSRFToken"] = response.headers["X-CSRFToken"]
-    return http
+    with requests.Session() as http:
+        response = http.post(f"{url}/api/v1/auth/sign-in", json={"username": member.username, "password": PASSWORD})
+        assert response.status_code == 200, response.text
+        http.headers["X-CSRFToken"] = response.headers["X-CSRFToken"]
+        yield http
 
 
 @pytest.fixture
-def clerk_http(runtime: Runtime, office: OfficeSetup, live: LiveServer) -> requests.Session:
-    return signed_in_clerk(runtime, [office.office_id], live.url)
+def clerk_http(runtime: Runtime, office: OfficeSetup, live: LiveServer) -> Iterator[requests.Session]:
+    with signed_in_clerk(runtime, [office.office_id], live.url) as http:
+        yield http

@@ -34,11 +34,12 @@ def live(app: Flask) -> Iterator[LiveServer]:
 
 
 @pytest.fixture
-def clerk_http(runtime: Runtime, office: OfficeSetup, live: LiveServer) -> requests.Session:
-    """A clerk of the office signed in to the live server over HTTP."""
+def clerk_http(runtime: Runtime, office: OfficeSetup, live: LiveServer) -> Iterator[requests.Session]:
+    """A clerk of the office signed in to the live server over HTTP; closed before the server stops."""
     member = make_staff(runtime, [office.office_id], role=Role.CLERK)
-    http = requests.Session()
-    response = http.post(f"{live.url}/api/v1/auth/sign-in", json={"username": member.username, "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    http.headers["X-CSRFToken"] = response.headers["X-CSRFToken"]  # cookie-signed JSON writes need it
-    return http
+    with requests.Session() as http:
+        response = http.post(f"{live.url}/api/v1/auth/sign-in",
+                             json={"username": member.username, "password": PASSWORD})
+        assert response.status_code == 200, response.text
+        http.headers["X-CSRFToken"] = response.headers["X-CSRFToken"]  # cookie-signed JSON writes need it
+        yield http

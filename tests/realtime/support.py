@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import os
 import select
 import signal
@@ -20,7 +21,7 @@ from typing import Any
 import requests
 import socketio
 from flask import Flask
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import ThreadedWSGIServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,13 +53,52 @@ def wait_until(condition: Callable[[], Any], timeout: float = 5.0, message: str 
         time.sleep(0.02)
 
 
+class _ClosingServer(ThreadedWSGIServer):
+    """Werkzeug's threaded server, keeping its connections so closing it ends them. Its request threads
+    are daemons nobody joins: a WebSocket or keep-alive one would outlive the test with its socket and
+    a database connection, and be collected during a later test (a ResourceWarning there)."""
+
+    def __init__(self, host: str, port: int, app: Flask) -> None:
+        super().__init__(host, port, app)
+        self._open: dict[socket.socket, threading.Thread | None] = {}
+        self._open_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:  # here, in serve_forever's thread: every accepted socket is known once it stops
+            self._open[request] = None
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open[request] = threading.current_thread()
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._open_lock:
+                self._open.pop(request, None)
+
+    def end_connections(self, timeout: float) -> None:
+        """Hang up on every client still connected and wait for their request threads to finish."""
+        with self._open_lock:
+            still_open = dict(self._open)
+        for request in still_open:
+            with contextlib.suppress(OSError):
+                request.shutdown(socket.SHUT_RDWR)
+        deadline = time.monotonic() + timeout
+        for thread in still_open.values():
+            if thread is not None:
+                thread.join(max(0.0, deadline - time.monotonic()))
+        wait_until(lambda: not self._open, timeout=max(0.1, deadline - time.monotonic()),
+                   message=f"request threads to end: {list(self._open.values())}")
+
+
 class LiveServer:
     """The Flask app served by Werkzeug's threaded server on a free port, in a thread of this process."""
 
     def __init__(self, app: Flask, port: int | None = None) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self._server: BaseWSGIServer = make_server("127.0.0.1", self.port, app, threaded=True)
+        self._server = _ClosingServer("127.0.0.1", self.port, app)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def __enter__(self) -> LiveServer:
@@ -67,7 +107,10 @@ class LiveServer:
 
     def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
-        self._server.server_close()
+        try:
+            self._server.end_connections(timeout=10)
+        finally:
+            self._server.server_close()
 
 
 class ServerProcess:
@@ -89,7 +132,11 @@ class ServerProcess:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(self.args, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
                                             preexec_fn=die_with_parent if sys.platform == "linux" else None)
-        wait_until(self._answers, timeout=20, message=f"server on port {self.port} (log: {self.log})")
+        try:
+            wait_until(self._answers, timeout=20, message=f"server on port {self.port} (log: {self.log})")
+        except BaseException:
+            self.kill()  # a server that never answered is not left running (nor its Popen to warn about it)
+            raise
         return self
 
     def kill(self) -> None:
@@ -206,6 +253,7 @@ class FeedFollower:
                                  randomization_factor=0)
         client.on("snapshot", self._on_snapshot, namespace=self.namespace)
         client.on("change", self._on_change, namespace=self.namespace)
+        client.on("disconnect", functools.partial(close_broken_line, client), namespace=self.namespace)
         return client
 
     @property
@@ -224,8 +272,10 @@ class FeedFollower:
         return self
 
     def disconnect(self) -> None:
-        """Say goodbye without waiting: Werkzeug's dev server never answers the WebSocket close frame,
-        so python-socketio would wait 3 s for it."""
+        """Say goodbye without waiting: Werkzeug's dev server often leaves the WebSocket close frame
+        unanswered, and python-socketio then waits 3 s for it."""
+        if not self.client.connected:
+            self.client.shutdown()  # a reconnection loop would outlive the test (its last try may succeed)
         if self.client.connected:
             threading.Thread(target=self.client.disconnect, daemon=True).start()
             wait_until(lambda: not self.client.connected, message="the client to disconnect")
@@ -255,6 +305,16 @@ class FeedFollower:
         else:
             self.resyncs += 1
             self.client.emit("resync", namespace=self.namespace)
+
+
+def close_broken_line(client: socketio.Client, reason: str) -> None:
+    """On a disconnect, close the WebSocket of a line that broke under the client. python-engineio closes
+    it when it hangs up or reads an end of stream, but not when the line times out (a blackholed proxy)
+    or is reset (a killed server): the open socket stays in `eio.ws`, replaced unclosed by a reconnection
+    or collected with the client during some later test, which ResourceWarning then fails."""
+    ws = client.eio.ws
+    if reason == client.reason.TRANSPORT_ERROR and ws is not None:
+        ws.shutdown()
 
 
 @contextlib.contextmanager

@@ -81,7 +81,11 @@ class Nginx:
                                             port_b=upstream_ports[1]))
         self.process = subprocess.Popen([binary, "-c", str(config), "-p", str(folder), "-g", "daemon off;"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        wait_until(self._answers, timeout=10, message=f"nginx on port {self.port}")
+        try:
+            wait_until(self._answers, timeout=10, message=f"nginx on port {self.port}")
+        except BaseException:
+            self.stop()  # not left running, nor its Popen to warn about it in a later test
+            raise
 
     def _answers(self) -> bool:
         try:
@@ -112,7 +116,7 @@ def test_screens_behind_nginx_hear_calls_made_on_either_process(shared, sqlite_u
     issue(shared, office.services["A"], 2)
     channel = f"waitwell-test-{uuid.uuid4().hex[:12]}"
 
-    with ServerProcess(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_a, \
+    with api, ServerProcess(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_a, \
             ServerProcess(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_b:
         proxy = Nginx(nginx_binary, tmp_path / "nginx", (process_a.port, process_b.port))
         screen = FeedFollower(proxy.url, DISPLAY_NAMESPACE, {"display_id": display.id})

@@ -117,5 +117,6 @@ def test_display_follows_the_truth_across_a_server_restart(sqlite_url, tmp_path:
         assert screen.state["version"] >= completed["version"]
     finally:
         screen.disconnect()
+        api.close()
         server.kill()
         runtime.dispose()

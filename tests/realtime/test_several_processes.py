@@ -43,7 +43,7 @@ def test_a_call_through_process_a_reaches_a_display_on_process_b(shared, sqlite_
     api.headers["Authorization"] = "Bearer " + accounts.create_api_token(shared.uow(), user_id=clerk.id, name="t")
     (ticket,) = issue(shared, office.services["A"])
 
-    with ServerProcess(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_a, \
+    with api, ServerProcess(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_a, \
             ServerProcess(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_b:
         screen = FeedFollower(process_b.url, DISPLAY_NAMESPACE, {"display_id": display.id}).connect()
         phone = FeedFollower(process_b.url, TICKET_NAMESPACE, {"token": ticket.token}).connect()
