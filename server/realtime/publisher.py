@@ -130,6 +130,7 @@ class FeedPublisher:
                  also_ticket_id: int | None = None) -> None:
         # One publication at a time per office in this process, so versions leave here in order.
         with self._lock_for(office_id):
+            generation = self._snapshots.generation(office_id) if self._snapshots is not None else 0
             with self._runtime.uow() as uow:
                 version = bump_version(uow.session, office_id)
                 board = read_board(uow.session, office_id, uow.clock.now(), version, waits,
@@ -146,7 +147,7 @@ class FeedPublisher:
                 tickets = ticket_rows(uow.session, office_id, also_ticket_id=also_ticket_id)
             self._emit_queue(state, tickets, described)
         if self._snapshots is not None:
-            self._snapshots.remember(state)
+            self._snapshots.remember(state, generation)
         log.debug("published version %s (%s) of office %s to %s displays and %s tickets",
                   version, kind, office_id, len(displays), len(tickets))
 

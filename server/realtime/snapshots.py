@@ -80,12 +80,21 @@ class Snapshots:
         self._offload = offload
         self.waits = WaitsCache()
         self._states: dict[int, tuple[OfficeState, float]] = {}
+        # Bumped by `forget`: a state whose read began before a change that has no version yet is not kept.
+        self._generations: dict[int, int] = {}
         self._locks: dict[int, threading.Lock] = {}
         self._guard = threading.Lock()
 
-    def remember(self, state: OfficeState) -> None:
+    def generation(self, office_id: int) -> int:
+        """Take this before reading a state, and hand it to `remember` with the state."""
+        with self._guard:
+            return self._generations.get(office_id, 0)
+
+    def remember(self, state: OfficeState, generation: int) -> None:
         """Keep a state the publisher has just read, so the next askers need not read it again."""
         with self._guard:
+            if generation != self._generations.get(state.office_id, 0):
+                return  # the office changed while it was being read: the next asker reads it again
             cached = self._states.get(state.office_id)
             if cached is None or cached[0].version <= state.version:
                 self._states[state.office_id] = (state, time.monotonic())
@@ -94,9 +103,11 @@ class Snapshots:
         """The office changed without a new version yet (issued tickets are published folded, a moment later)."""
         with self._guard:
             self._states.pop(office_id, None)
+            self._generations[office_id] = self._generations.get(office_id, 0) + 1
 
     def office_state(self, office_id: int, *, reread: bool = False) -> OfficeState:
         """The office's state at its current feed version, read at most once per version and 2 seconds."""
+        generation = self.generation(office_id)
         with self._lock_for(office_id), self._runtime.uow(read_only=True) as uow:
             version = current_version(uow.session, office_id)
             cached = self._states.get(office_id)
@@ -109,7 +120,7 @@ class Snapshots:
                 self.waits.store(office_id, waits)
             state = read_office_state(uow.session, office_id, uow.clock.now(), version, waits,
                                       stale_after=self.stale_after)
-            self.remember(state)
+            self.remember(state, generation)
             return state
 
     def display(self, display_id: int) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from tests.factories import issue
 from tests.realtime.support import FeedFollower, following, wait_until
 from waitwell.realtime.rooms import TICKET_NAMESPACE
+from waitwell.realtime.snapshots import Snapshots
 
 
 def test_a_phone_scanning_during_a_burst_of_taps_sees_its_place_at_once(live, office, runtime) -> None:
@@ -23,3 +24,17 @@ def test_a_phone_scanning_during_a_burst_of_taps_sees_its_place_at_once(live, of
         version = phone.state["version"]
         wait_until(lambda: phone.state["version"] > version, timeout=5, message="the folded publication")
         assert phone.state["people_ahead"] == 5
+
+
+def test_a_state_read_while_a_ticket_was_issued_is_not_kept_for_later_snapshots(office, runtime) -> None:
+    """The folded publication may be reading the office while another tap commits: what it read lacks
+    that ticket and has no newer version, so it must not become the snapshot later screens are given."""
+    snapshots = Snapshots(runtime)
+    issue(runtime, office.services["A"])
+    generation = snapshots.generation(office.office_id)  # a publication starts reading here...
+    read_before = snapshots.office_state(office.office_id)
+    issue(runtime, office.services["A"])  # ...a tap commits meanwhile...
+    snapshots.forget(office.office_id)  # ...and its TicketIssued reaches the publisher
+    snapshots.remember(read_before, generation)  # the publication finishes with what it read
+
+    assert len(snapshots.office_state(office.office_id).waiting) == 2
