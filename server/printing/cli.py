@@ -34,8 +34,9 @@ def print_worker() -> None:
     os.nice(SEPARATE_WORKER_NICENESS)
     app = create_app(Config.from_env(extra={"PRINT_WORKER": "off", "PRINT_SCAN_SECONDS": SEPARATE_WORKER_SCAN_SECONDS}))
     worker = printing.start_worker(app)
+    stopped = _stop_on_signal()
     click.echo("print worker running; Ctrl+C stops it")
-    _wait_for_signal()
+    stopped.wait()
     worker.stop()  # type: ignore[attr-defined]
 
 
@@ -62,9 +63,10 @@ def print_agent(server_url: str, kiosk_id: int, spec: str, token: str, paper: st
     state_home = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
     agent = PrintAgent(server_url, kiosk_id, token, settings,
                        state_file=state_file or state_home / "waitwell" / f"agent-{kiosk_id}.json")
+    stopped = _stop_on_signal()
     click.echo(f"print agent for kiosk {kiosk_id}: {settings.describe()}, server {server_url}")
     threading.Thread(target=agent.run_forever, daemon=True).start()
-    _wait_for_signal()
+    stopped.wait()
     agent.stop()
 
 
@@ -94,8 +96,9 @@ def printer_from_spec(spec: str, *, paper_mm: int = 80, profile: str = "") -> Pr
     raise InvalidPrinterSettings(f"cannot read the printer {spec!r}; use {SPEC_HELP}")
 
 
-def _wait_for_signal() -> None:
+def _stop_on_signal() -> threading.Event:
+    """Set on Ctrl+C or SIGTERM; installed before the command says it runs, so a stop then is clean."""
     stopped = threading.Event()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signal_number, lambda *_: stopped.set())
-    stopped.wait()
+    return stopped
