@@ -58,7 +58,7 @@ def test_called_ticket_says_where_to_go(client: FlaskClient, runtime, office):
 @pytest.mark.parametrize("token", ["nope", "x" * 32, "A001", "%00"])
 def test_unknown_tokens_all_get_the_same_friendly_404(client: FlaskClient, runtime, office, token):
     (real,) = issue(runtime, office.services["A"])
-    reference = client.get(f"/t/{real.token[:-2]}zz")
+    reference = client.get(f"/t/{real.token[:-2]}{'zy' if real.token.endswith('zz') else 'zz'}")
     page = client.get(f"/t/{token}")
     assert page.status_code == reference.status_code == 404
     assert page.get_data() == reference.get_data()
