@@ -23,6 +23,10 @@ import socketio
 from flask import Flask
 from werkzeug.serving import ThreadedWSGIServer
 
+from waitwell.runtime import Runtime
+from waitwell.services import accounts
+from waitwell.services.accounts import StaffMember
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -51,6 +55,14 @@ def wait_until(condition: Callable[[], Any], timeout: float = 5.0, message: str 
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {message}")
         time.sleep(0.02)
+
+
+def staff_api(runtime: Runtime, member: StaffMember) -> requests.Session:
+    """An HTTP session that calls a server process's API as this staff member, with an API token."""
+    session = requests.Session()
+    session.headers["Authorization"] = "Bearer " + accounts.create_api_token(runtime.uow(), user_id=member.id,
+                                                                             name="test")
+    return session
 
 
 class _ClosingServer(ThreadedWSGIServer):

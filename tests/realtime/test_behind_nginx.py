@@ -14,10 +14,10 @@ import requests
 
 from tests.conftest import unavailable
 from tests.factories import issue, make_office, make_staff
-from tests.realtime.support import FeedFollower, ServerProcess, following, free_port, wait_until
+from tests.realtime.support import FeedFollower, ServerProcess, following, free_port, staff_api, wait_until
 from waitwell.realtime.rooms import DISPLAY_NAMESPACE
 from waitwell.runtime import Runtime
-from waitwell.services import accounts, displays
+from waitwell.services import displays
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
@@ -111,8 +111,7 @@ def test_screens_behind_nginx_hear_calls_made_on_either_process(shared, sqlite_u
     office = make_office(shared, name="Behind nginx", counters={"Counter 1": ["A"], "Counter 2": ["A"]})
     display = displays.register_display(shared.uow(), office_id=office.office_id, name="Hall")
     clerk = make_staff(shared, [office.office_id])
-    api = requests.Session()
-    api.headers["Authorization"] = "Bearer " + accounts.create_api_token(shared.uow(), user_id=clerk.id, name="t")
+    api = staff_api(shared, clerk)
     issue(shared, office.services["A"], 2)
     channel = f"waitwell-test-{uuid.uuid4().hex[:12]}"
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import requests
 
 from tests.factories import issue, make_office, make_staff
-from tests.realtime.support import FeedFollower, Proxy, ServerProcess, following, wait_until
+from tests.realtime.support import FeedFollower, Proxy, ServerProcess, following, staff_api, wait_until
 from waitwell.extensions import socketio
 from waitwell.realtime.rooms import DISPLAY_NAMESPACE, display_room
 from waitwell.runtime import Runtime
-from waitwell.services import accounts, counters, displays
+from waitwell.services import counters, displays
 
 
 def call(runtime: Runtime, office, counter: str) -> None:
@@ -89,8 +88,7 @@ def test_display_follows_the_truth_across_a_server_restart(sqlite_url, tmp_path:
     office = make_office(runtime, name="Restart office", counters={"Counter 1": ["A"], "Counter 2": ["A"]})
     display = displays.register_display(runtime.uow(), office_id=office.office_id, name="Hall")
     clerk = make_staff(runtime, [office.office_id])
-    api = requests.Session()
-    api.headers["Authorization"] = "Bearer " + accounts.create_api_token(runtime.uow(), user_id=clerk.id, name="t")
+    api = staff_api(runtime, clerk)
     issue(runtime, office.services["A"], 3)
     server = ServerProcess(sqlite_url, tmp_path).start()
     screen = FeedFollower(server.url, DISPLAY_NAMESPACE, {"display_id": display.id})

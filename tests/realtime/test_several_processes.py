@@ -8,14 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 
 from tests.factories import issue, make_office, make_staff
-from tests.realtime.support import FeedFollower, ServerProcess, following
+from tests.realtime.support import FeedFollower, ServerProcess, following, staff_api
 from waitwell.realtime import attach_publisher
 from waitwell.realtime.rooms import DISPLAY_NAMESPACE, TICKET_NAMESPACE
 from waitwell.runtime import Runtime
-from waitwell.services import accounts, counters, displays
+from waitwell.services import counters, displays
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
@@ -39,8 +38,7 @@ def test_a_call_through_process_a_reaches_a_display_on_process_b(shared, sqlite_
     office = make_office(shared, name="Two-process office")
     display = displays.register_display(shared.uow(), office_id=office.office_id, name="Hall")
     clerk = make_staff(shared, [office.office_id])
-    api = requests.Session()
-    api.headers["Authorization"] = "Bearer " + accounts.create_api_token(shared.uow(), user_id=clerk.id, name="t")
+    api = staff_api(shared, clerk)
     (ticket,) = issue(shared, office.services["A"])
 
     with api, ServerProcess(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_a, \
