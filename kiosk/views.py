@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, render_template, url_for
 from waitwell.i18n import available_languages
 from waitwell.kiosk.messages import language_name, messages_by_language
 from waitwell.kiosk.qr import qr_svg
-from waitwell.services import kiosks
+from waitwell.services import kiosk_taps, kiosks
 from waitwell.web import uow
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk", template_folder="templates", static_folder="static",
@@ -41,7 +41,7 @@ def show_kiosk(kiosk_id: int) -> Any:
 @bp.get("/qr/<token>.svg")
 def qr_code(token: str) -> Response:
     """The ticket's QR code: the same status URL as on the paper."""
-    url = kiosks.status_url(current_app.config["WAITWELL"].public_base_url, token)
+    url = kiosk_taps.status_url(current_app.config["WAITWELL"].public_base_url, token)
     response = Response(qr_svg(url), mimetype="image/svg+xml")
     response.cache_control.private = True
     response.cache_control.max_age = 3600

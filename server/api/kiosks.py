@@ -17,8 +17,8 @@ from waitwell.domain.errors import NotFound
 from waitwell.estimates.estimate import WaitEstimate
 from waitwell.i18n import available_languages
 from waitwell.printing.wording import wait_text
-from waitwell.services import estimates, kiosks, print_jobs
-from waitwell.services.kiosks import KioskTicket
+from waitwell.services import estimates, kiosk_taps, kiosks, print_jobs
+from waitwell.services.kiosk_taps import KioskTicket
 from waitwell.services.print_jobs import PrintJobView
 from waitwell.web import uow
 
@@ -100,7 +100,7 @@ def board(kiosk_id: int) -> Any:
 def tap(body: dict[str, Any], kiosk_id: int) -> Any:
     """Issue a ticket for a tap. Retrying with the same idempotency key returns the same ticket, never a second."""
     estimate = _estimate_for(body["service_id"])
-    issued = kiosks.issue_from_kiosk(
+    issued = kiosk_taps.issue_from_kiosk(
         uow(), kiosk_id=kiosk_id, service_id=body["service_id"], idempotency_key=body["idempotency_key"],
         public_base_url=_config().public_base_url, language=body["language"], estimate=estimate,
     )
@@ -159,7 +159,7 @@ def _ticket_body(kiosk_id: int, issued: KioskTicket, estimate: WaitEstimate | No
     return {
         "ticket_id": ticket.id, "number": ticket.number, "service_name": ticket.service_name,
         "people_ahead": ticket.people_ahead, "wait": wait_in_every_language(estimate),
-        "status_url": kiosks.status_url(_config().public_base_url, ticket.token),
+        "status_url": kiosk_taps.status_url(_config().public_base_url, ticket.token),
         "qr_svg_url": url_for("kiosk.qr_code", token=ticket.token),
         "replayed": issued.replayed, "print": _outcome(job) if job else None,
         "printer_status": issued.printer_status.value if issued.printer_status else None,

@@ -14,7 +14,7 @@ from waitwell.i18n import available_languages
 from waitwell.services import kiosks
 from waitwell.services.appointments import check_in
 from waitwell.services.appointments.check_in import CheckInTooEarly
-from waitwell.services.kiosks import KioskTicket
+from waitwell.services.kiosk_taps import KioskTicket
 from waitwell.web import uow
 
 TicketBody = Callable[[int, KioskTicket, Any], dict[str, Any]]

@@ -19,7 +19,7 @@ from waitwell.printers.errors import PrintFailed
 from waitwell.printing import device
 from waitwell.printing.retry import RetryPolicy
 from waitwell.runtime import Runtime
-from waitwell.services import kiosks, print_jobs, printers
+from waitwell.services import kiosk_taps, print_jobs, printers
 from waitwell.services.printers import PrinterView
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ class PrintWorker:
                         self.lane(printer.id)
                     next_printer_scan = time.monotonic() + self.status_interval
                 if time.monotonic() >= next_key_purge:
-                    kiosks.forget_old_tap_keys(uow())
+                    kiosk_taps.forget_old_tap_keys(uow())
                     next_key_purge = time.monotonic() + KEY_PURGE_SECONDS
                 for printer_id in print_jobs.printers_with_pending_jobs(uow(read_only=True),
                                                                         delivery=PrintDelivery.SERVER):

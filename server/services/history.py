@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from waitwell.persistence import Ticket, TicketEvent
+from waitwell.services.results import TicketView
 from waitwell.services.unit_of_work import UnitOfWork
 
 
@@ -21,20 +22,21 @@ def record_history(
     **detail: Any,
 ) -> None:
     """Append one row to the ticket's append-only history."""
-    uow.session.add(
-        TicketEvent(
-            ticket=ticket,
-            kind=kind,
-            occurred_at=at,
-            service_id=ticket.service_id,
-            counter_id=counter_id if counter_id is not None else ticket.counter_id,
-            user_id=user_id,
-            detail=json.dumps(detail, sort_keys=True) if detail else "",
-        )
-    )
+    row = history_row(None, ticket.service_id, kind, at, user_id=user_id,
+                      counter_id=counter_id if counter_id is not None else ticket.counter_id, **detail)
+    del row["ticket_id"]
+    uow.session.add(TicketEvent(ticket=ticket, **row))
 
 
-def ticket_fields(ticket: Ticket, at: datetime) -> dict[str, Any]:
+def history_row(ticket_id: int | None, service_id: int, kind: str, at: datetime, *, user_id: int | None = None,
+                counter_id: int | None = None, **detail: Any) -> dict[str, Any]:
+    """The columns of one history row, for a bulk insert of many (or one `TicketEvent`)."""
+    return {"ticket_id": ticket_id, "kind": kind, "occurred_at": at, "service_id": service_id,
+            "counter_id": counter_id, "user_id": user_id,
+            "detail": json.dumps(detail, sort_keys=True) if detail else ""}
+
+
+def ticket_fields(ticket: Ticket | TicketView, at: datetime) -> dict[str, Any]:
     """The fields every ticket domain event carries."""
     return {
         "office_id": ticket.office_id,

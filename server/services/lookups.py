@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from waitwell.domain.calling import Candidate, strategy_named
 from waitwell.domain.errors import NotFound
-from waitwell.domain.position import people_ahead, people_ahead_of_newest
+from waitwell.domain.position import people_ahead
 from waitwell.domain.states import CounterState, TicketState
 from waitwell.persistence import Counter, Office, Service, Ticket, TicketEvent
 from waitwell.persistence.models import counter_services
@@ -145,16 +145,15 @@ def people_ahead_by_ticket(session: Session, office: Office, now: datetime) -> d
     )
 
 
-def people_ahead_of_new_ticket(session: Session, office: Office, ticket_id: int, service_id: int,
-                               now: datetime) -> int:
-    """People ahead of a ticket issued just now. This runs on every tap: where the strategy allows it,
-    counts per line replace reading and ranking every waiting ticket of the office."""
-    strategy = strategy_named(office.calling_strategy)
-    if not getattr(strategy, "new_walk_in_ranks_last", False):  # a plug-in strategy may not say
-        return people_ahead_by_ticket(session, office, now).get(ticket_id, 0)
-    waiting: dict[int, int] = {service: count for service, count in session.execute(
+def waiting_per_service(session: Session, office: Office) -> dict[int, int] | None:
+    """People waiting in each of the office's lines, which is all that people ahead of a walk-in ticket
+    issued now depends on where the strategy says so (`new_walk_in_ranks_last`); None where it does not
+    (a plug-in strategy may not say), and each ticket must be ranked with `people_ahead_by_ticket`.
+    This runs on every batch of taps: counting is far cheaper than ranking every waiting ticket."""
+    if not getattr(strategy_named(office.calling_strategy), "new_walk_in_ranks_last", False):
+        return None
+    return {service: count for service, count in session.execute(
         select(Ticket.service_id, func.count())
-        .where(Ticket.office_id == office.id, Ticket.state == TicketState.WAITING, Ticket.id != ticket_id)
+        .where(Ticket.office_id == office.id, Ticket.state == TicketState.WAITING)
         .group_by(Ticket.service_id)
     )}
-    return people_ahead_of_newest(waiting, service_id, counter_skills(session, office.id))

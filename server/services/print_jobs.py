@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from waitwell.domain import events
 from waitwell.domain.errors import NotFound
@@ -41,16 +42,37 @@ class PrintJobView:
                    dict(job.content))
 
 
-def add_print_job(uow: UnitOfWork, *, ticket: TicketView, kiosk: Kiosk, printer: Printer,
-                  content: dict[str, Any]) -> PrintJobView:
+def add_print_job(uow: UnitOfWork, *, ticket: TicketView, kiosk: Kiosk, content: dict[str, Any]) -> PrintJobView:
     """Store the job in the caller's transaction, next to its ticket; the worker or agent hears of it after commit."""
+    return add_print_jobs(uow, [NewPrintJob(ticket, kiosk, content)])[0]
+
+
+@dataclass(frozen=True)
+class NewPrintJob:
+    """A ticket to print at its kiosk's printer, with what the paper says."""
+
+    ticket: TicketView
+    kiosk: Kiosk
+    content: dict[str, Any]
+
+
+def add_print_jobs(uow: UnitOfWork, jobs: Sequence[NewPrintJob]) -> list[PrintJobView]:
+    """`add_print_job` for many tickets at once (a batch of taps): one statement whatever the count."""
     now = uow.clock.now()
-    job = PrintJob(ticket_id=ticket.id, kiosk_id=kiosk.id, printer_id=printer.id, state=PrintJobState.QUEUED,
-                   content=content, attempts=0, last_error="", created_at=now)
-    uow.session.add(job)
-    uow.session.flush()
-    uow.record(events.PrintJobQueued(**_job_fields(job, kiosk.office_id, now), delivery=printer.delivery.value))
-    return PrintJobView.of(job)
+    printers = [job.kiosk.printer for job in jobs]
+    if any(printer is None for printer in printers):
+        raise ValueError("a print job needs a kiosk with a printer")
+    rows = [{"ticket_id": job.ticket.id, "kiosk_id": job.kiosk.id, "printer_id": printer.id,
+             "state": PrintJobState.QUEUED, "content": job.content, "attempts": 0, "last_error": "",
+             "created_at": now} for job, printer in zip(jobs, printers, strict=True)]
+    ids = uow.session.scalars(insert(PrintJob).returning(PrintJob.id, sort_by_parameter_order=True), rows).all()
+    views = [PrintJobView(job_id, job.ticket.id, job.ticket.number, job.kiosk.id, printer.id, PrintJobState.QUEUED,
+                          0, "", now, None, None, None, dict(job.content))
+             for job_id, job, printer in zip(ids, jobs, printers, strict=True)]
+    for view, job, printer in zip(views, jobs, printers, strict=True):
+        uow.record(events.PrintJobQueued(**_job_fields(view, job.kiosk.office_id, now),
+                                         delivery=printer.delivery.value))
+    return views
 
 
 def get_print_job(uow: UnitOfWork, job_id: int) -> PrintJobView:
@@ -180,6 +202,6 @@ def _job(uow: UnitOfWork, job_id: int) -> PrintJob:
     return job
 
 
-def _job_fields(job: PrintJob, office_id: int, at: datetime) -> dict[str, Any]:
+def _job_fields(job: PrintJob | PrintJobView, office_id: int, at: datetime) -> dict[str, Any]:
     return {"office_id": office_id, "occurred_at": at, "job_id": job.id, "printer_id": job.printer_id,
             "kiosk_id": job.kiosk_id, "ticket_id": job.ticket_id, "number": str(job.content.get("number", ""))}

@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from waitwell.domain import events
-from waitwell.domain.errors import OfficeClosed, ServiceInactive
+from waitwell.domain.errors import NotFound, OfficeClosed, ServiceInactive, WaitwellError
 from waitwell.domain.hours import is_open
 from waitwell.domain.numbering import format_number, service_day
+from waitwell.domain.position import people_ahead_of_newest
 from waitwell.domain.states import TicketState, require_ticket_state
-from waitwell.persistence import DailySequence, Ticket
-from waitwell.services.history import record_history, ticket_fields
+from waitwell.persistence import DailySequence, Service, Ticket, TicketEvent
+from waitwell.services.history import history_row, record_history, ticket_fields
 from waitwell.services.lookups import (
-    get_service,
+    could_exist,
+    counter_skills,
     get_ticket_by_token,
     people_ahead_by_ticket,
-    people_ahead_of_new_ticket,
+    waiting_per_service,
 )
 from waitwell.services.results import TicketView
 from waitwell.services.unit_of_work import UnitOfWork
@@ -40,49 +44,127 @@ def issue_ticket(uow: UnitOfWork, *, service_id: int, origin: str = "api") -> Ti
 
 def add_ticket(uow: UnitOfWork, *, service_id: int, origin: str) -> TicketView:
     """Issue a ticket inside the caller's open transaction, which commits it (a kiosk adds its print job)."""
-    service = get_service(uow.session, service_id)
-    office = service.office
+    service = issuable_services(uow, [service_id])[service_id]
+    if isinstance(service, WaitwellError):
+        raise service
+    return add_tickets(uow, [service], origin=origin)[0]
+
+
+def issuable_services(uow: UnitOfWork, service_ids: Iterable[int]) -> dict[int, Service | WaitwellError]:
+    """Each service with its office, or why it cannot take a ticket now (read once for a batch of taps)."""
+    wanted = {service_id for service_id in service_ids if could_exist(service_id)}
+    found = {service.id: service for service in uow.session.scalars(
+        select(Service).options(joinedload(Service.office)).where(Service.id.in_(wanted)))} if wanted else {}
     now = uow.clock.now()
-    if not service.active:
-        raise ServiceInactive(f"{service.name} is not taking tickets right now")
-    if office.refuse_tickets_when_closed and not is_open(office.opening_hours, office.timezone, now):
-        raise OfficeClosed(f"{office.name} is closed now; tickets are issued during opening hours")
-    day = service_day(now, office.timezone)
-    sequence = _next_sequence(uow.session, office.id, service.prefix, day)
-    ticket = Ticket(
-        office_id=office.id,
-        service=service,
-        number=format_number(service.prefix, sequence),
-        sequence=sequence,
-        service_day=day,
-        token=secrets.token_urlsafe(TOKEN_BYTES),
-        state=TicketState.WAITING,
-        origin=origin,
-        issued_at=now,
-        waiting_since=now,
-        call_count=0,
-    )
-    uow.session.add(ticket)
-    uow.session.flush()
-    record_history(uow, ticket, "issued", now, origin=origin)
-    uow.record(events.TicketIssued(**ticket_fields(ticket, now), origin=origin))
-    ahead = people_ahead_of_new_ticket(uow.session, office, ticket.id, service.id, now)
-    return TicketView.of(ticket, people_ahead=ahead)
+    answers: dict[int, Service | WaitwellError] = {}
+    for service_id in set(service_ids):
+        service = found.get(service_id)
+        if service is None:
+            answers[service_id] = NotFound(f"there is no service {service_id}")
+        elif not service.active:
+            answers[service_id] = ServiceInactive(f"{service.name} is not taking tickets right now")
+        elif service.office.refuse_tickets_when_closed and not is_open(service.office.opening_hours,
+                                                                        service.office.timezone, now):
+            answers[service_id] = OfficeClosed(
+                f"{service.office.name} is closed now; tickets are issued during opening hours")
+        else:
+            answers[service_id] = service
+    return answers
 
 
-def _next_sequence(session: Session, office_id: int, prefix: str, day: date) -> int:
-    """Bump the day's counter in this transaction: concurrent issuers queue on the row, so no gaps."""
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = (
-        insert(DailySequence)
-        .values(office_id=office_id, prefix=prefix, service_day=day, last_sequence=1)
+def add_tickets(uow: UnitOfWork, services: Sequence[Service], *, origin: str) -> list[TicketView]:
+    """Issue one ticket per entry of `services` (checked by `issuable_services`), in that order, inside the
+    caller's transaction: a statement per table and one sequence bump per line, whatever the count, so a
+    burst of taps handled together costs little more than one."""
+    session, now = uow.session, uow.clock.now()
+    numbers = _numbers(session, services, now)
+    rows = [
+        {"office_id": service.office_id, "service_id": service.id, "number": format_number(service.prefix, sequence),
+         "sequence": sequence, "service_day": day, "token": secrets.token_urlsafe(TOKEN_BYTES),
+         "state": TicketState.WAITING, "origin": origin, "issued_at": now, "waiting_since": now, "call_count": 0}
+        for service, (day, sequence) in zip(services, numbers, strict=True)
+    ]
+    ahead = _people_ahead_of_new(session, services, now)
+    ids = session.scalars(_INSERT_TICKETS, rows).all()
+    session.execute(_INSERT_HISTORY, [history_row(ticket_id, service.id, "issued", now, origin=origin)
+                                          for ticket_id, service in zip(ids, services, strict=True)])
+    views = [
+        TicketView(id=ticket_id, number=row["number"], token=row["token"], state=TicketState.WAITING,
+                   office_id=service.office_id, service_id=service.id, service_name=service.name, counter_id=None,
+                   counter_name=None, origin=origin, issued_at=now, waiting_since=now, first_called_at=None,
+                   called_at=None, started_at=None, finished_at=None, call_count=0, people_ahead=people_ahead)
+        for ticket_id, row, service, people_ahead in zip(ids, rows, services, ahead(ids), strict=True)
+    ]
+    for view in views:
+        uow.record(events.TicketIssued(**ticket_fields(view, now), origin=origin))
+    return views
+
+
+def _numbers(session: Session, services: Sequence[Service], now: datetime) -> list[tuple[date, int]]:
+    """The service day and sequence number of each new ticket, in order."""
+    lines: dict[tuple[int, str, date], int] = {}
+    days = [service_day(now, service.office.timezone) for service in services]
+    for service, day in zip(services, days, strict=True):
+        line = (service.office_id, service.prefix, day)
+        lines[line] = lines.get(line, 0) + 1
+    next_free = {line: _bump_sequence(session, *line, count) - count + 1 for line, count in lines.items()}
+    numbers = []
+    for service, day in zip(services, days, strict=True):
+        line = (service.office_id, service.prefix, day)
+        numbers.append((day, next_free[line]))
+        next_free[line] += 1
+    return numbers
+
+
+def _bump_sequence(session: Session, office_id: int, prefix: str, day: date, count: int) -> int:
+    """Take `count` numbers of the day's counter in this transaction and return the last one: concurrent
+    issuers queue on the row, so there are no gaps."""
+    statement = _BUMP_SEQUENCE[session.get_bind().dialect.name]
+    return int(session.execute(statement, {"office_id": office_id, "prefix": prefix, "service_day": day,
+                                           "last_sequence": count, "count": count}).scalar_one())
+
+
+def _bump_sequence_statement(insert: Callable[..., Any]) -> Any:
+    sequences = DailySequence.__table__
+    return (
+        insert(sequences)
         .on_conflict_do_update(
-            index_elements=[DailySequence.office_id, DailySequence.prefix, DailySequence.service_day],
-            set_={"last_sequence": DailySequence.last_sequence + 1},
+            index_elements=[sequences.c.office_id, sequences.c.prefix, sequences.c.service_day],
+            set_={"last_sequence": sequences.c.last_sequence + bindparam("count")},
         )
-        .returning(DailySequence.last_sequence)
+        .returning(sequences.c.last_sequence)
     )
-    return int(session.execute(statement).scalar_one())
+
+
+# Built once: building a statement costs more than running it on SQLite, and these run on every issue.
+_BUMP_SEQUENCE = {"postgresql": _bump_sequence_statement(postgresql_insert),
+                  "sqlite": _bump_sequence_statement(sqlite_insert)}
+_INSERT_TICKETS = insert(Ticket.__table__).returning(Ticket.__table__.c.id, sort_by_parameter_order=True)
+_INSERT_HISTORY = insert(TicketEvent.__table__)
+
+
+def _people_ahead_of_new(session: Session, services: Sequence[Service], now: datetime
+                         ) -> Callable[[Sequence[int]], list[int]]:
+    """People ahead of each new ticket, read before they are inserted (counts per line where the calling
+    strategy allows, see `people_ahead_of_new_ticket`); the answer takes the new tickets' ids."""
+    offices = {service.office_id: service.office for service in services}
+    waiting = {office_id: waiting_per_service(session, office) for office_id, office in offices.items()}
+    skills = {office_id: counter_skills(session, office_id) for office_id in offices if waiting[office_id] is not None}
+
+    def answer(ids: Sequence[int]) -> list[int]:
+        ranked = {office_id: people_ahead_by_ticket(session, office, now)
+                  for office_id, office in offices.items() if waiting[office_id] is None}
+        ahead = []
+        for ticket_id, service in zip(ids, services, strict=True):
+            counts = waiting[service.office_id]
+            if counts is None:
+                ahead.append(ranked[service.office_id].get(ticket_id, 0))
+                continue
+            ahead.append(people_ahead_of_newest(counts, service.id, skills[service.office_id]))
+            counts[service.id] = counts.get(service.id, 0) + 1
+        return ahead
+
+    return answer
 
 
 def cancel_ticket(uow: UnitOfWork, *, token: str) -> TicketView:

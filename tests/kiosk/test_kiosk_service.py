@@ -13,14 +13,14 @@ from waitwell.domain.events import PrintJobQueued, TicketIssued
 from waitwell.persistence import PrintJob, Ticket
 from waitwell.persistence.devices import PrintJobState
 from waitwell.runtime import Runtime
-from waitwell.services import kiosks
-from waitwell.services.kiosks import KioskTicket
+from waitwell.services import kiosk_taps, kiosks
+from waitwell.services.kiosk_taps import KioskTicket
 
 BASE = "https://queue.example.org"
 
 
 def tap(runtime: Runtime, kiosk_id: int, service_id: int, key: str) -> KioskTicket:
-    return kiosks.issue_from_kiosk(runtime.uow(), kiosk_id=kiosk_id, service_id=service_id, idempotency_key=key,
+    return kiosk_taps.issue_from_kiosk(runtime.uow(), kiosk_id=kiosk_id, service_id=service_id, idempotency_key=key,
                                    public_base_url=BASE)
 
 
@@ -135,5 +135,5 @@ def test_tap_keys_older_than_a_day_are_forgotten(runtime: Runtime) -> None:
     runtime.clock.advance(hours=23)  # type: ignore[attr-defined]
     tap(runtime, setup.kiosk.id, setup.office.services["A"], "tap-new-000001")
     runtime.clock.advance(hours=2)  # type: ignore[attr-defined]
-    assert kiosks.forget_old_tap_keys(runtime.uow(), older_than=timedelta(days=1)) == 1
+    assert kiosk_taps.forget_old_tap_keys(runtime.uow(), older_than=timedelta(days=1)) == 1
     assert tap(runtime, setup.kiosk.id, setup.office.services["A"], "tap-new-000001").replayed

@@ -18,7 +18,7 @@ from tests.printers.profiles import read_ticket
 from tests.printing.support import PROFILE, network_printer, ticket_jobs
 from tests.realtime.support import die_with_parent
 from waitwell.runtime import Runtime
-from waitwell.services import kiosks
+from waitwell.services import kiosk_taps
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def worker_process(sqlite_url: str, tmp_path: Path) -> Iterator[subprocess.Popen
 def test_a_ticket_issued_elsewhere_prints_within_a_second_or_so(real_time_runtime: Runtime, worker_process) -> None:
     with FakeNetworkPrinter() as printer:
         setup = make_kiosk(real_time_runtime, printer=network_printer(printer.port))
-        issued = kiosks.issue_from_kiosk(real_time_runtime.uow(), kiosk_id=setup.kiosk.id,
+        issued = kiosk_taps.issue_from_kiosk(real_time_runtime.uow(), kiosk_id=setup.kiosk.id,
                                          service_id=setup.office.services["A"], idempotency_key="tap-process-0001",
                                          public_base_url="https://queue.example.gov")
         started = time.monotonic()

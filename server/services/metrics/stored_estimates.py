@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -39,9 +40,15 @@ def record_issue_estimate(uow: UnitOfWork, *, ticket_id: int, estimate: WaitEsti
 def issue_estimate_row(ticket_id: int, office_id: int, service_id: int, given_at: datetime, estimate: WaitEstimate,
                        predictor: str = "") -> IssueEstimate:
     """The row to add in the issuing transaction to keep exactly the figure shown (kiosk screen, printed ticket)."""
-    return IssueEstimate(ticket_id=ticket_id, office_id=office_id, service_id=service_id, given_at=given_at,
-                         expected_minutes=estimate.expected_minutes, low_minutes=estimate.low_minutes,
-                         high_minutes=estimate.high_minutes, predictor=predictor[:40])
+    return IssueEstimate(**issue_estimate_values(ticket_id, office_id, service_id, given_at, estimate, predictor))
+
+
+def issue_estimate_values(ticket_id: int, office_id: int, service_id: int, given_at: datetime,
+                          estimate: WaitEstimate, predictor: str = "") -> dict[str, Any]:
+    """`issue_estimate_row`'s columns, for a bulk insert of many."""
+    return {"ticket_id": ticket_id, "office_id": office_id, "service_id": service_id, "given_at": given_at,
+            "expected_minutes": estimate.expected_minutes, "low_minutes": estimate.low_minutes,
+            "high_minutes": estimate.high_minutes, "predictor": predictor[:40]}
 
 
 def given_estimates(session: Session, office_id: int, day: date) -> list[GivenEstimate]:
