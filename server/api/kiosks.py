@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from flask import current_app, url_for
@@ -13,12 +14,13 @@ from waitwell.api.rate_limits import kiosk_tap_limit, limiter
 from waitwell.api.schemas import StrictSchema
 from waitwell.appointments import kiosk_check_in
 from waitwell.config import Config
-from waitwell.domain.errors import NotFound
+from waitwell.domain.errors import NotFound, WaitwellError
 from waitwell.estimates.estimate import WaitEstimate
 from waitwell.i18n import available_languages
 from waitwell.printing.wording import wait_text
 from waitwell.services import estimates, kiosk_taps, kiosks, print_jobs
-from waitwell.services.kiosk_taps import KioskTicket
+from waitwell.services.group_commit import GroupCommit
+from waitwell.services.kiosk_taps import KioskTicket, Tap
 from waitwell.services.print_jobs import PrintJobView
 from waitwell.web import uow
 
@@ -100,10 +102,8 @@ def board(kiosk_id: int) -> Any:
 def tap(body: dict[str, Any], kiosk_id: int) -> Any:
     """Issue a ticket for a tap. Retrying with the same idempotency key returns the same ticket, never a second."""
     estimate = _estimate_for(body["service_id"])
-    issued = kiosk_taps.issue_from_kiosk(
-        uow(), kiosk_id=kiosk_id, service_id=body["service_id"], idempotency_key=body["idempotency_key"],
-        public_base_url=_config().public_base_url, language=body["language"], estimate=estimate,
-    )
+    issued = _tap_batches().submit(
+        Tap(kiosk_id, body["service_id"], body["idempotency_key"], body["language"], estimate))
     return _ticket_body(kiosk_id, issued, estimate)
 
 
@@ -152,6 +152,21 @@ def _estimate_for(service_id: int) -> WaitEstimate | None:
         return None
     recent[service_id] = (time.monotonic(), estimate)
     return estimate
+
+
+TAP_BATCHES_KEY = "waitwell.tap_batches"
+
+
+def _tap_batches() -> GroupCommit[Tap, KioskTicket]:
+    """Taps arriving together (many kiosks, many offices on one server) share one transaction."""
+    batches = current_app.extensions.get(TAP_BATCHES_KEY)
+    if batches is None:
+        batches = current_app.extensions.setdefault(TAP_BATCHES_KEY, GroupCommit(_issue_taps))
+    return batches
+
+
+def _issue_taps(taps: Sequence[Tap]) -> list[KioskTicket | WaitwellError]:
+    return kiosk_taps.issue_taps(uow(), taps, public_base_url=_config().public_base_url)
 
 
 def _ticket_body(kiosk_id: int, issued: KioskTicket, estimate: WaitEstimate | None) -> dict[str, Any]:

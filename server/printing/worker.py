@@ -6,6 +6,7 @@ printer's status while idle. Lanes share nothing, so a silent printer never dela
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
@@ -24,6 +25,9 @@ from waitwell.services.printers import PrinterView
 
 log = logging.getLogger(__name__)
 KEY_PURGE_SECONDS = 3600.0
+# Jobs a lane claims and records together: a backlog (a burst, a printer back from an outage) costs a
+# transaction per batch instead of three per ticket.
+LANE_BATCH = 16
 
 SendJob = Callable[[PrinterView, Mapping[str, Any]], None]
 ReadStatus = Callable[[PrinterView, float], tuple[PrinterStatus, str]]
@@ -143,36 +147,45 @@ class PrinterLane(threading.Thread):
             self._wake.clear()
 
     def _work_once(self) -> float:
-        """Print the next due job or poll the status; return how long to sleep unless woken."""
+        """Print the jobs that are due or poll the status; return how long to sleep unless woken."""
         uow = self.worker.runtime.uow
-        jobs = print_jobs.pending_jobs(uow(read_only=True), printer_id=self.printer_id, limit=1)  # not the burst
+        jobs = print_jobs.pending_jobs(uow(read_only=True), printer_id=self.printer_id, limit=LANE_BATCH)
         now = time.monotonic()
-        waits = [self._retry_at.get(job.id, 0.0) - now for job in jobs[:1]]
-        if jobs and waits[0] <= 0:
-            self._attempt(jobs[0].id)
+        due = list(itertools.takewhile(lambda job: self._retry_at.get(job.id, 0.0) <= now, jobs))  # in order
+        if due:
+            self._attempt([job.id for job in due])
             return 0.0
         if now >= self._next_status_poll:
             self._poll_status()
         until_poll = self._next_status_poll - time.monotonic()
-        return max(0.05, min([until_poll, *waits]))
+        return max(0.05, min([until_poll, *(self._retry_at.get(job.id, 0.0) - now for job in jobs[:1])]))
 
-    def _attempt(self, job_id: int) -> None:
+    def _attempt(self, job_ids: list[int]) -> None:
+        """Print the jobs in order, recording them together; the first failure stops the run, and the jobs
+        after it go back to the queue untried (they print after the failed one, in order)."""
         uow = self.worker.runtime.uow
-        job = print_jobs.claim_job(uow(), job_id)
-        if job is None:
+        jobs = print_jobs.claim_jobs(uow(), job_ids)
+        if not jobs:
             return
         printer = printers.get_printer(uow(read_only=True), self.printer_id)
+        printed: list[int] = []
         try:
-            self.worker.send(printer, job.content)
-        except PrintFailed as failure:
-            self._record_failure(job, failure.reason)
-            return
-        except Exception as error:  # a bug or a driver crash must not leave the job "printing" forever
-            log.exception("print job %d crashed the printer driver", job.id)
-            self._record_failure(job, f"the printer driver failed: {error}")
-            return
-        self._retry_at.pop(job.id, None)
-        print_jobs.record_printed(uow(), job.id)
+            for job in jobs:
+                try:
+                    self.worker.send(printer, job.content)
+                except PrintFailed as failure:
+                    self._record_failure(job, failure.reason)
+                    return
+                except Exception as error:  # a bug or a driver crash must not leave the job "printing" forever
+                    log.exception("print job %d crashed the printer driver", job.id)
+                    self._record_failure(job, f"the printer driver failed: {error}")
+                    return
+                printed.append(job.id)
+                self._retry_at.pop(job.id, None)
+        finally:
+            if printed:
+                print_jobs.record_all_printed(uow(), printed)
+            print_jobs.release_jobs(uow(), [job.id for job in jobs[len(printed) + 1:]])
         if printer.status != PrinterStatus.ONLINE:
             printers.record_printer_status(uow(), printer_id=printer.id, status=PrinterStatus.ONLINE,
                                            detail="printed a ticket")

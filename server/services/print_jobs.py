@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import case, insert, select, update
+from sqlalchemy.orm import joinedload
 
 from waitwell.domain import events
 from waitwell.domain.errors import NotFound
@@ -139,18 +140,41 @@ def release_interrupted_jobs(uow: UnitOfWork, *, delivery: PrintDelivery = Print
 
 def claim_job(uow: UnitOfWork, job_id: int) -> PrintJobView | None:
     """Mark the job as being printed by the caller; None when someone else has it or it is finished."""
+    claimed = claim_jobs(uow, [job_id])
+    return claimed[0] if claimed else None
+
+
+def claim_jobs(uow: UnitOfWork, job_ids: Sequence[int]) -> list[PrintJobView]:
+    """`claim_job` for a printer's next jobs at once (a backlog after an outage, a burst), oldest first:
+    the ones the caller now prints, leaving out those someone else has or that are finished."""
     with uow:
         now = uow.clock.now()
-        result = uow.session.execute(
+        claimed = list(uow.session.scalars(
             update(PrintJob)
-            .where(PrintJob.id == job_id, PrintJob.state.in_(RETRYABLE_STATES))
+            .where(PrintJob.id.in_(job_ids), PrintJob.state.in_(RETRYABLE_STATES))
             .values(state=PrintJobState.PRINTING, attempts=PrintJob.attempts + 1, last_attempt_at=now)
-        )
-        if not result.rowcount:  # type: ignore[attr-defined]
-            return None
-        view = PrintJobView.of(_job(uow, job_id))
+            .returning(PrintJob.id)
+        ))
+        views = [PrintJobView.of(job) for job in uow.session.scalars(
+            select(PrintJob).where(PrintJob.id.in_(claimed)).order_by(PrintJob.id)
+            .execution_options(populate_existing=True))] if claimed else []
         uow.commit()
-        return view
+        return views
+
+
+def release_jobs(uow: UnitOfWork, job_ids: Sequence[int]) -> None:
+    """Give back claimed jobs that were not tried after all (an earlier one of the batch failed): as they were."""
+    if not job_ids:
+        return
+    with uow:
+        uow.session.execute(
+            update(PrintJob)
+            .where(PrintJob.id.in_(job_ids), PrintJob.state == PrintJobState.PRINTING)
+            .values(attempts=PrintJob.attempts - 1,
+                    state=case((PrintJob.attempts <= 1, PrintJobState.QUEUED.value),
+                               else_=PrintJobState.RETRYING.value))
+        )
+        uow.commit()
 
 
 def record_printed(uow: UnitOfWork, job_id: int, *, attempts: int | None = None) -> PrintJobView:
@@ -158,18 +182,28 @@ def record_printed(uow: UnitOfWork, job_id: int, *, attempts: int | None = None)
 
     `attempts` is given by a print agent, which retries on its own; the server worker counts them itself.
     """
+    return record_all_printed(uow, [job_id], attempts=attempts)[0]
+
+
+def record_all_printed(uow: UnitOfWork, job_ids: Sequence[int], *, attempts: int | None = None
+                       ) -> list[PrintJobView]:
+    """`record_printed` for several jobs in one transaction."""
     with uow:
-        job = _job(uow, job_id)
-        if job.state == PrintJobState.PRINTED:
-            return PrintJobView.of(job)
+        jobs = {job.id: job for job in uow.session.scalars(
+            select(PrintJob).where(PrintJob.id.in_(job_ids)).options(joinedload(PrintJob.printer)))}
+        if missing := [job_id for job_id in job_ids if job_id not in jobs]:
+            raise NotFound(f"there is no print job {missing[0]}")
         now = uow.clock.now()
-        job.state = PrintJobState.PRINTED
-        job.printed_at = now
-        job.attempts = max(job.attempts, attempts or 1)
-        uow.record(events.PrintJobPrinted(**_job_fields(job, job.printer.office_id, now), attempts=job.attempts))
-        view = PrintJobView.of(job)
+        for job in jobs.values():
+            if job.state == PrintJobState.PRINTED:
+                continue
+            job.state = PrintJobState.PRINTED
+            job.printed_at = now
+            job.attempts = max(job.attempts, attempts or 1)
+            uow.record(events.PrintJobPrinted(**_job_fields(job, job.printer.office_id, now), attempts=job.attempts))
+        views = [PrintJobView.of(jobs[job_id]) for job_id in job_ids]
         uow.commit()
-        return view
+        return views
 
 
 def record_print_failure(uow: UnitOfWork, job_id: int, *, reason: str, give_up: bool,

@@ -1,0 +1,102 @@
+"""Group commit: requests that arrive while a transaction is running are handled together in the next one.
+
+The database takes one writer at a time, so concurrent writes of the same kind (kiosk taps) queue for its
+lock anyway. Here they queue in memory instead, and whoever comes first (the leader) handles everything
+that waits, in one call: one transaction, one commit. A lone request is handled at once by its own
+thread, so it waits for nothing; under load each transaction carries many. No thread of its own: the
+leader is a request thread, and hands the lead to the next waiting request when it is done.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
+
+Item = TypeVar("Item")
+Answer = TypeVar("Answer")
+
+
+class _Waiting(Generic[Item, Answer]):
+    __slots__ = ("answer", "answered", "error", "item", "leads", "woken")
+
+    def __init__(self, item: Item) -> None:
+        self.item = item
+        self.woken = threading.Event()
+        self.answered = False
+        self.answer: Answer | None = None
+        self.error: Exception | None = None
+        self.leads = False
+
+
+class GroupCommit(Generic[Item, Answer]):
+    """`submit(item)` from any thread returns `handle(batch)`'s answer for that item.
+
+    `handle` gets the items in arrival order and returns one answer per item. An answer that is an
+    exception is raised to that item's caller only. Should `handle` itself fail on a batch of several,
+    each item is handled again on its own, so one bad item cannot fail the others.
+    """
+
+    def __init__(self, handle: Callable[[Sequence[Item]], Sequence[Answer | Exception]],
+                 *, largest_batch: int = 64) -> None:
+        self._handle = handle
+        self._largest_batch = largest_batch
+        self._lock = threading.Lock()
+        self._queue: list[_Waiting[Item, Answer]] = []
+        self._busy = False
+        self.batches = 0  # counters, for the benchmark's report
+        self.items = 0
+
+    def submit(self, item: Item) -> Answer:
+        me: _Waiting[Item, Answer] = _Waiting(item)
+        with self._lock:
+            self._queue.append(me)
+            if not self._busy:
+                self._busy = me.leads = True
+        if not me.leads:
+            me.woken.wait()
+        if not me.answered:  # woken to lead, with this item first in the queue
+            self._lead()
+        if me.error is not None:
+            raise me.error
+        return me.answer  # type: ignore[return-value]
+
+    def _lead(self) -> None:
+        with self._lock:
+            batch, self._queue = self._queue[:self._largest_batch], self._queue[self._largest_batch:]
+        try:
+            self._answer(batch)
+        finally:
+            with self._lock:
+                successor = self._queue[0] if self._queue else None
+                if successor is None:
+                    self._busy = False
+                else:
+                    successor.leads = True
+            for waiting in batch:
+                if waiting.error is None and waiting.answer is None:  # the leader was interrupted
+                    waiting.error = RuntimeError("this request was interrupted; please try again")
+                waiting.answered = True
+                waiting.woken.set()
+            if successor is not None:
+                successor.woken.set()
+
+    def _answer(self, batch: list[_Waiting[Item, Answer]]) -> None:
+        self.batches += 1
+        self.items += len(batch)
+        try:
+            answers = list(self._handle([waiting.item for waiting in batch]))
+            if len(answers) != len(batch):
+                raise RuntimeError(f"{len(answers)} answers to a batch of {len(batch)}")
+        except Exception as error:  # noqa: BLE001 - handed to its caller, or each item is tried alone
+            if len(batch) == 1:
+                batch[0].error = error
+                return
+            for waiting in batch:
+                self._answer([waiting])
+            return
+        for waiting, answer in zip(batch, answers, strict=True):
+            if isinstance(answer, Exception):
+                waiting.error = answer
+            else:
+                waiting.answer = answer
