@@ -41,6 +41,7 @@ def render_ticket(
     cutter = has_cutter(profile) if cut is None else cut
     printer.hw("INIT")
     printer.magic.encoding = None  # ESC @ resets the printer's code page: select it again before any text
+    printer.magic.encoder = _code_pages(profile)  # its character maps, built once rather than on every ticket
     for block in ticket_layout(ticket, geometry):
         _write_block(printer, block, max_width=geometry.dots, native_qr=native_qr, cutter=cutter)
 

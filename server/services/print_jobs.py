@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, insert, select, update
-from sqlalchemy.orm import joinedload
 
 from waitwell.domain import events
 from waitwell.domain.errors import NotFound
@@ -147,19 +146,17 @@ def claim_job(uow: UnitOfWork, job_id: int) -> PrintJobView | None:
 def claim_jobs(uow: UnitOfWork, job_ids: Sequence[int]) -> list[PrintJobView]:
     """`claim_job` for a printer's next jobs at once (a backlog after an outage, a burst), oldest first:
     the ones the caller now prints, leaving out those someone else has or that are finished."""
+    jobs = PrintJob.__table__
     with uow:
         now = uow.clock.now()
-        claimed = list(uow.session.scalars(
-            update(PrintJob)
-            .where(PrintJob.id.in_(job_ids), PrintJob.state.in_(RETRYABLE_STATES))
-            .values(state=PrintJobState.PRINTING, attempts=PrintJob.attempts + 1, last_attempt_at=now)
-            .returning(PrintJob.id)
-        ))
-        views = [PrintJobView.of(job) for job in uow.session.scalars(
-            select(PrintJob).where(PrintJob.id.in_(claimed)).order_by(PrintJob.id)
-            .execution_options(populate_existing=True))] if claimed else []
+        claimed = uow.session.execute(
+            jobs.update()
+            .where(jobs.c.id.in_(job_ids), jobs.c.state.in_(RETRYABLE_STATES))
+            .values(state=PrintJobState.PRINTING, attempts=jobs.c.attempts + 1, last_attempt_at=now)
+            .returning(*jobs.c)
+        ).all()
         uow.commit()
-        return views
+        return sorted((PrintJobView.of(row) for row in claimed), key=lambda job: job.id)  # type: ignore[arg-type]
 
 
 def release_jobs(uow: UnitOfWork, job_ids: Sequence[int]) -> None:
@@ -188,22 +185,29 @@ def record_printed(uow: UnitOfWork, job_id: int, *, attempts: int | None = None)
 def record_all_printed(uow: UnitOfWork, job_ids: Sequence[int], *, attempts: int | None = None
                        ) -> list[PrintJobView]:
     """`record_printed` for several jobs in one transaction."""
+    jobs = PrintJob.__table__
     with uow:
-        jobs = {job.id: job for job in uow.session.scalars(
-            select(PrintJob).where(PrintJob.id.in_(job_ids)).options(joinedload(PrintJob.printer)))}
-        if missing := [job_id for job_id in job_ids if job_id not in jobs]:
-            raise NotFound(f"there is no print job {missing[0]}")
         now = uow.clock.now()
-        for job in jobs.values():
-            if job.state == PrintJobState.PRINTED:
-                continue
-            job.state = PrintJobState.PRINTED
-            job.printed_at = now
-            job.attempts = max(job.attempts, attempts or 1)
-            uow.record(events.PrintJobPrinted(**_job_fields(job, job.printer.office_id, now), attempts=job.attempts))
-        views = [PrintJobView.of(jobs[job_id]) for job_id in job_ids]
+        counted = max(attempts or 1, 1)
+        printed = {row.id: row for row in uow.session.execute(
+            jobs.update()
+            .where(jobs.c.id.in_(job_ids), jobs.c.state != PrintJobState.PRINTED)
+            .values(state=PrintJobState.PRINTED, printed_at=now,
+                    attempts=case((jobs.c.attempts < counted, counted), else_=jobs.c.attempts))
+            .returning(*jobs.c))}
+        known = {**{row.id: row for row in uow.session.execute(
+            select(*jobs.c).where(jobs.c.id.in_(set(job_ids) - set(printed))))}, **printed}
+        if missing := [job_id for job_id in job_ids if job_id not in known]:
+            raise NotFound(f"there is no print job {missing[0]}")
+        offices = dict(uow.session.execute(select(Printer.id, Printer.office_id).where(
+            Printer.id.in_({row.printer_id for row in printed.values()}))).all()) if printed else {}
+        views = {job_id: PrintJobView.of(row) for job_id, row in known.items()}  # type: ignore[arg-type]
+        for job_id in printed:
+            view = views[job_id]
+            uow.record(events.PrintJobPrinted(**_job_fields(view, offices[view.printer_id], now),
+                                              attempts=view.attempts))
         uow.commit()
-        return views
+        return [views[job_id] for job_id in job_ids]
 
 
 def record_print_failure(uow: UnitOfWork, job_id: int, *, reason: str, give_up: bool,
