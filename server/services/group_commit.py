@@ -47,6 +47,12 @@ class GroupCommit(Generic[Item, Answer]):
         self.batches = 0  # counters, for the benchmark's report
         self.items = 0
 
+    @property
+    def waiting(self) -> int:
+        """Items waiting for the next batch."""
+        with self._lock:
+            return len(self._queue)
+
     def submit(self, item: Item) -> Answer:
         me: _Waiting[Item, Answer] = _Waiting(item)
         with self._lock:

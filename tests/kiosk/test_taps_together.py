@@ -1,0 +1,84 @@
+"""Taps handled together in one transaction (group commit): each keeps its own ticket, number and error."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from tests.factories import make_office
+from tests.kiosk.support import make_kiosk, preview_printer
+from waitwell.domain.errors import InvalidInput, NotFound, ServiceInactive
+from waitwell.persistence import IdempotencyKey, PrintJob, Ticket
+from waitwell.runtime import Runtime
+from waitwell.services import offices
+from waitwell.services.kiosk_taps import KioskTicket, Tap, issue_taps
+
+BASE = "https://queue.example.org"
+
+
+def count(runtime: Runtime, model: type) -> int:
+    with runtime.uow(read_only=True) as uow:
+        return int(uow.session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def issued(answer: object) -> KioskTicket:
+    assert isinstance(answer, KioskTicket), answer
+    return answer
+
+
+def test_taps_of_two_offices_get_their_own_numbers_people_ahead_and_print_jobs(any_runtime: Runtime) -> None:
+    hartford = make_kiosk(any_runtime, printer=preview_printer())
+    norwich = make_kiosk(any_runtime, printer=None, office=make_office(any_runtime, name="Norwich DMV"),
+                         name="Norwich entrance")
+    a, b, norwich_a = hartford.office.services["A"], hartford.office.services["B"], norwich.office.services["A"]
+    taps = [Tap(hartford.kiosk.id, a, "together-0001"), Tap(norwich.kiosk.id, norwich_a, "together-0002"),
+            Tap(hartford.kiosk.id, a, "together-0003"), Tap(hartford.kiosk.id, b, "together-0004"),
+            Tap(hartford.kiosk.id, a, "together-0005")]
+    answers = [issued(answer) for answer in issue_taps(any_runtime.uow(), taps, public_base_url=BASE)]
+    assert [answer.ticket.number for answer in answers] == ["A001", "A001", "A002", "B001", "A003"]
+    # Counter 1 serves A and B, counter 2 only B: every earlier A or B ticket of the office is ahead.
+    assert [answer.ticket.people_ahead for answer in answers] == [0, 0, 1, 2, 3]
+    assert [answer.replayed for answer in answers] == [False] * 5
+    jobs = [answer.print_job for answer in answers]
+    assert jobs[1] is None  # Norwich's kiosk has no printer
+    assert [job.content["number"] for job in jobs if job] == ["A001", "A002", "B001", "A003"]
+    assert all(job.content["status_url"] == f"{BASE}/t/{answer.ticket.token}"
+               for job, answer in zip(jobs, answers, strict=True) if job)
+    assert count(any_runtime, Ticket) == 5 and count(any_runtime, PrintJob) == 4
+    # The next tap alone carries on the numbering
+    [after] = issue_taps(any_runtime.uow(), [Tap(hartford.kiosk.id, a, "together-0006")], public_base_url=BASE)
+    assert issued(after).ticket.number == "A004" and issued(after).ticket.people_ahead == 4
+
+
+def test_a_refused_tap_changes_nothing_and_does_not_stop_the_others(any_runtime: Runtime) -> None:
+    setup = make_kiosk(any_runtime, printer=preview_printer())
+    a, b = setup.office.services["A"], setup.office.services["B"]
+    offices.update_service(any_runtime.uow(), service_id=b, active=False)
+    taps = [Tap(setup.kiosk.id, a, "refused-0001"), Tap(setup.kiosk.id, b, "refused-0002"),
+            Tap(setup.kiosk.id, a, "bad"), Tap(setup.kiosk.id, 9999, "refused-0004"),
+            Tap(404, a, "refused-0005"), Tap(setup.kiosk.id, a, "refused-0006")]
+    answers = issue_taps(any_runtime.uow(), taps, public_base_url=BASE)
+    assert issued(answers[0]).ticket.number == "A001" and issued(answers[5]).ticket.number == "A002"
+    assert isinstance(answers[1], ServiceInactive)
+    assert isinstance(answers[2], InvalidInput)
+    assert isinstance(answers[3], NotFound) and "service 9999" in str(answers[3])
+    assert isinstance(answers[4], NotFound) and "kiosk 404" in str(answers[4])
+    assert count(any_runtime, Ticket) == 2 and count(any_runtime, PrintJob) == 2
+    assert count(any_runtime, IdempotencyKey) == 2  # the refused tap's key was given back
+    offices.update_service(any_runtime.uow(), service_id=b, active=True)
+    [retry] = issue_taps(any_runtime.uow(), [Tap(setup.kiosk.id, b, "refused-0002")], public_base_url=BASE)
+    assert issued(retry).ticket.number == "B001" and not issued(retry).replayed
+
+
+def test_one_key_twice_in_a_batch_and_again_later_is_one_ticket(any_runtime: Runtime) -> None:
+    setup = make_kiosk(any_runtime, printer=preview_printer())
+    a, b = setup.office.services["A"], setup.office.services["B"]
+    first, again, other_service = issue_taps(
+        any_runtime.uow(), [Tap(setup.kiosk.id, a, "twice-000001"), Tap(setup.kiosk.id, a, "twice-000001"),
+                            Tap(setup.kiosk.id, b, "twice-000001")], public_base_url=BASE)
+    assert (issued(first).ticket.number, issued(first).replayed) == ("A001", False)
+    assert (issued(again).ticket.id, issued(again).replayed) == (issued(first).ticket.id, True)
+    assert "another service" in str(other_service)
+    [later] = issue_taps(any_runtime.uow(), [Tap(setup.kiosk.id, a, "twice-000001")], public_base_url=BASE)
+    assert (issued(later).ticket.id, issued(later).replayed) == (issued(first).ticket.id, True)
+    assert issued(later).print_job.id == issued(first).print_job.id  # type: ignore[union-attr]
+    assert count(any_runtime, Ticket) == 1 and count(any_runtime, PrintJob) == 1

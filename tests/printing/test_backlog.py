@@ -1,0 +1,58 @@
+"""A printer's backlog (a burst of taps, a printer back after an outage) prints in order, in batches."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from tests.kiosk.support import make_kiosk
+from tests.printers.fake_printer import FakeNetworkPrinter
+from tests.printers.profiles import read_ticket
+from tests.printing.support import PROFILE, network_printer, ticket_jobs
+from waitwell.printers.errors import PrintFailed
+from waitwell.printing import device
+from waitwell.printing.retry import RetryPolicy
+from waitwell.printing.worker import PrintWorker
+from waitwell.runtime import Runtime
+from waitwell.services import kiosk_taps, print_jobs
+from waitwell.services.printers import PrinterView
+
+
+def test_a_failure_in_a_backlog_stops_the_run_and_the_rest_prints_after_it_in_order(
+    runtime: Runtime, app: Flask
+) -> None:
+    with FakeNetworkPrinter() as printer:
+        setup = make_kiosk(runtime, printer=network_printer(printer.port))
+        jobs = [kiosk_taps.issue_from_kiosk(runtime.uow(), kiosk_id=setup.kiosk.id,
+                                            service_id=setup.office.services["A"], idempotency_key=f"backlog-{i:04d}",
+                                            public_base_url="https://q.example.org").print_job
+                for i in range(5)]
+        tried: list[str] = []
+
+        def send_failing_on_the_third_once(printer_view: PrinterView, content: Mapping[str, Any]) -> None:
+            tried.append(str(content["number"]))
+            if tried == ["A001", "A002", "A003"]:
+                raise PrintFailed("paper jam")
+            device.send_job(printer_view, content)
+
+        worker = PrintWorker(runtime, send=send_failing_on_the_third_once, status_interval=60,
+                             policy=RetryPolicy(first_delay=0.2, max_delay=0.5), context=app.app_context).start()
+        try:
+            deadline = time.monotonic() + 10
+            while len(ticket_jobs(printer)) < 5 and time.monotonic() < deadline:
+                time.sleep(0.05)
+        finally:
+            worker.stop()
+        printed = [read_ticket(job, PROFILE) for job in ticket_jobs(printer)]
+        assert [next(n for n in ("A001", "A002", "A003", "A004", "A005") if paper.reads(n)) for paper in printed] \
+            == ["A001", "A002", "A003", "A004", "A005"]
+        assert tried == ["A001", "A002", "A003", "A003", "A004", "A005"]  # A004 never went before A003
+        outcomes = {job.number: job for job in print_jobs.recent_jobs(runtime.uow(read_only=True))}
+        assert {number: (job.state.value, job.attempts) for number, job in outcomes.items()} == {
+            "A001": ("printed", 1), "A002": ("printed", 1), "A003": ("printed", 2),
+            "A004": ("printed", 1), "A005": ("printed", 1)}  # given back untried, they count no attempt
+        assert outcomes["A003"].last_error == "paper jam"
+        assert all(job is not None for job in jobs)

@@ -1,0 +1,100 @@
+"""Group commit: requests arriving while a batch runs are handled together next, each getting its own answer."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import pytest
+
+from waitwell.services.group_commit import GroupCommit
+
+
+class Recorder:
+    """A batch handler that remembers its batches; the first batch waits until `release` is set."""
+
+    def __init__(self, hold_first: bool = False) -> None:
+        self.batches: list[list[int]] = []
+        self.release = threading.Event()
+        self.started = threading.Event()
+        if not hold_first:
+            self.release.set()
+
+    def __call__(self, items: Sequence[int]) -> list[str | Exception]:
+        self.batches.append(list(items))
+        self.started.set()
+        self.release.wait(10)
+        if 13 in items and len(items) > 1:
+            raise RuntimeError("the whole batch fails when 13 is in it")
+        return [ValueError(f"no {item}") if item < 0 else f"answer {item}" for item in items]
+
+
+def submit_all(batches: GroupCommit[int, str], items: Sequence[int]
+               ) -> tuple[dict[int, str], dict[int, Exception], list[threading.Thread]]:
+    """Submit each item from a thread of its own; the answers and errors fill in as the threads end."""
+    answers: dict[int, str] = {}
+    errors: dict[int, Exception] = {}
+
+    def one(item: int) -> None:
+        try:
+            answers[item] = batches.submit(item)
+        except Exception as error:  # noqa: BLE001 - kept for the assertions
+            errors[item] = error
+
+    threads = [threading.Thread(target=one, args=(item,)) for item in items]
+    for thread in threads:
+        thread.start()
+    return answers, errors, threads
+
+
+def test_a_lone_request_is_handled_at_once_in_its_own_batch() -> None:
+    handler = Recorder()
+    batches: GroupCommit[int, str] = GroupCommit(handler)
+    assert batches.submit(1) == "answer 1"
+    assert batches.submit(2) == "answer 2"
+    assert handler.batches == [[1], [2]]
+
+
+def test_requests_arriving_during_a_batch_share_the_next_one_and_get_their_own_answers() -> None:
+    handler = Recorder(hold_first=True)
+    batches: GroupCommit[int, str] = GroupCommit(handler)
+    first = threading.Thread(target=batches.submit, args=(0,))
+    first.start()
+    assert handler.started.wait(5)
+    answers, errors, threads = submit_all(batches, [1, 2, 3, 4, -5])
+    while batches.items + batches.waiting < 6:  # all five queued behind the running batch
+        threading.Event().wait(0.01)
+    handler.release.set()
+    first.join(5)
+    for thread in threads:
+        thread.join(5)
+    assert handler.batches[0] == [0]
+    assert sorted(handler.batches[1]) == [-5, 1, 2, 3, 4] and len(handler.batches) == 2
+    assert answers == {1: "answer 1", 2: "answer 2", 3: "answer 3", 4: "answer 4"}
+    assert list(errors) == [-5] and str(errors[-5]) == "no -5"  # only its own caller sees the error
+
+
+def test_a_failing_batch_is_handled_again_one_item_at_a_time() -> None:
+    handler = Recorder(hold_first=True)
+    batches: GroupCommit[int, str] = GroupCommit(handler)
+    first = threading.Thread(target=batches.submit, args=(0,))
+    first.start()
+    assert handler.started.wait(5)
+    answers, errors, threads = submit_all(batches, [12, 13, 14])
+    while batches.items + batches.waiting < 4:
+        threading.Event().wait(0.01)
+    handler.release.set()
+    first.join(5)
+    for thread in threads:
+        thread.join(5)
+    assert answers == {12: "answer 12", 13: "answer 13", 14: "answer 14"}  # 13 alone is fine
+    assert not errors
+    assert sorted(map(tuple, handler.batches[2:])) == [(12,), (13,), (14,)]
+
+
+def test_an_error_of_a_lone_request_reaches_its_caller() -> None:
+    def broken(items: Sequence[int]) -> list[str]:
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        GroupCommit(broken).submit(1)
