@@ -26,6 +26,7 @@ class TicketChange(Event):
 @dataclass(frozen=True)
 class TicketIssued(TicketChange):
     origin: str
+    estimate_kept: bool = False  # the issuer stored the estimate it showed with the ticket (a kiosk tap)
 
 
 @dataclass(frozen=True)

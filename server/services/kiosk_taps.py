@@ -21,12 +21,10 @@ from sqlalchemy.orm import Session, joinedload
 from waitwell.domain.errors import Conflict, InvalidInput, NotFound, WaitwellError
 from waitwell.domain.states import TicketState
 from waitwell.estimates.estimate import WaitEstimate
-from waitwell.estimates.estimator import default_predictor
-from waitwell.persistence import IdempotencyKey, IssueEstimate, Kiosk, PrintJob, Service
+from waitwell.persistence import IdempotencyKey, Kiosk, PrintJob, Service
 from waitwell.persistence.devices import PrinterStatus, kiosk_services
 from waitwell.services.kiosks import printer_status_of
 from waitwell.services.lookups import could_exist, get_ticket, people_ahead_by_ticket
-from waitwell.services.metrics.stored_estimates import issue_estimate_values
 from waitwell.services.print_jobs import NewPrintJob, PrintJobView, add_print_jobs
 from waitwell.services.results import TicketView
 from waitwell.services.tickets import add_tickets, issuable_services
@@ -128,7 +126,8 @@ def _issue(uow: UnitOfWork, taps: Sequence[Tap], kiosks: dict[int, Kiosk],
     if not taps:
         return []
     session = uow.session
-    tickets = add_tickets(uow, [services[tap.service_id] for tap in taps], origin="kiosk")  # type: ignore[misc]
+    tickets = add_tickets(uow, [services[tap.service_id] for tap in taps], origin="kiosk",  # type: ignore[misc]
+                          estimates=[tap.estimate for tap in taps])
     keys = IdempotencyKey.__table__
     session.execute(
         keys.update().where(keys.c.scope == bindparam("scope_"), keys.c.key == bindparam("key_"))
@@ -136,11 +135,6 @@ def _issue(uow: UnitOfWork, taps: Sequence[Tap], kiosks: dict[int, Kiosk],
         [{"scope_": tap.scope, "key_": tap.idempotency_key, "ticket_id_": ticket.id}
          for tap, ticket in zip(taps, tickets, strict=True)],
     )
-    predictor = default_predictor().name
-    if estimated := [issue_estimate_values(ticket.id, ticket.office_id, ticket.service_id, ticket.issued_at,
-                                           tap.estimate, predictor)
-                     for tap, ticket in zip(taps, tickets, strict=True) if tap.estimate is not None]:
-        session.execute(IssueEstimate.__table__.insert(), estimated)
     printed = [(index, NewPrintJob(ticket, kiosks[tap.kiosk_id],
                                    print_content(kiosks[tap.kiosk_id], ticket, public_base_url,
                                                  tap.language or kiosks[tap.kiosk_id].language, tap.estimate)))

@@ -19,7 +19,9 @@ from waitwell.domain.hours import is_open
 from waitwell.domain.numbering import format_number, service_day
 from waitwell.domain.position import people_ahead_of_newest
 from waitwell.domain.states import TicketState, require_ticket_state
-from waitwell.persistence import DailySequence, Service, Ticket, TicketEvent
+from waitwell.estimates.estimate import WaitEstimate
+from waitwell.estimates.estimator import default_predictor
+from waitwell.persistence import DailySequence, IssueEstimate, Service, Ticket, TicketEvent
 from waitwell.services.history import history_row, record_history, ticket_fields
 from waitwell.services.lookups import (
     could_exist,
@@ -28,6 +30,7 @@ from waitwell.services.lookups import (
     people_ahead_by_ticket,
     waiting_per_service,
 )
+from waitwell.services.metrics.stored_estimates import issue_estimate_values
 from waitwell.services.results import TicketView
 from waitwell.services.unit_of_work import UnitOfWork
 
@@ -72,10 +75,15 @@ def issuable_services(uow: UnitOfWork, service_ids: Iterable[int]) -> dict[int, 
     return answers
 
 
-def add_tickets(uow: UnitOfWork, services: Sequence[Service], *, origin: str) -> list[TicketView]:
+def add_tickets(uow: UnitOfWork, services: Sequence[Service], *, origin: str,
+                estimates: Sequence[WaitEstimate | None] = ()) -> list[TicketView]:
     """Issue one ticket per entry of `services` (checked by `issuable_services`), in that order, inside the
     caller's transaction: a statement per table and one sequence bump per line, whatever the count, so a
-    burst of taps handled together costs little more than one."""
+    burst of taps handled together costs little more than one.
+
+    `estimates`, one per ticket where given, are the waits the issuer showed (a kiosk's screen and paper):
+    kept as the tickets' estimates at issue, so accuracy is scored against the figure the visitor was
+    given and nothing recomputes it later."""
     session, now = uow.session, uow.clock.now()
     numbers = _numbers(session, services, now)
     rows = [
@@ -95,8 +103,14 @@ def add_tickets(uow: UnitOfWork, services: Sequence[Service], *, origin: str) ->
                    called_at=None, started_at=None, finished_at=None, call_count=0, people_ahead=people_ahead)
         for ticket_id, row, service, people_ahead in zip(ids, rows, services, ahead(ids), strict=True)
     ]
+    shown = dict(zip(ids, estimates, strict=False))
+    if kept := [issue_estimate_values(view.id, view.office_id, view.service_id, now, estimate,
+                                      default_predictor().name)
+                for view in views if (estimate := shown.get(view.id)) is not None]:
+        session.execute(_INSERT_ESTIMATES, kept)
     for view in views:
-        uow.record(events.TicketIssued(**ticket_fields(view, now), origin=origin))
+        uow.record(events.TicketIssued(**ticket_fields(view, now), origin=origin,
+                                       estimate_kept=shown.get(view.id) is not None))
     return views
 
 
@@ -141,6 +155,7 @@ _BUMP_SEQUENCE = {"postgresql": _bump_sequence_statement(postgresql_insert),
                   "sqlite": _bump_sequence_statement(sqlite_insert)}
 _INSERT_TICKETS = insert(Ticket.__table__).returning(Ticket.__table__.c.id, sort_by_parameter_order=True)
 _INSERT_HISTORY = insert(TicketEvent.__table__)
+_INSERT_ESTIMATES = insert(IssueEstimate.__table__)
 
 
 def _people_ahead_of_new(session: Session, services: Sequence[Service], now: datetime

@@ -7,7 +7,9 @@ from sqlalchemy import func, select
 from tests.factories import make_office
 from tests.kiosk.support import make_kiosk, preview_printer
 from waitwell.domain.errors import InvalidInput, NotFound, ServiceInactive
-from waitwell.persistence import IdempotencyKey, PrintJob, Ticket
+from waitwell.domain.events import TicketIssued
+from waitwell.estimates.estimate import WaitEstimate
+from waitwell.persistence import IdempotencyKey, IssueEstimate, PrintJob, Ticket
 from waitwell.runtime import Runtime
 from waitwell.services import offices
 from waitwell.services.kiosk_taps import KioskTicket, Tap, issue_taps
@@ -82,3 +84,19 @@ def test_one_key_twice_in_a_batch_and_again_later_is_one_ticket(any_runtime: Run
     assert (issued(later).ticket.id, issued(later).replayed) == (issued(first).ticket.id, True)
     assert issued(later).print_job.id == issued(first).print_job.id  # type: ignore[union-attr]
     assert count(any_runtime, Ticket) == 1 and count(any_runtime, PrintJob) == 1
+
+
+def test_the_shown_estimate_is_kept_with_its_ticket_and_the_event_says_so(runtime: Runtime) -> None:
+    setup = make_kiosk(runtime, printer=None)
+    a = setup.office.services["A"]
+    heard: list[TicketIssued] = []
+    runtime.bus.subscribe(TicketIssued, heard.append)
+    shown = WaitEstimate(expected_minutes=12.0, low_minutes=8.0, high_minutes=20.0)
+    with_estimate, without = issue_taps(runtime.uow(), [Tap(setup.kiosk.id, a, "shown-000001", estimate=shown),
+                                                        Tap(setup.kiosk.id, a, "shown-000002")], public_base_url=BASE)
+    with runtime.uow(read_only=True) as uow:
+        kept = {row.ticket_id: (row.expected_minutes, row.low_minutes, row.high_minutes)
+                for row in uow.session.scalars(select(IssueEstimate))}
+    assert kept == {issued(with_estimate).ticket.id: (12.0, 8.0, 20.0)}
+    assert [(event.number, event.estimate_kept) for event in heard] == [("A001", True), ("A002", False)]
+    assert issued(without).ticket.number == "A002"

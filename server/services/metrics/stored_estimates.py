@@ -74,8 +74,9 @@ class IssueEstimateRecorder:
 
     In the background by default, in batches: a burst of tickets shares one look at the office, and a
     tap never waits for it. A ticket whose issuer already added the row of the figure it showed, in its
-    own transaction (`issue_estimate_row`), is left alone. An estimate that could only be made more than
-    `MAX_DELAY` after the issue is not kept: it would no longer be the one the holder was given.
+    own transaction (`add_tickets(estimates=...)`, which says so on its event, or `issue_estimate_row`), is
+    left alone. An estimate that could only be made more than `MAX_DELAY` after the issue is not kept: it
+    would no longer be the one the holder was given.
     """
 
     MAX_DELAY = timedelta(seconds=60)
@@ -96,7 +97,8 @@ class IssueEstimateRecorder:
     def record_all(self, events: list[TicketIssued]) -> None:
         by_office: dict[int, list[TicketIssued]] = {}
         for event in events:
-            by_office.setdefault(event.office_id, []).append(event)
+            if not event.estimate_kept:
+                by_office.setdefault(event.office_id, []).append(event)
         for office_id, issued in by_office.items():
             self._record_office(office_id, issued)
 
