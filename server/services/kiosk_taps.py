@@ -16,14 +16,13 @@ from typing import Any
 from sqlalchemy import bindparam, delete, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from waitwell.domain.errors import Conflict, InvalidInput, NotFound, WaitwellError
 from waitwell.domain.states import TicketState
 from waitwell.estimates.estimate import WaitEstimate
-from waitwell.persistence import IdempotencyKey, Kiosk, PrintJob, Service
-from waitwell.persistence.devices import PrinterStatus, kiosk_services
-from waitwell.services.kiosks import printer_status_of
+from waitwell.persistence import IdempotencyKey, Kiosk, Office, Printer, PrintJob, Service
+from waitwell.persistence.devices import PrintDelivery, PrinterStatus, kiosk_services
 from waitwell.services.lookups import could_exist, get_ticket, people_ahead_by_ticket
 from waitwell.services.print_jobs import NewPrintJob, PrintJobView, add_print_jobs
 from waitwell.services.results import TicketView
@@ -49,6 +48,28 @@ class Tap:
     @property
     def scope(self) -> str:
         return f"kiosk:{self.kiosk_id}"
+
+
+@dataclass(frozen=True)
+class TapKiosk:
+    """What issuing from a kiosk needs to know of it, its office and its printer (read once per batch)."""
+
+    id: int
+    office_id: int
+    office_name: str
+    office_timezone: str
+    language: str
+    active: bool
+    printer_id: int | None
+    printer_status: PrinterStatus | None  # as last seen; None when the kiosk has no printer
+    printer_delivery: PrintDelivery | None
+
+    @classmethod
+    def of(cls, kiosk: Kiosk) -> TapKiosk:
+        printer = kiosk.printer
+        return cls(kiosk.id, kiosk.office_id, kiosk.office.name, kiosk.office.timezone, kiosk.language, kiosk.active,
+                   printer.id if printer else None, printer.status if printer else None,
+                   printer.delivery if printer else None)
 
 
 @dataclass(frozen=True)
@@ -121,7 +142,7 @@ def issue_taps(uow: UnitOfWork, taps: Sequence[Tap], *, public_base_url: str) ->
     return [answer for answer in answers if answer is not None]
 
 
-def _issue(uow: UnitOfWork, taps: Sequence[Tap], kiosks: dict[int, Kiosk],
+def _issue(uow: UnitOfWork, taps: Sequence[Tap], kiosks: dict[int, TapKiosk],
            services: dict[int, Service | WaitwellError], public_base_url: str) -> list[KioskTicket]:
     if not taps:
         return []
@@ -135,16 +156,15 @@ def _issue(uow: UnitOfWork, taps: Sequence[Tap], kiosks: dict[int, Kiosk],
         [{"scope_": tap.scope, "key_": tap.idempotency_key, "ticket_id_": ticket.id}
          for tap, ticket in zip(taps, tickets, strict=True)],
     )
-    printed = [(index, NewPrintJob(ticket, kiosks[tap.kiosk_id],
-                                   print_content(kiosks[tap.kiosk_id], ticket, public_base_url,
-                                                 tap.language or kiosks[tap.kiosk_id].language, tap.estimate)))
+    printed = [(index, NewPrintJob(ticket, kiosk.id, kiosk.office_id, kiosk.printer_id, kiosk.printer_delivery,
+                                   print_content(kiosk, ticket, public_base_url, tap.language or kiosk.language,
+                                                 tap.estimate)))
                for index, (tap, ticket) in enumerate(zip(taps, tickets, strict=True))
-               if kiosks[tap.kiosk_id].printer is not None]
+               if (kiosk := kiosks[tap.kiosk_id]).printer_id is not None and kiosk.printer_delivery is not None]
     jobs: dict[int, PrintJobView] = dict(zip((index for index, _ in printed),
                                              add_print_jobs(uow, [job for _, job in printed]) if printed else [],
                                              strict=True))
-    return [KioskTicket(ticket, jobs.get(index), replayed=False,
-                        printer_status=printer_status_of(kiosks[tap.kiosk_id]))
+    return [KioskTicket(ticket, jobs.get(index), replayed=False, printer_status=kiosks[tap.kiosk_id].printer_status)
             for index, (tap, ticket) in enumerate(zip(taps, tickets, strict=True))]
 
 
@@ -162,15 +182,15 @@ def status_url(public_base_url: str, token: str) -> str:
     return f"{public_base_url.rstrip('/')}/t/{token}"
 
 
-def print_content(kiosk: Kiosk, ticket: TicketView, public_base_url: str, language: str,
+def print_content(kiosk: TapKiosk, ticket: TicketView, public_base_url: str, language: str,
                   estimate: WaitEstimate | None) -> dict[str, object]:
     """What the paper says, frozen at issue time so the paper matches the screen even if printed later."""
     return {
-        "office_name": kiosk.office.name,
+        "office_name": kiosk.office_name,
         "service_name": ticket.service_name,
         "number": ticket.number,
         "issued_at": ticket.issued_at.isoformat(),
-        "timezone": kiosk.office.timezone,
+        "timezone": kiosk.office_timezone,
         "people_ahead": ticket.people_ahead or 0,
         "wait": None if estimate is None else {
             "expected": estimate.expected_minutes, "low": estimate.low_minutes, "high": estimate.high_minutes},
@@ -179,7 +199,7 @@ def print_content(kiosk: Kiosk, ticket: TicketView, public_base_url: str, langua
     }
 
 
-def _check_tap(tap: Tap, kiosk: Kiosk | None, offered: set[int]) -> None:
+def _check_tap(tap: Tap, kiosk: TapKiosk | None, offered: set[int]) -> None:
     if not KEY_PATTERN.match(tap.idempotency_key or ""):
         raise InvalidInput("the tap needs an idempotency key of 8 to 64 letters, digits, '-' or '_'")
     if kiosk is None:
@@ -216,7 +236,7 @@ def _forget_keys(session: Session, keys: Sequence[tuple[str, str]]) -> None:
         session.execute(delete(IdempotencyKey).where(tuple_(IdempotencyKey.scope, IdempotencyKey.key).in_(keys)))
 
 
-def _replay_or_error(uow: UnitOfWork, kiosk: Kiosk, tap: Tap) -> KioskTicket | WaitwellError:
+def _replay_or_error(uow: UnitOfWork, kiosk: TapKiosk, tap: Tap) -> KioskTicket | WaitwellError:
     """The ticket an earlier request with this key issued, as it is now."""
     claimed = uow.session.scalar(
         select(IdempotencyKey).where(IdempotencyKey.scope == tap.scope, IdempotencyKey.key == tap.idempotency_key)
@@ -232,7 +252,7 @@ def _replay_or_error(uow: UnitOfWork, kiosk: Kiosk, tap: Tap) -> KioskTicket | W
         ahead = people_ahead_by_ticket(uow.session, ticket.office, uow.clock.now()).get(ticket.id, 0)
     job = uow.session.scalar(select(PrintJob).where(PrintJob.ticket_id == ticket.id).order_by(PrintJob.id.desc()))
     return KioskTicket(TicketView.of(ticket, people_ahead=ahead), PrintJobView.of(job) if job else None,
-                       replayed=True, printer_status=printer_status_of(kiosk))
+                       replayed=True, printer_status=kiosk.printer_status)
 
 
 def _as_retry(first: KioskTicket | WaitwellError | None, tap: Tap) -> KioskTicket | WaitwellError:
@@ -244,12 +264,19 @@ def _as_retry(first: KioskTicket | WaitwellError | None, tap: Tap) -> KioskTicke
     return replace(first, replayed=True)
 
 
-def _kiosks(session: Session, kiosk_ids: set[int]) -> dict[int, Kiosk]:
+def _kiosks(session: Session, kiosk_ids: set[int]) -> dict[int, TapKiosk]:
     wanted = {kiosk_id for kiosk_id in kiosk_ids if could_exist(kiosk_id)}
     if not wanted:
         return {}
-    return {kiosk.id: kiosk for kiosk in session.scalars(
-        select(Kiosk).where(Kiosk.id.in_(wanted)).options(joinedload(Kiosk.printer), joinedload(Kiosk.office)))}
+    return {row.id: TapKiosk(*row) for row in session.execute(_READ_KIOSKS, {"ids": list(wanted)})}
+
+
+_READ_KIOSKS = (
+    select(Kiosk.id, Kiosk.office_id, Office.name, Office.timezone, Kiosk.language, Kiosk.active, Printer.id,
+           Printer.status, Printer.delivery)
+    .join(Office, Office.id == Kiosk.office_id).outerjoin(Printer, Printer.id == Kiosk.printer_id)
+    .where(Kiosk.id.in_(bindparam("ids", expanding=True)))
+)
 
 
 def _services_offered(session: Session, kiosk_ids: set[int]) -> dict[int, set[int]]:

@@ -115,7 +115,7 @@ def kiosk_board(uow: UnitOfWork, kiosk_id: int) -> KioskBoard:
             .group_by(Ticket.service_id)
         ).all())
         services = [(s.id, s.name, s.description, s.active) for s in kiosk.services]
-        printer_status = printer_status_of(kiosk)
+        printer_status = _printer_status(kiosk)
     snapshot = office_snapshot(uow, view.office_id)
     buttons = tuple(
         ServiceButton(service_id, name, description, int(waiting.get(service_id, 0)),
@@ -125,8 +125,7 @@ def kiosk_board(uow: UnitOfWork, kiosk_id: int) -> KioskBoard:
     return KioskBoard(view, buttons, printer_status)
 
 
-def printer_status_of(kiosk: Kiosk) -> PrinterStatus | None:
-    """As last seen; None when the kiosk has no printer."""
+def _printer_status(kiosk: Kiosk) -> PrinterStatus | None:
     return kiosk.printer.status if kiosk.printer is not None else None
 
 

@@ -44,7 +44,10 @@ class PrintJobView:
 
 def add_print_job(uow: UnitOfWork, *, ticket: TicketView, kiosk: Kiosk, content: dict[str, Any]) -> PrintJobView:
     """Store the job in the caller's transaction, next to its ticket; the worker or agent hears of it after commit."""
-    return add_print_jobs(uow, [NewPrintJob(ticket, kiosk, content)])[0]
+    if kiosk.printer is None:
+        raise ValueError("a print job needs a kiosk with a printer")
+    return add_print_jobs(uow, [NewPrintJob(ticket, kiosk.id, kiosk.office_id, kiosk.printer.id,
+                                            kiosk.printer.delivery, content)])[0]
 
 
 @dataclass(frozen=True)
@@ -52,27 +55,29 @@ class NewPrintJob:
     """A ticket to print at its kiosk's printer, with what the paper says."""
 
     ticket: TicketView
-    kiosk: Kiosk
+    kiosk_id: int
+    office_id: int
+    printer_id: int
+    delivery: PrintDelivery
     content: dict[str, Any]
 
 
 def add_print_jobs(uow: UnitOfWork, jobs: Sequence[NewPrintJob]) -> list[PrintJobView]:
     """`add_print_job` for many tickets at once (a batch of taps): one statement whatever the count."""
     now = uow.clock.now()
-    printers = [job.kiosk.printer for job in jobs]
-    if any(printer is None for printer in printers):
-        raise ValueError("a print job needs a kiosk with a printer")
-    rows = [{"ticket_id": job.ticket.id, "kiosk_id": job.kiosk.id, "printer_id": printer.id,
+    rows = [{"ticket_id": job.ticket.id, "kiosk_id": job.kiosk_id, "printer_id": job.printer_id,
              "state": PrintJobState.QUEUED, "content": job.content, "attempts": 0, "last_error": "",
-             "created_at": now} for job, printer in zip(jobs, printers, strict=True)]
-    ids = uow.session.scalars(insert(PrintJob).returning(PrintJob.id, sort_by_parameter_order=True), rows).all()
-    views = [PrintJobView(job_id, job.ticket.id, job.ticket.number, job.kiosk.id, printer.id, PrintJobState.QUEUED,
+             "created_at": now} for job in jobs]
+    ids = uow.session.scalars(_INSERT_JOBS, rows).all()
+    views = [PrintJobView(job_id, job.ticket.id, job.ticket.number, job.kiosk_id, job.printer_id, PrintJobState.QUEUED,
                           0, "", now, None, None, None, dict(job.content))
-             for job_id, job, printer in zip(ids, jobs, printers, strict=True)]
-    for view, job, printer in zip(views, jobs, printers, strict=True):
-        uow.record(events.PrintJobQueued(**_job_fields(view, job.kiosk.office_id, now),
-                                         delivery=printer.delivery.value))
+             for job_id, job in zip(ids, jobs, strict=True)]
+    for view, job in zip(views, jobs, strict=True):
+        uow.record(events.PrintJobQueued(**_job_fields(view, job.office_id, now), delivery=job.delivery.value))
     return views
+
+
+_INSERT_JOBS = insert(PrintJob.__table__).returning(PrintJob.__table__.c.id, sort_by_parameter_order=True)
 
 
 def get_print_job(uow: UnitOfWork, job_id: int) -> PrintJobView:

@@ -16,7 +16,7 @@ from waitwell.domain.errors import Conflict, InvalidInput, NotFound
 from waitwell.persistence import Appointment, AppointmentSettings, AppointmentState, Kiosk, Ticket
 from waitwell.services.appointments.setup import OfficePolicy, office_policy
 from waitwell.services.appointments.views import AppointmentView
-from waitwell.services.kiosk_taps import KioskTicket, print_content
+from waitwell.services.kiosk_taps import KioskTicket, TapKiosk, print_content
 from waitwell.services.lookups import people_ahead_by_ticket
 from waitwell.services.print_jobs import add_print_job
 from waitwell.services.results import TicketView
@@ -64,7 +64,7 @@ def check_in_at_kiosk(uow: UnitOfWork, *, kiosk_id: int, code: str, public_base_
         if result.ticket is None or result.replayed or kiosk.printer is None:
             uow.commit()
             return _with_kiosk_ticket(result, None)
-        content = print_content(kiosk, result.ticket, public_base_url, language or kiosk.language, None)
+        content = print_content(TapKiosk.of(kiosk), result.ticket, public_base_url, language or kiosk.language, None)
         content["appointment_at"] = appointment.starts_at.isoformat()
         job = add_print_job(uow, ticket=result.ticket, kiosk=kiosk, content=content)
         printed = KioskTicket(result.ticket, job, replayed=False, printer_status=kiosk.printer.status)
