@@ -98,9 +98,9 @@ class ServerProcess:
             if self.process.poll() is not None:
                 raise AssertionError(f"the server exited with {self.process.returncode}:\n{self.output()}")
             try:
-                if requests.get(base_url + path, timeout=2).status_code == 200:
+                if requests.get(base_url + path, timeout=5).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or a slow first answer
                 pass
             time.sleep(0.2)
         raise AssertionError(f"the server did not answer within {timeout} s:\n{self.output()}")
