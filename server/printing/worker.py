@@ -78,10 +78,11 @@ class PrintWorker:
             lanes = list(self._lanes.values())
         for lane in lanes:
             lane.stop()
+        deadline = time.monotonic() + timeout  # for all lanes together: a stop must not take lanes x timeout
         for lane in lanes:
-            lane.join(timeout)
+            lane.join(max(0.0, deadline - time.monotonic()))
         if self._scanner is not None:
-            self._scanner.join(timeout)
+            self._scanner.join(max(0.0, deadline - time.monotonic()))
 
     def lane(self, printer_id: int) -> PrinterLane:
         with self._lock:
