@@ -216,7 +216,7 @@ def _claim_keys(session: Session, taps: Sequence[Tap], now: datetime) -> set[tup
     if not taps:
         return set()
     rows = [{"scope": tap.scope, "key": tap.idempotency_key, "service_id": tap.service_id, "created_at": now}
-            for tap in taps]
+            for tap in sorted(taps, key=lambda tap: (tap.scope, tap.idempotency_key))]  # one lock order for all
     return {(scope, key) for scope, key in session.execute(_CLAIM_KEY[session.get_bind().dialect.name], rows)}
 
 

@@ -121,7 +121,9 @@ def _numbers(session: Session, services: Sequence[Service], now: datetime) -> li
     for service, day in zip(services, days, strict=True):
         line = (service.office_id, service.prefix, day)
         lines[line] = lines.get(line, 0) + 1
-    next_free = {line: _bump_sequence(session, *line, count) - count + 1 for line, count in lines.items()}
+    # Lines in one order for every issuer: two batches bumping the same lines never wait on each other in a
+    # circle (PostgreSQL would end one of them as a deadlock).
+    next_free = {line: _bump_sequence(session, *line, lines[line]) - lines[line] + 1 for line in sorted(lines)}
     numbers = []
     for service, day in zip(services, days, strict=True):
         line = (service.office_id, service.prefix, day)

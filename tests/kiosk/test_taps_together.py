@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from sqlalchemy import func, select
 
 from tests.factories import make_office
@@ -100,3 +102,31 @@ def test_the_shown_estimate_is_kept_with_its_ticket_and_the_event_says_so(runtim
     assert kept == {issued(with_estimate).ticket.id: (12.0, 8.0, 20.0)}
     assert [(event.number, event.estimate_kept) for event in heard] == [("A001", True), ("A002", False)]
     assert issued(without).ticket.number == "A002"
+
+
+def test_concurrent_batches_of_mixed_lines_neither_deadlock_nor_skip_numbers(any_runtime: Runtime) -> None:
+    setup = make_kiosk(any_runtime, printer=preview_printer())
+    a, b = setup.office.services["A"], setup.office.services["B"]
+    errors: list[BaseException] = []
+    start = threading.Barrier(6)
+
+    def tap_batches(worker: int) -> None:
+        start.wait()
+        try:
+            for batch in range(8):  # half the workers take B before A: opposite orders of the same rows
+                lines = [a, b, a] if worker % 2 else [b, a, b]
+                answers = issue_taps(any_runtime.uow(), [Tap(setup.kiosk.id, service, f"mixed-{worker}-{batch}-{i}")
+                                                         for i, service in enumerate(lines)], public_base_url=BASE)
+                errors.extend(answer for answer in answers if isinstance(answer, Exception))
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=tap_batches, args=(worker,)) for worker in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors
+    with any_runtime.uow(read_only=True) as uow:
+        numbers = sorted(uow.session.scalars(select(Ticket.number)))
+    assert numbers == sorted([f"A{n:03d}" for n in range(1, 73)] + [f"B{n:03d}" for n in range(1, 73)])
