@@ -135,7 +135,8 @@ def wait_in_every_language(estimate: WaitEstimate | None) -> dict[str, str]:
     return {language: wait_text(estimate, language) for language in available_languages()}
 
 
-# A burst of taps for one service would each rebuild the office snapshot; a few seconds old is as good.
+# A burst of taps would each rebuild the office snapshot; a few seconds old is as good. One rebuild
+# refreshes the figures of all the office's services.
 ESTIMATE_REUSE_SECONDS = 3.0
 ESTIMATES_KEY = "waitwell.kiosk_estimates"
 
@@ -146,12 +147,13 @@ def _estimate_for(service_id: int) -> WaitEstimate | None:
     if cached and time.monotonic() - cached[0] < ESTIMATE_REUSE_SECONDS:
         return cached[1]
     try:
-        estimate = estimates.estimate_for_new_ticket(uow(read_only=True), service_id)
+        office_estimates = estimates.estimates_for_new_tickets(uow(read_only=True), service_id)
     except Exception:  # the ticket matters more than its estimate: issue it without one
         current_app.logger.exception("no wait estimate for service %s", service_id)
         return None
-    recent[service_id] = (time.monotonic(), estimate)
-    return estimate
+    now = time.monotonic()
+    recent.update({each: (now, estimate) for each, estimate in office_estimates.items()})
+    return office_estimates.get(service_id)
 
 
 TAP_BATCHES_KEY = "waitwell.tap_batches"

@@ -50,12 +50,15 @@ def estimate_office(
     return estimate_waits(office_snapshot(uow, office_id), predictor=predictor)
 
 
-def estimate_for_new_ticket(uow: UnitOfWork, service_id: int, *, predictor: Predictor | None = None) -> WaitEstimate:
-    """The wait of a ticket taken now for a service: the figure on the kiosk's button."""
+def estimates_for_new_tickets(uow: UnitOfWork, service_id: int, *, predictor: Predictor | None = None
+                              ) -> dict[int, WaitEstimate]:
+    """The wait of a ticket taken now (the figure on a kiosk's button) for every service of the office that
+    has `service_id`, from one look at the office: a busy kiosk refreshes all its buttons at the cost of one."""
     with uow:
         service = get_service(uow.session, service_id)
         snapshot = build_snapshot(uow.session, service.office, uow.clock.now(), HISTORY_DAYS)
-    return estimate_new_ticket(snapshot, service_id, predictor=predictor)
+        service_ids = uow.session.scalars(select(Service.id).where(Service.office_id == service.office_id)).all()
+    return {each: estimate_new_ticket(snapshot, each, predictor=predictor) for each in service_ids}
 
 
 def build_snapshot(session: Session, office: Office, now: datetime, history_days: int) -> OfficeSnapshot:

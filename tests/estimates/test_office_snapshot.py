@@ -9,7 +9,7 @@ from waitwell.domain.clock import VirtualClock
 from waitwell.estimates.estimator import estimate_waits
 from waitwell.runtime import Runtime
 from waitwell.services import counters
-from waitwell.services.estimates import estimate_for_new_ticket, estimate_office, office_snapshot
+from waitwell.services.estimates import estimate_office, estimates_for_new_tickets, office_snapshot
 
 
 def serve(runtime: Runtime, counter_id: int, minutes: float) -> None:
@@ -63,7 +63,7 @@ def test_estimates_cover_every_waiting_ticket_and_grow_with_the_line(runtime: Ru
     issued = issue(runtime, office.services["A"], 4)
 
     estimates = estimate_office(runtime.uow(read_only=True), office.office_id)
-    new = estimate_for_new_ticket(runtime.uow(read_only=True), office.services["A"])
+    new = estimates_for_new_tickets(runtime.uow(read_only=True), office.services["A"])[office.services["A"]]
 
     assert set(estimates) == {t.id for t in issued}
     ordered = [estimates[t.id].expected_minutes for t in issued]

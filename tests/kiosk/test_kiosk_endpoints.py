@@ -6,9 +6,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from tests.factories import make_office
 from tests.kiosk.support import make_kiosk, preview_printer
 from waitwell.persistence import IssueEstimate, PrintJob
 from waitwell.runtime import Runtime
+from waitwell.services import tickets
 
 
 def tap(client: FlaskClient, kiosk_id: int, service_id: int, key: str, **extra: object) -> dict:
@@ -87,3 +89,18 @@ def test_the_wait_printed_on_the_ticket_is_the_estimate_kept_for_scoring(runtime
                 for row in uow.session.scalars(select(IssueEstimate))}
     assert len(jobs) == 3 and all(jobs.values())
     assert kept == jobs
+
+
+def test_each_button_gets_its_own_lines_wait_when_one_look_at_the_office_serves_them_all(
+    runtime: Runtime, client: FlaskClient
+) -> None:
+    office = make_office(runtime, counters={"Counter 1": ["A"], "Counter 2": ["B"]})
+    setup = make_kiosk(runtime, printer=preview_printer(), office=office)
+    for _ in range(6):
+        tickets.issue_ticket(runtime.uow(), service_id=office.services["A"], origin="api")
+    long_line = tap(client, setup.kiosk.id, office.services["A"], "tap-own-line-01")
+    short_line = tap(client, setup.kiosk.id, office.services["B"], "tap-own-line-02")  # from the same look
+    with runtime.uow(read_only=True) as uow:
+        kept = {row.ticket_id: row.expected_minutes for row in uow.session.scalars(select(IssueEstimate))}
+    assert (long_line["people_ahead"], short_line["people_ahead"]) == (6, 0)
+    assert kept[short_line["ticket_id"]] < kept[long_line["ticket_id"]]
