@@ -150,16 +150,16 @@ class PrinterLane(threading.Thread):
     def _work_once(self) -> float:
         """Print the jobs that are due or poll the status; return how long to sleep unless woken."""
         uow = self.worker.runtime.uow
-        jobs = print_jobs.pending_jobs(uow(read_only=True), printer_id=self.printer_id, limit=LANE_BATCH)
+        job_ids = print_jobs.next_job_ids(uow(read_only=True), self.printer_id, limit=LANE_BATCH)
         now = time.monotonic()
-        due = list(itertools.takewhile(lambda job: self._retry_at.get(job.id, 0.0) <= now, jobs))  # in order
+        due = list(itertools.takewhile(lambda job_id: self._retry_at.get(job_id, 0.0) <= now, job_ids))  # in order
         if due:
-            self._attempt([job.id for job in due])
+            self._attempt(due)
             return 0.0
         if now >= self._next_status_poll:
             self._poll_status()
         until_poll = self._next_status_poll - time.monotonic()
-        return max(0.05, min([until_poll, *(self._retry_at.get(job.id, 0.0) - now for job in jobs[:1])]))
+        return max(0.05, min([until_poll, *(self._retry_at.get(job_id, 0.0) - now for job_id in job_ids[:1])]))
 
     def _attempt(self, job_ids: list[int]) -> None:
         """Print the jobs in order, recording them together; the first failure stops the run, and the jobs

@@ -121,6 +121,14 @@ def pending_jobs(uow: UnitOfWork, *, delivery: PrintDelivery | None = None, prin
         return [PrintJobView.of(job) for job in uow.session.scalars(query)]
 
 
+def next_job_ids(uow: UnitOfWork, printer_id: int, *, limit: int) -> list[int]:
+    """A printer's next jobs to print, oldest first: what a print lane claims (ids only, cheap to poll)."""
+    with uow:
+        return list(uow.session.scalars(
+            select(PrintJob.id).where(PrintJob.printer_id == printer_id, PrintJob.state.in_(PENDING_JOB_STATES))
+            .order_by(PrintJob.id).limit(limit)))
+
+
 def printers_with_pending_jobs(uow: UnitOfWork, *, delivery: PrintDelivery) -> set[int]:
     """Printers that have something to print: what a worker polls, without reading a burst's jobs."""
     with uow:
