@@ -36,7 +36,7 @@ def print_worker() -> None:
     worker = printing.start_worker(app)
     stopped = _stop_on_signal()
     click.echo("print worker running; Ctrl+C stops it")
-    stopped.wait()
+    _wait_for(stopped)
     worker.stop()  # type: ignore[attr-defined]
 
 
@@ -66,7 +66,7 @@ def print_agent(server_url: str, kiosk_id: int, spec: str, token: str, paper: st
     stopped = _stop_on_signal()
     click.echo(f"print agent for kiosk {kiosk_id}: {settings.describe()}, server {server_url}")
     threading.Thread(target=agent.run_forever, daemon=True).start()
-    stopped.wait()
+    _wait_for(stopped)
     agent.stop()
 
 
@@ -94,6 +94,14 @@ def printer_from_spec(spec: str, *, paper_mm: int = 80, profile: str = "") -> Pr
         case "preview", _:
             return PrinterSettings.from_mapping({"kind": "preview", "device_path": rest, **common})
     raise InvalidPrinterSettings(f"cannot read the printer {spec!r}; use {SPEC_HELP}")
+
+
+def _wait_for(stopped: threading.Event) -> None:
+    """Wait in short steps: a signal the kernel hands to another thread does not wake a main thread blocked
+    without a timeout, so its Python handler would not run until something else woke it (seen: a SIGTERM
+    to `waitwell print-worker` ignored while its lanes were busy)."""
+    while not stopped.wait(0.5):
+        pass
 
 
 def _stop_on_signal() -> threading.Event:
