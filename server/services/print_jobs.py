@@ -104,20 +104,16 @@ def recent_jobs(uow: UnitOfWork, *, office_id: int | None = None, kiosk_id: int 
         return [PrintJobView.of(job) for job in uow.session.scalars(query.limit(limit))]
 
 
-def pending_jobs(uow: UnitOfWork, *, delivery: PrintDelivery | None = None, printer_id: int | None = None,
-                 kiosk_id: int | None = None, limit: int | None = None) -> list[PrintJobView]:
-    """Jobs not yet printed nor given up, oldest first (the first `limit` of them)."""
+def pending_jobs(uow: UnitOfWork, *, delivery: PrintDelivery | None = None,
+                 kiosk_id: int | None = None) -> list[PrintJobView]:
+    """Jobs not yet printed nor given up, oldest first."""
     with uow:
         query = (select(PrintJob).join(Printer, Printer.id == PrintJob.printer_id)
                  .where(PrintJob.state.in_(PENDING_JOB_STATES)).order_by(PrintJob.id))
         if delivery is not None:
             query = query.where(Printer.delivery == delivery)
-        if printer_id is not None:
-            query = query.where(PrintJob.printer_id == printer_id)
         if kiosk_id is not None:
             query = query.where(PrintJob.kiosk_id == kiosk_id)
-        if limit is not None:
-            query = query.limit(limit)
         return [PrintJobView.of(job) for job in uow.session.scalars(query)]
 
 
@@ -150,15 +146,9 @@ def release_interrupted_jobs(uow: UnitOfWork, *, delivery: PrintDelivery = Print
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def claim_job(uow: UnitOfWork, job_id: int) -> PrintJobView | None:
-    """Mark the job as being printed by the caller; None when someone else has it or it is finished."""
-    claimed = claim_jobs(uow, [job_id])
-    return claimed[0] if claimed else None
-
-
 def claim_jobs(uow: UnitOfWork, job_ids: Sequence[int]) -> list[PrintJobView]:
-    """`claim_job` for a printer's next jobs at once (a backlog after an outage, a burst), oldest first:
-    the ones the caller now prints, leaving out those someone else has or that are finished."""
+    """Mark a printer's next jobs as being printed by the caller (several at once after an outage or a burst):
+    the ones it now prints, oldest first, leaving out those someone else has or that are finished."""
     jobs = PrintJob.__table__
     with uow:
         now = uow.clock.now()
