@@ -22,17 +22,15 @@ def record_history(
     **detail: Any,
 ) -> None:
     """Append one row to the ticket's append-only history."""
-    row = history_row(None, ticket.service_id, kind, at, user_id=user_id,
-                      counter_id=counter_id if counter_id is not None else ticket.counter_id, **detail)
-    del row["ticket_id"]
-    uow.session.add(TicketEvent(ticket=ticket, **row))
+    uow.session.add(TicketEvent(ticket=ticket, **history_row(
+        ticket.service_id, kind, at, user_id=user_id,
+        counter_id=counter_id if counter_id is not None else ticket.counter_id, **detail)))
 
 
-def history_row(ticket_id: int | None, service_id: int, kind: str, at: datetime, *, user_id: int | None = None,
+def history_row(service_id: int, kind: str, at: datetime, *, user_id: int | None = None,
                 counter_id: int | None = None, **detail: Any) -> dict[str, Any]:
-    """The columns of one history row, for a bulk insert of many (or one `TicketEvent`)."""
-    return {"ticket_id": ticket_id, "kind": kind, "occurred_at": at, "service_id": service_id,
-            "counter_id": counter_id, "user_id": user_id,
+    """The columns of one history row but its ticket: for a `TicketEvent`, or with `ticket_id` in a bulk insert."""
+    return {"kind": kind, "occurred_at": at, "service_id": service_id, "counter_id": counter_id, "user_id": user_id,
             "detail": json.dumps(detail, sort_keys=True) if detail else ""}
 
 

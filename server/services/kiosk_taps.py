@@ -149,13 +149,8 @@ def _issue(uow: UnitOfWork, taps: Sequence[Tap], kiosks: dict[int, TapKiosk],
     session = uow.session
     tickets = add_tickets(uow, [services[tap.service_id] for tap in taps], origin="kiosk",  # type: ignore[misc]
                           estimates=[tap.estimate for tap in taps])
-    keys = IdempotencyKey.__table__
-    session.execute(
-        keys.update().where(keys.c.scope == bindparam("scope_"), keys.c.key == bindparam("key_"))
-        .values(ticket_id=bindparam("ticket_id_")),
-        [{"scope_": tap.scope, "key_": tap.idempotency_key, "ticket_id_": ticket.id}
-         for tap, ticket in zip(taps, tickets, strict=True)],
-    )
+    session.execute(_LINK_KEYS, [{"scope_": tap.scope, "key_": tap.idempotency_key, "ticket_id_": ticket.id}
+                                 for tap, ticket in zip(taps, tickets, strict=True)])
     printed = [(index, NewPrintJob(ticket, kiosk.id, kiosk.office_id, kiosk.printer_id, kiosk.printer_delivery,
                                    print_content(kiosk, ticket, public_base_url, tap.language or kiosk.language,
                                                  tap.estimate)))
@@ -226,8 +221,11 @@ def _claim_key_statement(insert: Callable[..., Any]) -> Any:
             .returning(keys.c.scope, keys.c.key))
 
 
-# Built once: building a statement costs more than running it on SQLite, and this runs on every tap.
+# Built once: building a statement costs more than running it on SQLite, and these run on every tap.
 _CLAIM_KEY = {"postgresql": _claim_key_statement(postgresql_insert), "sqlite": _claim_key_statement(sqlite_insert)}
+_KEYS = IdempotencyKey.__table__
+_LINK_KEYS = (_KEYS.update().where(_KEYS.c.scope == bindparam("scope_"), _KEYS.c.key == bindparam("key_"))
+              .values(ticket_id=bindparam("ticket_id_")))
 
 
 def _forget_keys(session: Session, keys: Sequence[tuple[str, str]]) -> None:
@@ -282,7 +280,10 @@ _READ_KIOSKS = (
 def _services_offered(session: Session, kiosk_ids: set[int]) -> dict[int, set[int]]:
     offered: dict[int, set[int]] = {}
     if kiosk_ids:
-        for kiosk_id, service_id in session.execute(select(kiosk_services.c.kiosk_id, kiosk_services.c.service_id)
-                                                    .where(kiosk_services.c.kiosk_id.in_(kiosk_ids))):
+        for kiosk_id, service_id in session.execute(_READ_OFFERED, {"ids": list(kiosk_ids)}):
             offered.setdefault(kiosk_id, set()).add(service_id)
     return offered
+
+
+_READ_OFFERED = (select(kiosk_services.c.kiosk_id, kiosk_services.c.service_id)
+                 .where(kiosk_services.c.kiosk_id.in_(bindparam("ids", expanding=True))))

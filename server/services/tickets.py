@@ -94,8 +94,8 @@ def add_tickets(uow: UnitOfWork, services: Sequence[Service], *, origin: str,
     ]
     ahead = _people_ahead_of_new(session, services, now)
     ids = session.scalars(_INSERT_TICKETS, rows).all()
-    session.execute(_INSERT_HISTORY, [history_row(ticket_id, service.id, "issued", now, origin=origin)
-                                          for ticket_id, service in zip(ids, services, strict=True)])
+    session.execute(_INSERT_HISTORY, [{"ticket_id": ticket_id, **history_row(service.id, "issued", now, origin=origin)}
+                                      for ticket_id, service in zip(ids, services, strict=True)])
     views = [
         TicketView(id=ticket_id, number=row["number"], token=row["token"], state=TicketState.WAITING,
                    office_id=service.office_id, service_id=service.id, service_name=service.name, counter_id=None,
