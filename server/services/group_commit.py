@@ -44,7 +44,7 @@ class GroupCommit(Generic[Item, Answer]):
         self._lock = threading.Lock()
         self._queue: list[_Waiting[Item, Answer]] = []
         self._busy = False
-        self.batches = 0  # counters, for the benchmark's report
+        self.batches = 0  # batches handled (started) so far, and the items in them
         self.items = 0
 
     @property

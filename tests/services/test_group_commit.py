@@ -29,9 +29,13 @@ class Recorder:
         return [ValueError(f"no {item}") if item < 0 else f"answer {item}" for item in items]
 
 
-def submit_all(batches: GroupCommit[int, str], items: Sequence[int]
-               ) -> tuple[dict[int, str], dict[int, Exception], list[threading.Thread]]:
-    """Submit each item from a thread of its own; the answers and errors fill in as the threads end."""
+def behind_a_held_batch(handler: Recorder, items: Sequence[int]) -> tuple[dict[int, str], dict[int, Exception]]:
+    """Item 0 starts a batch that `handler` holds; `items` are submitted, each from a thread of its own,
+    while it runs; then the batch is let go. The answers and errors each submitter got."""
+    batches: GroupCommit[int, str] = GroupCommit(handler)
+    first = threading.Thread(target=batches.submit, args=(0,))
+    first.start()
+    assert handler.started.wait(5)
     answers: dict[int, str] = {}
     errors: dict[int, Exception] = {}
 
@@ -44,7 +48,12 @@ def submit_all(batches: GroupCommit[int, str], items: Sequence[int]
     threads = [threading.Thread(target=one, args=(item,)) for item in items]
     for thread in threads:
         thread.start()
-    return answers, errors, threads
+    while batches.items + batches.waiting < len(items) + 1:  # all queued behind the running batch
+        threading.Event().wait(0.01)
+    handler.release.set()
+    for thread in [first, *threads]:
+        thread.join(5)
+    return answers, errors
 
 
 def test_a_lone_request_is_handled_at_once_in_its_own_batch() -> None:
@@ -57,17 +66,7 @@ def test_a_lone_request_is_handled_at_once_in_its_own_batch() -> None:
 
 def test_requests_arriving_during_a_batch_share_the_next_one_and_get_their_own_answers() -> None:
     handler = Recorder(hold_first=True)
-    batches: GroupCommit[int, str] = GroupCommit(handler)
-    first = threading.Thread(target=batches.submit, args=(0,))
-    first.start()
-    assert handler.started.wait(5)
-    answers, errors, threads = submit_all(batches, [1, 2, 3, 4, -5])
-    while batches.items + batches.waiting < 6:  # all five queued behind the running batch
-        threading.Event().wait(0.01)
-    handler.release.set()
-    first.join(5)
-    for thread in threads:
-        thread.join(5)
+    answers, errors = behind_a_held_batch(handler, [1, 2, 3, 4, -5])
     assert handler.batches[0] == [0]
     assert sorted(handler.batches[1]) == [-5, 1, 2, 3, 4] and len(handler.batches) == 2
     assert answers == {1: "answer 1", 2: "answer 2", 3: "answer 3", 4: "answer 4"}
@@ -76,17 +75,7 @@ def test_requests_arriving_during_a_batch_share_the_next_one_and_get_their_own_a
 
 def test_a_failing_batch_is_handled_again_one_item_at_a_time() -> None:
     handler = Recorder(hold_first=True)
-    batches: GroupCommit[int, str] = GroupCommit(handler)
-    first = threading.Thread(target=batches.submit, args=(0,))
-    first.start()
-    assert handler.started.wait(5)
-    answers, errors, threads = submit_all(batches, [12, 13, 14])
-    while batches.items + batches.waiting < 4:
-        threading.Event().wait(0.01)
-    handler.release.set()
-    first.join(5)
-    for thread in threads:
-        thread.join(5)
+    answers, errors = behind_a_held_batch(handler, [12, 13, 14])
     assert answers == {12: "answer 12", 13: "answer 13", 14: "answer 14"}  # 13 alone is fine
     assert not errors
     assert sorted(map(tuple, handler.batches[2:])) == [(12,), (13,), (14,)]
