@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from escpos.capabilities import BaseProfile, get_profile
@@ -80,10 +81,24 @@ def fit_profile_to_paper(profile: BaseProfile, geometry: PaperGeometry) -> None:
     width = media.get("width", {})
     if width.get("pixels") == geometry.dots and _number(media.get("dpi")):
         return
-    data = copy.deepcopy(profile.profile_data)
+    # An instance attribute: the class-level dict is shared by every printer with this profile. A profile
+    # as python-escpos made it gets a fitted copy shared by every ticket of its paper (copying the profile
+    # for each ticket cost more than rendering the ticket's text); nothing writes to it.
+    if profile.profile_data is type(profile).profile_data:
+        profile.profile_data = _fitted_class_data(type(profile), geometry)
+    else:
+        profile.profile_data = _with_media(profile.profile_data, geometry)
+
+
+@lru_cache(maxsize=64)
+def _fitted_class_data(profile_class: type[BaseProfile], geometry: PaperGeometry) -> dict[str, Any]:
+    return _with_media(profile_class.profile_data, geometry)
+
+
+def _with_media(profile_data: dict[str, Any], geometry: PaperGeometry) -> dict[str, Any]:
+    data = copy.deepcopy(profile_data)
     data["media"] = {"dpi": geometry.dpi, "width": {"mm": geometry.paper_mm, "pixels": geometry.dots}}
-    # An instance attribute: the class-level dict is shared by every printer with this profile.
-    profile.profile_data = data
+    return data
 
 
 def _number(value: object) -> float | None:

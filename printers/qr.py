@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import qrcode
 from PIL import Image
 from qrcode.constants import ERROR_CORRECT_M
+from qrcode.util import MODE_8BIT_BYTE, MODE_ALPHA_NUM, MODE_NUMBER, QRData
 
 from waitwell.printers.geometry import PaperGeometry
 
@@ -30,7 +33,21 @@ def qr_matrix(url: str) -> list[list[bool]]:
 def qr_side_modules(url: str) -> int:
     """Modules along one side, from the QR version alone: drawing the code (choosing among 8 masks) took
     most of a native-QR ticket's rendering time, and a printer that draws the code itself needs only this."""
-    return 4 * _code(url).best_fit() + 17
+    return _side_for_segments(tuple((segment.mode, len(segment)) for segment in _code(url).data_list))
+
+
+# The version depends only on how the data splits into digit, alphanumeric and byte segments and on
+# their lengths, never on the characters themselves: nearly every status URL (one base, one token
+# length) splits the same way, so the version is worked out once, not for every ticket.
+_FILLER = {MODE_NUMBER: b"0", MODE_ALPHA_NUM: b"A", MODE_8BIT_BYTE: b"a"}
+
+
+@lru_cache(maxsize=256)
+def _side_for_segments(segments: tuple[tuple[int, int], ...]) -> int:
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    for mode, length in segments:
+        code.add_data(QRData(_FILLER[mode] * length, mode=mode, check_data=False))
+    return 4 * code.best_fit() + 17
 
 
 def qr_module_dots(url: str, geometry: PaperGeometry) -> int:

@@ -114,13 +114,13 @@ def _image_command(profile: BaseProfile) -> str:
     return "bitImageRaster"
 
 
-@lru_cache(maxsize=64)
-def _encoder(code_pages: tuple[tuple[str, str], ...]) -> Encoder:
-    return Encoder(dict(code_pages))
-
-
 def _code_pages(profile: BaseProfile) -> Encoder:
-    return _encoder(tuple(sorted(profile.get_code_pages().items())))
+    return _encoder(type(profile))
+
+
+@lru_cache(maxsize=64)  # per profile class: python-escpos makes one class per profile name, with its code pages
+def _encoder(profile_class: type[BaseProfile]) -> Encoder:
+    return Encoder(profile_class().get_code_pages())
 
 
 @lru_cache(maxsize=4096)  # per encoder and character: looking through the code pages took 4 ms a ticket
