@@ -25,10 +25,10 @@ from waitwell.persistence import DailySequence, IssueEstimate, Service, Ticket, 
 from waitwell.services.history import history_row, record_history, ticket_fields
 from waitwell.services.lookups import (
     could_exist,
-    counter_skills,
+    counter_skills_of_offices,
     get_ticket_by_token,
     people_ahead_by_ticket,
-    waiting_per_service,
+    waiting_per_service_of_offices,
 )
 from waitwell.services.metrics.stored_estimates import issue_estimate_values
 from waitwell.services.results import TicketView
@@ -57,7 +57,7 @@ def issuable_services(uow: UnitOfWork, service_ids: Iterable[int]) -> dict[int, 
     """Each service with its office, or why it cannot take a ticket now (read once for a batch of taps)."""
     wanted = {service_id for service_id in service_ids if could_exist(service_id)}
     found = {service.id: service for service in uow.session.scalars(
-        select(Service).options(joinedload(Service.office)).where(Service.id.in_(wanted)))} if wanted else {}
+        _READ_SERVICES, {"ids": list(wanted)})} if wanted else {}
     now = uow.clock.now()
     answers: dict[int, Service | WaitwellError] = {}
     for service_id in set(service_ids):
@@ -123,7 +123,8 @@ def _numbers(session: Session, services: Sequence[Service], now: datetime) -> li
         lines[line] = lines.get(line, 0) + 1
     # Lines in one order for every issuer: two batches bumping the same lines never wait on each other in a
     # circle (PostgreSQL would end one of them as a deadlock).
-    next_free = {line: _bump_sequence(session, *line, lines[line]) - lines[line] + 1 for line in sorted(lines)}
+    last_taken = _bump_sequences(session, {line: lines[line] for line in sorted(lines)})
+    next_free = {line: last_taken[line] - count + 1 for line, count in lines.items()}
     numbers = []
     for service, day in zip(services, days, strict=True):
         line = (service.office_id, service.prefix, day)
@@ -132,29 +133,34 @@ def _numbers(session: Session, services: Sequence[Service], now: datetime) -> li
     return numbers
 
 
-def _bump_sequence(session: Session, office_id: int, prefix: str, day: date, count: int) -> int:
-    """Take `count` numbers of the day's counter in this transaction and return the last one: concurrent
-    issuers queue on the row, so there are no gaps."""
-    statement = _BUMP_SEQUENCE[session.get_bind().dialect.name]
-    return int(session.execute(statement, {"office_id": office_id, "prefix": prefix, "service_day": day,
-                                           "last_sequence": count, "count": count}).scalar_one())
+def _bump_sequences(session: Session, counts: dict[tuple[int, str, date], int]) -> dict[tuple[int, str, date], int]:
+    """Take `count` numbers of each line's counter for the day in this transaction, in one statement, and
+    return the last one taken per line: concurrent issuers queue on the rows, so there are no gaps."""
+    rows = [{"office_id": office_id, "prefix": prefix, "service_day": day, "last_sequence": count}
+            for (office_id, prefix, day), count in counts.items()]
+    statement = _BUMP_SEQUENCES[session.get_bind().dialect.name]
+    return {(office_id, prefix, day): last for office_id, prefix, day, last in session.execute(statement, rows)}
 
 
-def _bump_sequence_statement(insert: Callable[..., Any]) -> Any:
+def _bump_sequences_statement(insert: Callable[..., Any]) -> Any:
     sequences = DailySequence.__table__
+    bump = insert(sequences)
+    # A new line starts at its count; a known one goes up by the count (the value it would have started at).
     return (
-        insert(sequences)
-        .on_conflict_do_update(
+        bump.on_conflict_do_update(
             index_elements=[sequences.c.office_id, sequences.c.prefix, sequences.c.service_day],
-            set_={"last_sequence": sequences.c.last_sequence + bindparam("count")},
+            set_={"last_sequence": sequences.c.last_sequence + bump.excluded.last_sequence},
         )
-        .returning(sequences.c.last_sequence)
+        .returning(sequences.c.office_id, sequences.c.prefix, sequences.c.service_day, sequences.c.last_sequence,
+                   sort_by_parameter_order=True)
     )
 
 
 # Built once: building a statement costs more than running it on SQLite, and these run on every issue.
-_BUMP_SEQUENCE = {"postgresql": _bump_sequence_statement(postgresql_insert),
-                  "sqlite": _bump_sequence_statement(sqlite_insert)}
+_BUMP_SEQUENCES = {"postgresql": _bump_sequences_statement(postgresql_insert),
+                   "sqlite": _bump_sequences_statement(sqlite_insert)}
+_READ_SERVICES = (select(Service).options(joinedload(Service.office))
+                  .where(Service.id.in_(bindparam("ids", expanding=True))))
 _INSERT_TICKETS = insert(Ticket.__table__).returning(Ticket.__table__.c.id, sort_by_parameter_order=True)
 _INSERT_HISTORY = insert(TicketEvent.__table__)
 _INSERT_ESTIMATES = insert(IssueEstimate.__table__)
@@ -165,8 +171,9 @@ def _people_ahead_of_new(session: Session, services: Sequence[Service], now: dat
     """People ahead of each new ticket, read before they are inserted (counts per line where the calling
     strategy allows, see `people_ahead_of_new_ticket`); the answer takes the new tickets' ids."""
     offices = {service.office_id: service.office for service in services}
-    waiting = {office_id: waiting_per_service(session, office) for office_id, office in offices.items()}
-    skills = {office_id: counter_skills(session, office_id) for office_id in offices if waiting[office_id] is not None}
+    waiting = waiting_per_service_of_offices(session, offices.values())
+    skills = counter_skills_of_offices(session, [office_id for office_id, counts in waiting.items()
+                                                 if counts is not None])
 
     def answer(ids: Sequence[int]) -> list[int]:
         ranked = {office_id: people_ahead_by_ticket(session, office, now)
