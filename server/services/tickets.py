@@ -151,8 +151,7 @@ def _bump_sequences_statement(insert: Callable[..., Any]) -> Any:
             index_elements=[sequences.c.office_id, sequences.c.prefix, sequences.c.service_day],
             set_={"last_sequence": sequences.c.last_sequence + bump.excluded.last_sequence},
         )
-        .returning(sequences.c.office_id, sequences.c.prefix, sequences.c.service_day, sequences.c.last_sequence,
-                   sort_by_parameter_order=True)
+        .returning(sequences.c.office_id, sequences.c.prefix, sequences.c.service_day, sequences.c.last_sequence)
     )
 
 
