@@ -106,12 +106,17 @@ def _office_with_kiosk(runtime: object, name: str, printer_port: int) -> tuple[i
 
 
 def start_server(database_url: str, instance: Path, port: int, threads: int, *, print_worker: bool = True,
-                 redis_url: str = "") -> subprocess.Popen[bytes]:
-    """One server process as `waitwell serve` runs it (gunicorn, one gthread worker), the tap limit lifted."""
+                 redis_url: str = "", worker_class: str = "gthread") -> subprocess.Popen[bytes]:
+    """One server process as `waitwell serve` runs it (gunicorn, one gthread worker), the tap limit lifted;
+    or with gunicorn's gevent worker as docs/deployment.md describes it."""
     env = {**os.environ, "DATABASE_URL": database_url, "WAITWELL_INSTANCE": str(instance),
            "WAITWELL_PRINT_WORKER": "on" if print_worker else "off", "REDIS_URL": redis_url, "PYTHONUNBUFFERED": "1"}
     factory = 'waitwell.app:app_from_env(extra={"KIOSK_TAP_LIMIT": "1000000 per second"})'
-    command = [sys.executable, "-m", "gunicorn", "-w", "1", "-k", "gthread", "--threads", str(threads),
+    worker = ["-k", "gthread", "--threads", str(threads)]
+    if worker_class == "gevent":
+        env["WAITWELL_ASYNC_MODE"] = "gevent"
+        worker = ["-k", "gevent", "-c", "python:waitwell.gunicorn_conf"]
+    command = [sys.executable, "-m", "gunicorn", "-w", "1", *worker,
                "-b", f"127.0.0.1:{port}", "--log-level", "warning", factory]
     server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=(instance / f"server-{port}.log").open("wb"),
                               stderr=subprocess.STDOUT)
@@ -241,10 +246,10 @@ class Setup:
     separate_print_worker: bool
     redis_url: str = ""
 
-    def describe(self, threads: int) -> str:
+    def describe(self, concurrency: str) -> str:
         worker = "print worker in its own process" if self.separate_print_worker else "print worker inside"
         queue = ", Redis message queue" if self.redis_url else ""
-        return f"{self.processes} process(es) x {threads} threads, {worker}{queue}"
+        return f"{self.processes} process(es) x {concurrency}, {worker}{queue}"
 
 
 def throughput(setup: Setup, args: argparse.Namespace, printer: LoopbackPrinter
@@ -257,7 +262,8 @@ def throughput(setup: Setup, args: argparse.Namespace, printer: LoopbackPrinter
         kiosks = set_up(database_url, printer.port, args.offices)
         ports = [free_port() for _ in range(setup.processes)]
         servers = [start_server(database_url, instance, port, args.threads,
-                                print_worker=not setup.separate_print_worker, redis_url=setup.redis_url)
+                                print_worker=not setup.separate_print_worker, redis_url=setup.redis_url,
+                                worker_class=args.worker_class)
                    for port in ports]
         if setup.separate_print_worker:
             servers.append(start_print_worker(database_url, instance))
@@ -283,7 +289,7 @@ def latency(args: argparse.Namespace, printer: LoopbackPrinter) -> list[float]:
         database_url = f"sqlite:///{instance / 'bench.db'}"
         [(kiosk_id, services)] = set_up(database_url, printer.port, 1)
         port = free_port()
-        server = start_server(database_url, instance, port, args.threads)
+        server = start_server(database_url, instance, port, args.threads, worker_class=args.worker_class)
         url = f"http://127.0.0.1:{port}/api/v1/kiosks/{kiosk_id}/tickets"
         try:
             tap(requests.Session(), url, services["B"])  # warm up: imports, first estimate, printer lane
@@ -322,6 +328,8 @@ def main() -> None:
     parser.add_argument("--load-seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads of each server process")
+    parser.add_argument("--worker-class", choices=["gthread", "gevent"], default="gthread",
+                        help="gunicorn worker: gthread as `waitwell serve` runs it, or gevent (needs the gevent extra)")
     parser.add_argument("--offices", type=int, default=8,
                         help="offices (one kiosk each) the load is spread over; 1 puts every ticket in one queue")
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", ""),
@@ -329,8 +337,9 @@ def main() -> None:
     args = parser.parse_args()
 
     printer = LoopbackPrinter()
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, SQLite (WAL), gunicorn gthread; "
-          f"the clients run in this process (raw keep-alive HTTP), the printer on 127.0.0.1")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, SQLite (WAL), "
+          f"gunicorn {args.worker_class}; the clients run in this process (raw keep-alive HTTP), "
+          "the printer on 127.0.0.1")
     latencies = latency(args, printer)
     print(f"tap to bytes at the printer, {len(latencies)} taps one at a time (1 process, print worker inside): "
           f"median {statistics.median(latencies):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms, "
@@ -340,7 +349,8 @@ def main() -> None:
         setups.append(Setup(2, separate_print_worker=True, redis_url=args.redis_url))
     for setup in setups:
         issued, elapsed, load_latencies, cpu = throughput(setup, args, printer)
-        print(f"kiosk endpoint, {setup.describe(args.threads)}; {args.clients} clients over {args.offices} "
+        concurrency = "gevent" if args.worker_class == "gevent" else f"{args.threads} threads"
+        print(f"kiosk endpoint, {setup.describe(concurrency)}; {args.clients} clients over {args.offices} "
               f"office(s) for {elapsed:.1f} s: {issued} tickets, {issued / elapsed:.0f} tickets/s "
               f"(target >= 500/s, ratio {issued / elapsed / 500:.2f}); response median "
               f"{statistics.median(load_latencies):.1f} ms, p99 {percentile(load_latencies, 0.99):.1f} ms; "
