@@ -11,6 +11,7 @@ from flask import current_app, url_for
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
+from waitwell import realtime
 from waitwell.api.rate_limits import kiosk_tap_limit, limiter
 from waitwell.api.schemas import StrictSchema
 from waitwell.appointments import kiosk_check_in
@@ -169,7 +170,8 @@ def _tap_batches() -> GroupCommit[Tap, KioskTicket]:
     """Taps arriving together (many kiosks, many offices on one server) share one transaction."""
     batches = current_app.extensions.get(TAP_BATCHES_KEY)
     if batches is None:
-        batches = current_app.extensions.setdefault(TAP_BATCHES_KEY, GroupCommit(_issue_taps))
+        batches = current_app.extensions.setdefault(
+            TAP_BATCHES_KEY, GroupCommit(_issue_taps, before_batch=realtime.cooperative_yield()))
     return batches
 
 

@@ -77,6 +77,14 @@ def _stale_after(app: Flask) -> timedelta:
     return timedelta(minutes=float(minutes))
 
 
+def cooperative_yield() -> Callable[[], object] | None:
+    """Under gevent, a way to let the other greenlets run now (None with native threads, which the
+    interpreter switches between by itself)."""
+    if socketio.server is None or socketio.server.async_mode != "gevent":
+        return None
+    return lambda: socketio.sleep(0)
+
+
 def _background() -> Background:
     """Background tasks and sleep of the chosen async mode; under gevent, replays in a native thread."""
     offload = run_here

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 
 import pytest
 
@@ -87,3 +88,31 @@ def test_an_error_of_a_lone_request_reaches_its_caller() -> None:
 
     with pytest.raises(OSError, match="disk full"):
         GroupCommit(broken).submit(1)
+
+
+def test_requests_arriving_while_the_leader_yields_join_its_batch() -> None:
+    """Under gevent the leader yields before it takes the waiting items (`before_batch`): a request the
+    process read meanwhile is in the same batch, not alone in the next one."""
+    handler = Recorder()
+    joined = threading.Event()
+    batches: GroupCommit[int, str] = GroupCommit(handler, before_batch=lambda: joined.wait(5))
+    first = threading.Thread(target=batches.submit, args=(1,))
+    first.start()
+    assert soon(lambda: batches.waiting == 1)  # the first request leads and is yielding in before_batch
+    second = threading.Thread(target=batches.submit, args=(2,))
+    second.start()
+    soon(lambda: batches.waiting == 2)  # queued behind it, unless the leader took its batch already
+    joined.set()
+    for thread in (first, second):
+        thread.join(5)
+    assert handler.batches == [[1, 2]]
+
+
+def soon(condition: Callable[[], bool], seconds: float = 2.0) -> bool:
+    """Whether `condition` holds within `seconds` (checked every 10 ms)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
