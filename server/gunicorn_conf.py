@@ -13,6 +13,10 @@ from __future__ import annotations
 import gc
 from typing import Any
 
+# gunicorn 25+ opens a control socket at one path per user; several processes on a host would fight over
+# it. Older releases do not know the setting and skip it.
+control_socket_disable = True
+
 
 def post_worker_init(worker: Any) -> None:
     """Freeze what the worker built while starting: later full collections scan only newer objects."""

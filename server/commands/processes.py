@@ -13,12 +13,14 @@ import click
 STOP_TIMEOUT_SECONDS = 15
 
 
-def run_processes(*, host: str, first_port: int, count: int, threads: int, proxies: int) -> int:
+def run_processes(*, host: str, first_port: int, count: int, threads: int, proxies: int,
+                  use_gevent: bool = False) -> int:
     """Start the processes, print the nginx upstream for them, and stop all when one ends or on a signal."""
     ports = list(range(first_port, first_port + count))
+    worker = ["--gevent"] if use_gevent else ["--threads", str(threads)]
     children = [
         subprocess.Popen([sys.executable, "-m", "waitwell.cli", "serve", "--workers", "1", "--host", host,
-                          "--port", str(port), "--threads", str(threads), "--proxies", str(proxies)])
+                          "--port", str(port), *worker, "--proxies", str(proxies)])
         for port in ports
     ]
     click.echo(f"Started {count} Waitwell processes on {host} ports {ports[0]}-{ports[-1]}. nginx upstream:\n"

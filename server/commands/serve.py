@@ -21,7 +21,10 @@ from waitwell.commands.processes import run_processes
               help="Threads per process: each open Socket.IO connection (screen, phone, kiosk) holds one.")
 @click.option("--proxies", default=0, show_default=True, type=click.IntRange(0, 5),
               help="Reverse proxies in front (e.g. 1 for nginx): trust that many X-Forwarded-For/-Proto/-Host.")
-def serve(host: str, port: int, workers: int, threads: int, proxies: int) -> None:
+@click.option("--gevent", "use_gevent", is_flag=True,
+              help="gunicorn's gevent worker instead of threads: thousands of Socket.IO connections per process, "
+                   "and bursts of kiosk taps handled faster. Needs the gevent extra; --threads does not apply.")
+def serve(host: str, port: int, workers: int, threads: int, proxies: int, use_gevent: bool) -> None:
     """Run Waitwell in production with gunicorn.
 
     \b
@@ -30,6 +33,9 @@ def serve(host: str, port: int, workers: int, threads: int, proxies: int) -> Non
     processes need sticky sessions: `--workers N` starts N processes on ports PORT..PORT+N-1,
     to be listed in an nginx upstream with ip_hash, and requires REDIS_URL so that an event
     raised in one process reaches the screens connected to the others (docs/deployment.md).
+
+    `--gevent` runs each process with gunicorn's gevent worker (docs/deployment.md, "Threading or
+    gevent"): one thread serves every connection, for large offices and servers shared by many kiosks.
 
     Refuses to start when the database is not at the newest migration: run `waitwell db upgrade`.
     Settings: DATABASE_URL, REDIS_URL, SECRET_KEY, WAITWELL_PUBLIC_URL, WAITWELL_INSTANCE.
@@ -43,16 +49,21 @@ def serve(host: str, port: int, workers: int, threads: int, proxies: int) -> Non
         )
     if redis_url:
         _require_redis_client()
+    if use_gevent:
+        _require_gevent()
     require_current_schema(configured_database_url())
     if not os.environ.get("WAITWELL_PUBLIC_URL"):
         click.echo("Warning: WAITWELL_PUBLIC_URL is not set, so ticket QR codes point at http://127.0.0.1:5000; "
                    "set it to the address citizens' phones can open.", err=True)
     if workers == 1:
-        from waitwell.commands.gunicorn_server import run_gunicorn
+        from waitwell.commands.gunicorn_server import run_gevent_gunicorn, run_gunicorn
 
+        if use_gevent:
+            run_gevent_gunicorn(host=host, port=port, proxies=proxies)
         run_gunicorn(host=host, port=port, threads=threads, proxies=proxies)
         return
-    raise SystemExit(run_processes(host=host, first_port=port, count=workers, threads=threads, proxies=proxies))
+    raise SystemExit(run_processes(host=host, first_port=port, count=workers, threads=threads, proxies=proxies,
+                                   use_gevent=use_gevent))
 
 
 def _require_redis_client() -> None:
@@ -61,3 +72,10 @@ def _require_redis_client() -> None:
     except ImportError:
         raise click.ClickException("REDIS_URL is set but the redis client is missing: "
                                    "pip install 'waitwell[redis]'") from None
+
+
+def _require_gevent() -> None:
+    try:
+        import gevent  # noqa: F401
+    except ImportError:
+        raise click.ClickException("--gevent needs gevent: pip install 'waitwell[gevent]'") from None
