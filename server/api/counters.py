@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from waitwell.api.schemas import CallTicketRequest, CounterSchema, TicketSchema
 from waitwell.api.tickets import STAFF
 from waitwell.auth import require_office, staff, staff_required
-from waitwell.services import counters, queries
+from waitwell.services import counter_sessions, counters, queries
 from waitwell.web import uow
 
 bp = Blueprint("counters", __name__, url_prefix="/api/v1", description="Staff: counters")
@@ -40,13 +40,19 @@ def _counter_in_my_office(counter_id: int) -> Any:
     return counter
 
 
+def _counter_i_may_act_at(counter_id: int) -> None:
+    """In my office, and nobody else signed in at it (409 counter_taken names who is)."""
+    _counter_in_my_office(counter_id)
+    counter_sessions.refuse_another_holder(uow(read_only=True), counter_id=counter_id, user_id=staff().member.id)
+
+
 def _counter_state_action(name: str, operation: Any, summary: str) -> None:
     @bp.post(f"/counters/<int:counter_id>/{name}", endpoint=f"{name}_counter")
     @bp.response(200, CounterSchema)
     @bp.doc(security=STAFF, summary=summary)
     @staff_required()
     def action(counter_id: int) -> Any:
-        _counter_in_my_office(counter_id)
+        _counter_i_may_act_at(counter_id)
         return operation(uow(), counter_id=counter_id, user_id=staff().member.id)
 
 
@@ -61,7 +67,7 @@ _counter_state_action("close", counters.close_counter, "Close the counter")
 @staff_required()
 def call_next(counter_id: int) -> Any:
     """Call the next ticket for this counter's services."""
-    _counter_in_my_office(counter_id)
+    _counter_i_may_act_at(counter_id)
     return counters.call_next(uow(), counter_id=counter_id, user_id=staff().member.id)
 
 
@@ -72,6 +78,6 @@ def call_next(counter_id: int) -> Any:
 @staff_required()
 def call_ticket(body: dict[str, Any], counter_id: int) -> Any:
     """Call a specific waiting ticket out of turn, with a reason kept in its history."""
-    _counter_in_my_office(counter_id)
+    _counter_i_may_act_at(counter_id)
     return counters.call_ticket(uow(), counter_id=counter_id, ticket_id=body["ticket_id"],
                                 user_id=staff().member.id, reason=body["reason"])

@@ -10,7 +10,7 @@ from marshmallow import fields
 from waitwell.api.schemas import StrictSchema, TicketSchema, TransferRequest
 from waitwell.auth import require_office, staff, staff_required
 from waitwell.domain.states import TicketState
-from waitwell.services import counters, queries
+from waitwell.services import counter_sessions, counters, queries
 from waitwell.web import uow
 
 bp = Blueprint("tickets", __name__, url_prefix="/api/v1", description="Staff: tickets")
@@ -50,13 +50,21 @@ def _ticket_in_my_office(ticket_id: int) -> Any:
     return ticket
 
 
+def _ticket_i_may_act_on(ticket_id: int) -> None:
+    """In my office, and not at a counter someone else is signed in at (409 counter_taken names who is)."""
+    ticket = _ticket_in_my_office(ticket_id)
+    if ticket.counter_id is not None:
+        counter_sessions.refuse_another_holder(uow(read_only=True), counter_id=ticket.counter_id,
+                                               user_id=staff().member.id)
+
+
 def _ticket_action(name: str, operation: Any, summary: str) -> None:
     @bp.post(f"/tickets/<int:ticket_id>/{name}", endpoint=f"{name.replace('-', '_')}_ticket")
     @bp.response(200, TicketSchema)
     @bp.doc(security=STAFF, summary=summary)
     @staff_required()
     def action(ticket_id: int) -> Any:
-        _ticket_in_my_office(ticket_id)
+        _ticket_i_may_act_on(ticket_id)
         return operation(uow(), ticket_id=ticket_id, user_id=staff().member.id)
 
 
@@ -73,5 +81,5 @@ _ticket_action("no-show", counters.mark_no_show, "The citizen did not come after
 @staff_required()
 def transfer_ticket(body: dict[str, Any], ticket_id: int) -> Any:
     """Move the ticket to another service's line; it keeps its number."""
-    _ticket_in_my_office(ticket_id)
+    _ticket_i_may_act_on(ticket_id)
     return counters.transfer(uow(), ticket_id=ticket_id, to_service_id=body["service_id"], user_id=staff().member.id)

@@ -125,9 +125,22 @@ def require_holder(uow: UnitOfWork, *, counter_id: int, user_id: int) -> Counter
     holder = holder_of(uow, counter_id=counter_id)
     if holder is None:
         raise Conflict("you are not signed in at this counter any more: sign in at it again")
+    _refuse_another(holder, user_id)
+    return holder
+
+
+def refuse_another_holder(uow: UnitOfWork, *, counter_id: int, user_id: int) -> None:
+    """Refuse an API call at a counter another clerk is signed in at: a script or a second device acts at a
+    free counter or at its own person's, never under a signed-in clerk's feet (a supervisor takes a counter
+    over in the console)."""
+    holder = holder_of(uow, counter_id=counter_id)
+    if holder is not None:
+        _refuse_another(holder, user_id)
+
+
+def _refuse_another(holder: CounterHolder, user_id: int) -> None:
     if holder.user_id != user_id:
         raise CounterTaken(f"{holder.counter_name} is now held by {holder.display_name} ({holder.username})")
-    return holder
 
 
 def holder_from_row(row: CounterSession) -> CounterHolder:

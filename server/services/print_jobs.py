@@ -198,8 +198,9 @@ def record_all_printed(uow: UnitOfWork, job_ids: Sequence[int], *, attempts: int
             .values(state=PrintJobState.PRINTED, printed_at=now,
                     attempts=case((jobs.c.attempts < counted, counted), else_=jobs.c.attempts))
             .returning(*jobs.c))}
-        known = {**{row.id: row for row in uow.session.execute(
-            select(*jobs.c).where(jobs.c.id.in_(set(job_ids) - set(printed))))}, **printed}
+        already = set(job_ids) - set(printed)  # acknowledged before (an agent's repeated acknowledgement)
+        known = {**({row.id: row for row in uow.session.execute(select(*jobs.c).where(jobs.c.id.in_(already)))}
+                    if already else {}), **printed}
         if missing := [job_id for job_id in job_ids if job_id not in known]:
             raise NotFound(f"there is no print job {missing[0]}")
         offices = dict(uow.session.execute(select(Printer.id, Printer.office_id).where(

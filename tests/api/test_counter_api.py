@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from tests.api.conftest import Clerk, Hartford
+from tests.api.conftest import Clerk, Hartford, add_staff
 from tests.api.support import assert_error
 from tests.engine.support import history_of
 from tests.factories import issue
+from waitwell.persistence import Role
 from waitwell.runtime import Runtime
-from waitwell.services import counters
+from waitwell.services import counter_sessions, counters
 
 
 def test_lists_the_offices_counters_with_state_skills_and_current_ticket(
@@ -140,3 +141,28 @@ def test_counters_of_an_unknown_office_are_refused_or_not_found(staff_client: Fl
     assert staff_client.get("/api/v1/offices/4040/counters").status_code in (403, 404)
     assert_error(client.get("/api/v1/offices/4040/counters", headers=admin_auth), 404, "not_found",
                  "there is no office 4040")
+
+
+def test_the_api_never_acts_at_a_counter_another_clerk_is_signed_in_at(
+    staff_client: FlaskClient, runtime: Runtime, hartford: Hartford, clerk: Clerk, password_hash: str
+) -> None:
+    """Maria is signed in at Counter 1 in the console: the clerk's token may not call, pause or finish
+    tickets there (409 naming her), and nothing changes; Counter 2, which nobody holds, still works."""
+    maria = add_staff(runtime, password_hash, "maria", Role.CLERK, [hartford.office.office_id])
+    counter_1, counter_2 = hartford.office.counters["Counter 1"], hartford.office.counters["Counter 2"]
+    counter_sessions.take_counter(runtime.uow(), counter_id=counter_1, user_id=maria.id)
+    issue(runtime, hartford.office.services["B"], 2)
+    called_by_maria = counters.call_next(runtime.uow(), counter_id=counter_1, user_id=maria.id)
+
+    for action in ("call-next", "pause", "close"):
+        assert_error(staff_client.post(f"/api/v1/counters/{counter_1}/{action}"), 409, "counter_taken",
+                     "Counter 1", "maria")
+    for action in ("recall", "start", "complete", "no-show"):
+        assert_error(staff_client.post(f"/api/v1/tickets/{called_by_maria.id}/{action}"), 409, "counter_taken",
+                     "maria")
+    shown = staff_client.get(f"/api/v1/counters/{counter_1}").get_json()
+    assert (shown["state"], shown["current_ticket"]["number"]) == ("open", called_by_maria.number)
+
+    response = staff_client.post(f"/api/v1/counters/{counter_2}/call-next")
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["number"] == "B002"
