@@ -94,9 +94,9 @@
   }
 
   // Long counter names or many services shrink to fit, never cut off.
-  function fitWidth(element) {
+  function fitWidth(element, floor) {
     element.style.removeProperty("--fit");
-    for (var fit = 1; element.scrollWidth > element.clientWidth + 1 && fit > 0.4; fit -= 0.05) {
+    for (var fit = 1; element.scrollWidth > element.clientWidth + 1 && fit > (floor || 0.4); fit -= 0.05) {
       element.style.setProperty("--fit", fit.toFixed(2));
     }
   }
@@ -105,10 +105,40 @@
     fitWidth(el("now-call"));
     Array.prototype.forEach.call(el("recent").children, fitWidth);
     var lines = document.querySelector(".lines");
-    lines.style.removeProperty("--lines-size");
-    for (var size = 3.8; lines.scrollHeight > lines.clientHeight + 1 && size > 1.6; size -= 0.2) {
-      lines.style.setProperty("--lines-size", size.toFixed(1) + "vh");
+    lines.classList.remove("compact");
+    fitLines(lines);
+    if (lines.scrollHeight > lines.clientHeight + 1) {  // many lines: they matter more than the footnote
+      lines.classList.add("compact");
+      fitLines(lines);
     }
+  }
+
+  // The waiting-now table as large as the panel allows, from 3.8 vh down to 1.6 vh.
+  function fitLines(lines) {
+    var names = lines.querySelectorAll("tbody th");
+    var size = 3.8;
+    function overflows() { return lines.scrollHeight > lines.clientHeight + 1; }
+    function setSize() { lines.style.setProperty("--lines-size", size.toFixed(1) + "vh"); }
+    lines.style.removeProperty("--lines-size");
+    Array.prototype.forEach.call(names, function (name) {  // one line each while the rows are fitted
+      name.classList.remove("wraps");
+      name.style.removeProperty("--fit");
+    });
+    while (overflows() && size > 1.6) { size -= 0.2; setSize(); }
+    fitNames(names);
+    while (overflows() && size > 1.6) { size -= 0.2; setSize(); fitNames(names); }  // a name had to wrap
+  }
+
+  // Each service name on one line, shrunk down to 55 %; one longer still wraps, never cut off.
+  function fitNames(names) {
+    Array.prototype.forEach.call(names, function (name) {
+      name.classList.remove("wraps");
+      fitWidth(name, 0.55);
+      if (name.scrollWidth > name.clientWidth + 1) {
+        name.style.removeProperty("--fit");
+        name.classList.add("wraps");
+      }
+    });
   }
 
   function highlight() {

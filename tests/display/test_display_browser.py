@@ -80,6 +80,7 @@ def test_display_shows_and_announces_a_call_made_through_the_staff_api(
         assert "fresh" in page.get_attribute("#now", "class")
         assert page.locator("#recent li").count() == 6
         assert_last_ten_shown(page)
+        assert_lines_readable(page)
         page.screenshot(path=str(artifacts_dir / "display-1920x1080-call.png"))
 
         page.wait_for_function("window.waitwellDisplay.announcements.length === 1 && "
@@ -173,3 +174,44 @@ def test_chime_is_a_short_wav_made_by_the_server(live):
 
 def test_a_display_needs_no_sign_in(live, display):
     assert requests.get(f"{live.url}/display/{display.id}", timeout=5).status_code == 200
+
+
+def assert_lines_readable(page) -> None:
+    """The waiting-now figures stay large enough to read across a lobby: people, wait and last-10 at least
+    3 % of the screen height (they had shrunk to 1.7 % so that "Title and registration" could wrap onto
+    three lines), and every service name whole on screen."""
+    sizes = page.evaluate("""() => Array.from(document.querySelectorAll('#lines td')).map(
+        cell => parseFloat(getComputedStyle(cell).fontSize) / window.innerHeight)""")
+    assert sizes and min(sizes) >= 0.03, sizes
+    names = page.evaluate("""() => Array.from(document.querySelectorAll('#lines th')).map(
+        name => [name.textContent, name.scrollWidth <= name.clientWidth + 1 || name.classList.contains('wraps')])""")
+    assert [name for name, whole in names if not whole] == []
+
+
+def test_eight_lines_and_a_very_long_name_fit_the_panel_whole(chromium, live, runtime, artifacts_dir: Path):
+    """A big office: every line in the panel, nothing cut off or spilling out (the footnote gives way); the
+    long name shrinks a little on its own, then wraps, and the others keep their size."""
+    names = ["Licence renewal", "Title and registration", "Road test", "Commercial driver licence renewal "
+             "with hazardous materials endorsement", "Plates", "Disability placards", "ID cards", "Reinstatement"]
+    big = make_office(runtime, name="Wethersfield DMV", services=tuple(zip(names, "ABCDEFGH", strict=True)),
+                      counters={"Counter 1": list("ABCDEFGH")})
+    for prefix in "ABCD":
+        issue(runtime, big.services[prefix], 2)
+    board = displays.register_display(runtime.uow(), office_id=big.office_id, name="Hall")
+    page = open_display(chromium, live.url, board.id)
+    try:
+        page.wait_for_function("document.querySelectorAll('#lines tr').length === 8")
+        page.screenshot(path=str(artifacts_dir / "display-1920x1080-eight-lines.png"))
+        fits = page.evaluate("(() => { const l = document.querySelector('.lines'); "
+                             "return l.scrollHeight <= l.clientHeight + 1; })()")
+        assert fits, "the waiting-now panel spills over"
+        names_shown = page.evaluate("""() => Array.from(document.querySelectorAll('#lines th')).map(
+            name => [name.textContent, name.scrollWidth <= name.clientWidth + 1 || name.classList.contains('wraps'),
+                     parseFloat(getComputedStyle(name).fontSize)])""")
+        assert [name for name, whole, _ in names_shown if not whole] == []
+        sizes = {name.strip()[2:]: size for name, _, size in names_shown}
+        long_name = sizes["Commercial driver licence renewal with hazardous materials endorsement"]
+        assert long_name >= 0.55 * sizes["Plates"]  # shrunk a little at most, then wrapped: still readable
+        assert sizes["Plates"] == sizes["Road test"] == sizes["Licence renewal"]  # short names keep their size
+    finally:
+        page.close()
