@@ -103,7 +103,7 @@
 
   function fitAll() {
     fitWidth(el("now-call"));
-    Array.prototype.forEach.call(el("recent").children, fitWidth);
+    Array.prototype.forEach.call(el("recent").children, function (item) { fitWidth(item); });
     var lines = document.querySelector(".lines");
     lines.classList.remove("compact");
     fitLines(lines);
@@ -116,8 +116,13 @@
   // The waiting-now table as large as the panel allows, from 3.8 vh down to 1.6 vh.
   function fitLines(lines) {
     var names = lines.querySelectorAll("tbody th");
+    var figures = lines.querySelectorAll("td");
     var size = 3.8;
-    function overflows() { return lines.scrollHeight > lines.clientHeight + 1; }
+    function overflows() {  // too tall for the panel, or a figure wider than its column
+      return lines.scrollHeight > lines.clientHeight + 1 || Array.prototype.some.call(figures, function (cell) {
+        return cell.scrollWidth > cell.clientWidth + 1;
+      });
+    }
     function setSize() { lines.style.setProperty("--lines-size", size.toFixed(1) + "vh"); }
     lines.style.removeProperty("--lines-size");
     Array.prototype.forEach.call(names, function (name) {  // one line each while the rows are fitted

@@ -215,3 +215,28 @@ def test_eight_lines_and_a_very_long_name_fit_the_panel_whole(chromium, live, ru
         assert sizes["Plates"] == sizes["Road test"] == sizes["Licence renewal"]  # short names keep their size
     finally:
         page.close()
+
+
+def test_recent_calls_to_a_long_counter_name_shrink_to_fit_whole(chromium, live, runtime, artifacts_dir: Path):
+    """Every recent call, not just the first, shrinks to show its whole counter name; and the waiting-now
+    figures stay inside their columns at the panel's largest size (one line only)."""
+    office = make_office(runtime, name="Hartford DMV", services=(("Licence renewal", "A"),),
+                         counters={"Window 12 – Licences": ["A"]})
+    window = office.counters["Window 12 – Licences"]
+    issue(runtime, office.services["A"], 5)
+    for _ in range(5):
+        ticket = counters.call_next(runtime.uow(), counter_id=window)
+        counters.complete(runtime.uow(), ticket_id=ticket.id)
+    board = displays.register_display(runtime.uow(), office_id=office.office_id, name="Hall")
+    page = open_display(chromium, live.url, board.id)
+    try:
+        page.wait_for_function("document.querySelectorAll('#recent li').length === 4")
+        page.screenshot(path=str(artifacts_dir / "display-1920x1080-long-counter-name.png"))
+        cut = page.evaluate("""() => Array.from(document.querySelectorAll('#recent li')).filter(
+            item => item.scrollWidth > item.clientWidth + 1).map(item => item.textContent)""")
+        assert cut == []
+        spilled = page.evaluate("""() => Array.from(document.querySelectorAll('.lines td')).filter(
+            cell => cell.scrollWidth > cell.clientWidth + 1).map(cell => cell.textContent)""")
+        assert spilled == []
+    finally:
+        page.close()
