@@ -102,8 +102,8 @@
   }
 
   function fitAll() {
-    fitWidth(el("now-call"));
-    Array.prototype.forEach.call(el("recent").children, function (item) { fitWidth(item); });
+    fitCall();
+    Array.prototype.forEach.call(el("recent").children, function (item) { fitOrWrap(item); });
     var lines = document.querySelector(".lines");
     lines.classList.remove("compact");
     fitLines(lines);
@@ -134,16 +134,32 @@
     while (overflows() && size > 1.6) { size -= 0.2; setSize(); fitNames(names); }  // a name had to wrap
   }
 
-  // Each service name on one line, shrunk down to 55 %; one longer still wraps, never cut off.
+  // Each service name on one line, shrunk down to 55 %; one longer still wraps at full size.
   function fitNames(names) {
     Array.prototype.forEach.call(names, function (name) {
-      name.classList.remove("wraps");
-      fitWidth(name, 0.55);
-      if (name.scrollWidth > name.clientWidth + 1) {
-        name.style.removeProperty("--fit");
-        name.classList.add("wraps");
-      }
+      if (fitOrWrap(name, 0.55)) name.style.removeProperty("--fit");
     });
+  }
+
+  // The call on one line if it fits at 40 %; else on two lines, as large as the panel's height allows.
+  function fitCall() {
+    var call = el("now-call");
+    var now = el("now");
+    if (!fitOrWrap(call)) return;
+    call.style.removeProperty("--fit");
+    for (var fit = 1; (now.scrollHeight > now.clientHeight + 1 || call.scrollWidth > call.clientWidth + 1)
+         && fit > 0.3; fit -= 0.05) {
+      call.style.setProperty("--fit", fit.toFixed(2));
+    }
+  }
+
+  // Shrink to one line down to `floor`; what is longer still wraps (class "wraps"): never cut off.
+  function fitOrWrap(element, floor) {
+    element.classList.remove("wraps");
+    fitWidth(element, floor);
+    var wraps = element.scrollWidth > element.clientWidth + 1;
+    element.classList.toggle("wraps", wraps);
+    return wraps;
   }
 
   function highlight() {
