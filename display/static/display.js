@@ -93,12 +93,20 @@
     fitAll();
   }
 
-  // Long counter names or many services shrink to fit, never cut off.
-  function fitWidth(element, floor) {
+  function tooWide(element) { return element.scrollWidth > element.clientWidth + 1; }
+  function tooTall(element) { return element.scrollHeight > element.clientHeight + 1; }
+
+  // Scale an element down (--fit, in 5 % steps) while `tooBig()` holds, but not below `floor`.
+  function shrink(element, tooBig, floor) {
     element.style.removeProperty("--fit");
-    for (var fit = 1; element.scrollWidth > element.clientWidth + 1 && fit > (floor || 0.4); fit -= 0.05) {
+    for (var fit = 1; tooBig() && fit > floor; fit -= 0.05) {
       element.style.setProperty("--fit", fit.toFixed(2));
     }
+  }
+
+  // Long counter names or many services shrink to fit, never cut off.
+  function fitWidth(element, floor) {
+    shrink(element, function () { return tooWide(element); }, floor || 0.4);
   }
 
   function fitAll() {
@@ -107,7 +115,7 @@
     var lines = document.querySelector(".lines");
     lines.classList.remove("compact");
     fitLines(lines);
-    if (lines.scrollHeight > lines.clientHeight + 1) {  // many lines: they matter more than the footnote
+    if (tooTall(lines)) {  // many lines: they matter more than the footnote
       lines.classList.add("compact");
       fitLines(lines);
     }
@@ -119,9 +127,7 @@
     var figures = lines.querySelectorAll("td");
     var size = 3.8;
     function overflows() {  // too tall for the panel, or a figure wider than its column
-      return lines.scrollHeight > lines.clientHeight + 1 || Array.prototype.some.call(figures, function (cell) {
-        return cell.scrollWidth > cell.clientWidth + 1;
-      });
+      return tooTall(lines) || Array.prototype.some.call(figures, tooWide);
     }
     function setSize() { lines.style.setProperty("--lines-size", size.toFixed(1) + "vh"); }
     lines.style.removeProperty("--lines-size");
@@ -146,18 +152,14 @@
     var call = el("now-call");
     var now = el("now");
     if (!fitOrWrap(call)) return;
-    call.style.removeProperty("--fit");
-    for (var fit = 1; (now.scrollHeight > now.clientHeight + 1 || call.scrollWidth > call.clientWidth + 1)
-         && fit > 0.3; fit -= 0.05) {
-      call.style.setProperty("--fit", fit.toFixed(2));
-    }
+    shrink(call, function () { return tooTall(now) || tooWide(call); }, 0.3);
   }
 
   // Shrink to one line down to `floor`; what is longer still wraps (class "wraps"): never cut off.
   function fitOrWrap(element, floor) {
     element.classList.remove("wraps");
     fitWidth(element, floor);
-    var wraps = element.scrollWidth > element.clientWidth + 1;
+    var wraps = tooWide(element);
     element.classList.toggle("wraps", wraps);
     return wraps;
   }

@@ -104,10 +104,11 @@ def add_tickets(uow: UnitOfWork, services: Sequence[Service], *, origin: str,
         for ticket_id, row, service, people_ahead in zip(ids, rows, services, ahead(ids), strict=True)
     ]
     shown = dict(zip(ids, estimates, strict=False))
-    if kept := [issue_estimate_values(view.id, view.office_id, view.service_id, now, estimate,
-                                      default_predictor().name)
-                for view in views if (estimate := shown.get(view.id)) is not None]:
-        session.execute(_INSERT_ESTIMATES, kept)
+    if any(estimate is not None for estimate in shown.values()):
+        predictor = default_predictor().name
+        session.execute(_INSERT_ESTIMATES, [
+            issue_estimate_values(view.id, view.office_id, view.service_id, now, estimate, predictor)
+            for view in views if (estimate := shown.get(view.id)) is not None])
     for view in views:
         uow.record(events.TicketIssued(**ticket_fields(view, now), origin=origin,
                                        estimate_kept=shown.get(view.id) is not None))
