@@ -143,13 +143,17 @@ def open_printer(settings: PrinterSettings) -> Escpos:
 
 
 class NetworkPrinter(Network):
-    """python-escpos' Network printer, but a failed connection closes its socket instead of leaving it to the GC."""
+    """python-escpos' Network printer, but a failed connection closes its socket instead of leaving it to the GC,
+    and small writes (status queries) are not held back."""
 
     def open(self, raise_not_found: bool = True) -> None:
         if self._device:
             self.close()
         try:
             self.device = socket.create_connection((self.host, self.port), timeout=self.timeout)
+            # A status query after a ticket's bytes on the same connection must leave at once: with Nagle's
+            # algorithm it waited for the ticket's acknowledgement, which a receiver may delay by 40 ms.
+            self.device.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         except OSError as error:
             self.device = None
             if raise_not_found:

@@ -13,13 +13,15 @@ class PrinterError(WaitwellError):
 
 
 class PrintFailed(PrinterError):
-    """The ticket was not (completely) sent to the printer; `reason` says why."""
+    """The ticket was not (completely) sent to the printer; `reason` says why. Of several tickets sent
+    together, the first `printed` went out before the failure."""
 
     code = "print_failed"
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, printed: int = 0) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.printed = printed
 
 
 class PrinterDependencyMissing(PrinterError):

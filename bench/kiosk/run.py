@@ -52,7 +52,7 @@ class LoopbackPrinter:
         with connection:
             while chunk := connection.recv(65536):
                 received += chunk
-                if len(chunk) == 3 and chunk[:2] == b"\x10\x04":
+                if chunk[-3:-1] == b"\x10\x04":  # a status query ends what the sender has sent until it hears back
                     connection.sendall(b"\x12")  # online, paper present
         arrived = time.perf_counter()
         numbers = _numbers_in(bytes(received))

@@ -30,7 +30,7 @@ def print_worker() -> None:
     from waitwell.app import create_app
     from waitwell.config import Config
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _log_to_stderr()
     os.nice(SEPARATE_WORKER_NICENESS)
     app = create_app(Config.from_env(extra={"PRINT_WORKER": "off", "PRINT_SCAN_SECONDS": SEPARATE_WORKER_SCAN_SECONDS}))
     worker = printing.start_worker(app)
@@ -55,7 +55,7 @@ def print_agent(server_url: str, kiosk_id: int, spec: str, token: str, paper: st
     """Print this kiosk's tickets on a printer attached to this PC; jobs queued while offline print on reconnect."""
     from waitwell.printing.agent import PrintAgent
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _log_to_stderr()
     try:
         settings = printer_from_spec(spec, paper_mm=int(paper), profile=profile)
     except InvalidPrinterSettings as error:
@@ -94,6 +94,13 @@ def printer_from_spec(spec: str, *, paper_mm: int = 80, profile: str = "") -> Pr
         case "preview", _:
             return PrinterSettings.from_mapping({"kind": "preview", "device_path": rest, **common})
     raise InvalidPrinterSettings(f"cannot read the printer {spec!r}; use {SPEC_HELP}")
+
+
+def _log_to_stderr() -> None:
+    """Waitwell's own news at INFO, other libraries' only from WARNING: python-escpos logs every connection
+    at INFO on the root logger, two lines per ticket that said nothing and cost a busy worker CPU."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("waitwell").setLevel(logging.INFO)
 
 
 def _wait_for(stopped: threading.Event) -> None:

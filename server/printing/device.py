@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from waitwell.persistence.devices import PrinterStatus
 from waitwell.printers.connections import PrinterSettings
 from waitwell.printers.render import QrMode
-from waitwell.printers.send import print_ticket, render_ticket_bytes, send_bytes
+from waitwell.printers.send import print_tickets, render_ticket_bytes, send_bytes
 from waitwell.printers.status import poll_status
 from waitwell.printing.paper import ticket_print
 from waitwell.services.printers import PrinterView
@@ -31,7 +31,12 @@ def render_job(printer: PrinterView, content: Mapping[str, Any]) -> bytes:
 
 def send_job(printer: PrinterView, content: Mapping[str, Any]) -> None:
     """Render and print one ticket; raises PrintFailed with a reason in plain words."""
-    print_ticket(printer_settings(printer), ticket_print(content), qr=_qr(printer.qr_mode))
+    send_jobs(printer, [content])
+
+
+def send_jobs(printer: PrinterView, contents: Sequence[Mapping[str, Any]]) -> None:
+    """Render and print tickets in order; PrintFailed says why and how many were printed before it."""
+    print_tickets(printer_settings(printer), [ticket_print(content) for content in contents], qr=_qr(printer.qr_mode))
 
 
 def write_bytes(settings: PrinterSettings, data: bytes) -> None:

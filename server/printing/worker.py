@@ -10,7 +10,7 @@ import itertools
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
@@ -28,8 +28,12 @@ KEY_PURGE_SECONDS = 3600.0
 # Jobs a lane claims and records together: a backlog (a burst, a printer back from an outage) costs a
 # transaction per batch instead of three per ticket.
 LANE_BATCH = 16
+# After a batch of several tickets (a burst is on) a lane looks again only this much later, so the burst's
+# next tickets also come as a batch, not a transaction and a connection each. After a single ticket (taps
+# one by one) or a full batch (a backlog) it looks again at once. A printer needs longer for one ticket.
+LANE_PACE_SECONDS = 0.1
 
-SendJob = Callable[[PrinterView, Mapping[str, Any]], None]
+SendJobs = Callable[[PrinterView, Sequence[Mapping[str, Any]]], None]
 ReadStatus = Callable[[PrinterView, float], tuple[PrinterStatus, str]]
 
 
@@ -40,7 +44,7 @@ class PrintWorker:
         self,
         runtime: Runtime,
         *,
-        send: SendJob = device.send_job,
+        send: SendJobs = device.send_jobs,
         read_status: ReadStatus = device.read_status,
         policy: RetryPolicy | None = None,
         status_interval: float = 30.0,
@@ -150,44 +154,43 @@ class PrinterLane(threading.Thread):
     def _work_once(self) -> float:
         """Print the jobs that are due or poll the status; return how long to sleep unless woken."""
         uow = self.worker.runtime.uow
-        job_ids = print_jobs.next_job_ids(uow(read_only=True), self.printer_id, limit=LANE_BATCH)
+        work = print_jobs.next_jobs(uow(read_only=True), self.printer_id, limit=LANE_BATCH)
         now = time.monotonic()
-        due = list(itertools.takewhile(lambda job_id: self._retry_at.get(job_id, 0.0) <= now, job_ids))  # in order
-        if due:
-            self._attempt(due)
+        due = list(itertools.takewhile(lambda job_id: self._retry_at.get(job_id, 0.0) <= now, work.job_ids))  # in order
+        if due and work.printer is not None:
+            self._attempt(work.printer, due)
+            if 1 < len(due) < LANE_BATCH:
+                self._stopped.wait(max(0.0, LANE_PACE_SECONDS - (time.monotonic() - now)))
             return 0.0
         if now >= self._next_status_poll:
             self._poll_status()
         until_poll = self._next_status_poll - time.monotonic()
-        return max(0.05, min([until_poll, *(self._retry_at.get(job_id, 0.0) - now for job_id in job_ids[:1])]))
+        return max(0.05, min([until_poll, *(self._retry_at.get(job_id, 0.0) - now for job_id in work.job_ids[:1])]))
 
-    def _attempt(self, job_ids: list[int]) -> None:
-        """Print the jobs in order, recording them together; the first failure stops the run, and the jobs
-        after it go back to the queue untried (they print after the failed one, in order)."""
+    def _attempt(self, printer: PrinterView, job_ids: list[int]) -> None:
+        """Print the jobs in order, in one go, recording them together; the first failure stops the run, and
+        the jobs after it go back to the queue untried (they print after the failed one, in order)."""
         uow = self.worker.runtime.uow
         jobs = print_jobs.claim_jobs(uow(), job_ids)
         if not jobs:
             return
-        printer = printers.get_printer(uow(read_only=True), self.printer_id)
-        printed: list[int] = []
+        failure: PrintFailed | None = None
         try:
-            for job in jobs:
-                try:
-                    self.worker.send(printer, job.content)
-                except PrintFailed as failure:
-                    self._record_failure(job, failure.reason)
-                    return
-                except Exception as error:  # a bug or a driver crash must not leave the job "printing" forever
-                    log.exception("print job %d crashed the printer driver", job.id)
-                    self._record_failure(job, f"the printer driver failed: {error}")
-                    return
-                printed.append(job.id)
+            self.worker.send(printer, [job.content for job in jobs])
+        except PrintFailed as failed:
+            failure = failed
+        except Exception as error:  # a bug or a driver crash must not leave the jobs "printing" forever
+            log.exception("print jobs %d-%d crashed the printer driver", jobs[0].id, jobs[-1].id)
+            failure = PrintFailed(f"the printer driver failed: {error}")
+        printed = jobs if failure is None else jobs[:failure.printed]
+        if printed:
+            print_jobs.record_all_printed(uow(), [job.id for job in printed])
+            for job in printed:
                 self._retry_at.pop(job.id, None)
-        finally:
-            if printed:
-                print_jobs.record_all_printed(uow(), printed)
+        if failure is not None and len(printed) < len(jobs):
+            self._record_failure(jobs[len(printed)], failure.reason)
             print_jobs.release_jobs(uow(), [job.id for job in jobs[len(printed) + 1:]])
-        if printer.status != PrinterStatus.ONLINE:
+        elif printer.status != PrinterStatus.ONLINE:
             printers.record_printer_status(uow(), printer_id=printer.id, status=PrinterStatus.ONLINE,
                                            detail="printed a ticket")
 

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, insert, select, update
+from sqlalchemy import bindparam, case, insert, select, update
 
 from waitwell.domain import events
 from waitwell.domain.errors import NotFound
 from waitwell.persistence import Kiosk, Printer, PrintJob
 from waitwell.persistence.devices import PENDING_JOB_STATES, PrintDelivery, PrintJobState
+from waitwell.services.printers import PrinterView
 from waitwell.services.results import TicketView
 from waitwell.services.unit_of_work import UnitOfWork
 
@@ -117,12 +118,21 @@ def pending_jobs(uow: UnitOfWork, *, delivery: PrintDelivery | None = None,
         return [PrintJobView.of(job) for job in uow.session.scalars(query)]
 
 
-def next_job_ids(uow: UnitOfWork, printer_id: int, *, limit: int) -> list[int]:
-    """A printer's next jobs to print, oldest first: what a print lane claims (ids only, cheap to poll)."""
+@dataclass(frozen=True)
+class LaneWork:
+    """What a print lane looks at: its printer's next jobs, oldest first, and (when there are any) the
+    printer as configured now, so a changed address or paper width applies from the next batch on."""
+
+    job_ids: list[int]
+    printer: PrinterView | None
+
+
+def next_jobs(uow: UnitOfWork, printer_id: int, *, limit: int) -> LaneWork:
+    """A printer's next jobs to print, in one read (ids only: cheap to poll; the claim reads the jobs)."""
     with uow:
-        return list(uow.session.scalars(
-            select(PrintJob.id).where(PrintJob.printer_id == printer_id, PrintJob.state.in_(PENDING_JOB_STATES))
-            .order_by(PrintJob.id).limit(limit)))
+        job_ids = list(uow.session.scalars(_NEXT_JOB_IDS, {"printer_id": printer_id, "limit": limit}))
+        printer = uow.session.get(Printer, printer_id) if job_ids else None
+        return LaneWork(job_ids, PrinterView.of(printer) if printer is not None else None)
 
 
 def printers_with_pending_jobs(uow: UnitOfWork, *, delivery: PrintDelivery) -> set[int]:
@@ -149,15 +159,9 @@ def release_interrupted_jobs(uow: UnitOfWork, *, delivery: PrintDelivery = Print
 def claim_jobs(uow: UnitOfWork, job_ids: Sequence[int]) -> list[PrintJobView]:
     """Mark a printer's next jobs as being printed by the caller (several at once after an outage or a burst):
     the ones it now prints, oldest first, leaving out those someone else has or that are finished."""
-    jobs = PrintJob.__table__
     with uow:
         now = uow.clock.now()
-        claimed = uow.session.execute(
-            jobs.update()
-            .where(jobs.c.id.in_(job_ids), jobs.c.state.in_(RETRYABLE_STATES))
-            .values(state=PrintJobState.PRINTING, attempts=jobs.c.attempts + 1, last_attempt_at=now)
-            .returning(*jobs.c)
-        ).all()
+        claimed = uow.session.execute(_CLAIM, {"ids": list(job_ids), "now": now}).all()
         uow.commit()
         return sorted((PrintJobView.of(row) for row in claimed), key=lambda job: job.id)  # type: ignore[arg-type]
 
@@ -193,18 +197,15 @@ def record_all_printed(uow: UnitOfWork, job_ids: Sequence[int], *, attempts: int
         now = uow.clock.now()
         counted = max(attempts or 1, 1)
         printed = {row.id: row for row in uow.session.execute(
-            jobs.update()
-            .where(jobs.c.id.in_(job_ids), jobs.c.state != PrintJobState.PRINTED)
-            .values(state=PrintJobState.PRINTED, printed_at=now,
-                    attempts=case((jobs.c.attempts < counted, counted), else_=jobs.c.attempts))
-            .returning(*jobs.c))}
+            _RECORD_PRINTED, {"ids": list(job_ids), "now": now, "counted": counted})}
         already = set(job_ids) - set(printed)  # acknowledged before (an agent's repeated acknowledgement)
         known = {**({row.id: row for row in uow.session.execute(select(*jobs.c).where(jobs.c.id.in_(already)))}
                     if already else {}), **printed}
         if missing := [job_id for job_id in job_ids if job_id not in known]:
             raise NotFound(f"there is no print job {missing[0]}")
-        offices = dict(uow.session.execute(select(Printer.id, Printer.office_id).where(
-            Printer.id.in_({row.printer_id for row in printed.values()}))).all()) if printed else {}
+        offices = dict(uow.session.execute(_OFFICES_OF_PRINTERS, {"ids": list({row.printer_id for row in
+                                                                                printed.values()})}).all()
+                       ) if printed else {}
         views = {job_id: PrintJobView.of(row) for job_id, row in known.items()}  # type: ignore[arg-type]
         for job_id in printed:
             view = views[job_id]
@@ -235,6 +236,24 @@ def record_print_failure(uow: UnitOfWork, job_id: int, *, reason: str, give_up: 
         view = PrintJobView.of(job)
         uow.commit()
         return view
+
+
+# Built once: a print lane runs these for every batch, and building a statement costs more than running it.
+_JOBS = PrintJob.__table__
+_NEXT_JOB_IDS = (select(PrintJob.id).where(PrintJob.printer_id == bindparam("printer_id"),
+                                           PrintJob.state.in_(PENDING_JOB_STATES))
+                 .order_by(PrintJob.id).limit(bindparam("limit")))
+_CLAIM = (_JOBS.update()
+          .where(_JOBS.c.id.in_(bindparam("ids", expanding=True)), _JOBS.c.state.in_(RETRYABLE_STATES))
+          .values(state=PrintJobState.PRINTING, attempts=_JOBS.c.attempts + 1, last_attempt_at=bindparam("now"))
+          .returning(*_JOBS.c))
+_RECORD_PRINTED = (_JOBS.update()
+                   .where(_JOBS.c.id.in_(bindparam("ids", expanding=True)), _JOBS.c.state != PrintJobState.PRINTED)
+                   .values(state=PrintJobState.PRINTED, printed_at=bindparam("now"),
+                           attempts=case((_JOBS.c.attempts < bindparam("counted"), bindparam("counted")),
+                                         else_=_JOBS.c.attempts))
+                   .returning(*_JOBS.c))
+_OFFICES_OF_PRINTERS = select(Printer.id, Printer.office_id).where(Printer.id.in_(bindparam("ids", expanding=True)))
 
 
 def _job(uow: UnitOfWork, job_id: int) -> PrintJob:

@@ -6,6 +6,7 @@ Reusable by other tests (kiosk, print worker): `with FakeNetworkPrinter() as pri
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 import threading
 from typing import Literal
@@ -18,9 +19,13 @@ PAPER_BYTES = {"ok": 0x12, "near_end": 0x1E, "out": 0x7E}
 class FakeNetworkPrinter:
     """Accepts connections like a printer on port 9100; `answer_status=False` plays one that never answers."""
 
-    def __init__(self, *, answer_status: bool = True, paper: Paper = "ok", cover_open: bool = False) -> None:
+    def __init__(self, *, answer_status: bool = True, paper: Paper = "ok", cover_open: bool = False,
+                 paper_for: int | None = None) -> None:
         self.answer_status, self.paper, self.cover_open = answer_status, paper, cover_open
+        self.paper_for = paper_for  # tickets it has paper for, after which it reports paper out (None: plenty)
         self.jobs: list[bytes] = []
+        self.tickets = 0
+        self.connections = 0
         self.status_queries = 0
         self._server = socket.create_server(("127.0.0.1", 0))
         self._server.settimeout(0.1)
@@ -40,7 +45,8 @@ class FakeNetworkPrinter:
         self._server.close()
 
     def wait_for_jobs(self, count: int, timeout: float = 5.0) -> list[bytes]:
-        """The jobs once `count` connections have closed (raises if they have not within `timeout`)."""
+        """The jobs once `count` have arrived (raises if they have not within `timeout`): each ticket is a job,
+        and so is a connection that only asked for the status."""
         with self._changed:
             if not self._changed.wait_for(lambda: len(self.jobs) >= count, timeout):
                 raise AssertionError(f"expected {count} print job(s), got {len(self.jobs)} within {timeout} s")
@@ -59,9 +65,12 @@ class FakeNetworkPrinter:
                 continue
             except OSError:
                 return
+            with self._changed:
+                self.connections += 1
             self._spawn(self._serve, connection)
 
     def _serve(self, connection: socket.socket) -> None:
+        """Keep each ticket as a job: a connection may carry several (a backlog), each after its status check."""
         received = bytearray()
         connection.settimeout(0.1)
         with connection:
@@ -75,11 +84,20 @@ class FakeNetworkPrinter:
                 if not chunk:
                     break
                 received += chunk
-                # A lone DLE EOT n is a real-time status query; printers answer it at once, even mid-job.
-                if len(chunk) == 3 and chunk[:2] == b"\x10\x04":
-                    self._answer(connection, chunk[2])
+                # DLE EOT n is a real-time status query; printers answer it at once, even mid-job. The sender
+                # waits for the answer, so a query is always the end of what has arrived.
+                if chunk[-3:-1] == b"\x10\x04" and len(received) >= 3:
+                    query, before = bytes(received[-3:]), bytes(received[:-3])
+                    if _without_queries(before):  # the tickets before this query's ticket are complete
+                        self._keep(before)
+                        received = bytearray(query)
+                    self._answer(connection, query[2])
+        self._keep(bytes(received))
+
+    def _keep(self, job: bytes) -> None:
         with self._changed:
-            self.jobs.append(bytes(received))
+            self.jobs.append(job)
+            self.tickets += bool(_without_queries(job))
             self._changed.notify_all()
 
     def _answer(self, connection: socket.socket, query: int) -> None:
@@ -87,14 +105,20 @@ class FakeNetworkPrinter:
             self.status_queries += 1
         if not self.answer_status:
             return
-        offline = self.paper == "out" or self.cover_open
+        paper = "out" if self.paper_for is not None and self.tickets >= self.paper_for else self.paper
+        offline = paper == "out" or self.cover_open
         answers = {
             1: ONLINE | (OFFLINE_BIT if offline else 0),
-            2: ONLINE | (0x04 if self.cover_open else 0) | (0x20 if self.paper == "out" else 0),
-            4: PAPER_BYTES[self.paper],
+            2: ONLINE | (0x04 if self.cover_open else 0) | (0x20 if paper == "out" else 0),
+            4: PAPER_BYTES[paper],
         }
         with contextlib.suppress(OSError):
             connection.sendall(bytes([answers.get(query, ONLINE)]))
+
+
+def _without_queries(data: bytes) -> bytes:
+    """The bytes of a job that are not status queries (DLE EOT n)."""
+    return re.sub(rb"\x10\x04[\x01-\x04]", b"", data)
 
 
 def closed_port() -> int:

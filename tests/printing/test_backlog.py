@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from flask import Flask
@@ -32,11 +32,12 @@ def test_a_failure_in_a_backlog_stops_the_run_and_the_rest_prints_after_it_in_or
                 for i in range(5)]
         tried: list[str] = []
 
-        def send_failing_on_the_third_once(printer_view: PrinterView, content: Mapping[str, Any]) -> None:
-            tried.append(str(content["number"]))
-            if tried == ["A001", "A002", "A003"]:
-                raise PrintFailed("paper jam")
-            device.send_job(printer_view, content)
+        def send_failing_on_the_third_once(printer_view: PrinterView, contents: Sequence[Mapping[str, Any]]) -> None:
+            for printed, content in enumerate(contents):
+                tried.append(str(content["number"]))
+                if tried == ["A001", "A002", "A003"]:
+                    raise PrintFailed("paper jam", printed=printed)
+                device.send_job(printer_view, content)
 
         worker = PrintWorker(runtime, send=send_failing_on_the_third_once, status_interval=60,
                              policy=RetryPolicy(first_delay=0.2, max_delay=0.5), context=app.app_context).start()
@@ -56,3 +57,41 @@ def test_a_failure_in_a_backlog_stops_the_run_and_the_rest_prints_after_it_in_or
             "A004": ("printed", 1), "A005": ("printed", 1)}  # given back untried, they count no attempt
         assert outcomes["A003"].last_error == "paper jam"
         assert all(job is not None for job in jobs)
+
+
+def test_paper_running_out_in_a_backlog_keeps_what_came_out_and_prints_the_rest_once_refilled(
+    runtime: Runtime, app: Flask
+) -> None:
+    with FakeNetworkPrinter(paper_for=2) as printer:
+        setup = make_kiosk(runtime, printer=network_printer(printer.port))
+        for i in range(5):
+            kiosk_taps.issue_from_kiosk(runtime.uow(), kiosk_id=setup.kiosk.id, service_id=setup.office.services["A"],
+                                        idempotency_key=f"paper-out-{i:04d}", public_base_url="https://q.example.org")
+        worker = PrintWorker(runtime, status_interval=60, policy=RetryPolicy(first_delay=0.2, max_delay=0.5),
+                             context=app.app_context).start()
+        try:
+            assert wait_until(lambda: states(runtime).get("A003", ("",))[0] == "retrying")
+            assert states(runtime) == {"A001": ("printed", 1), "A002": ("printed", 1), "A003": ("retrying", 1),
+                                       "A004": ("queued", 0), "A005": ("queued", 0)}
+            jobs = {job.number: job for job in print_jobs.recent_jobs(runtime.uow(read_only=True))}
+            assert jobs["A003"].last_error.endswith("is out of paper") and jobs["A004"].last_error == ""
+            printer.paper_for = None  # refilled
+            assert wait_until(lambda: all(state == "printed" for state, _ in states(runtime).values()))
+        finally:
+            worker.stop()
+        numbers = [next(n for n in ("A001", "A002", "A003", "A004", "A005") if read_ticket(job, PROFILE).reads(n))
+                   for job in ticket_jobs(printer)]
+    assert numbers == ["A001", "A002", "A003", "A004", "A005"]  # in order, none twice
+
+
+def states(runtime: Runtime) -> dict[str, tuple[str, int]]:
+    return {job.number: (job.state.value, job.attempts) for job in print_jobs.recent_jobs(runtime.uow(read_only=True))}
+
+
+def wait_until(check: Callable[[], bool], timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
