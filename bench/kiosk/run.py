@@ -2,9 +2,10 @@
 
 Runs the real server (gunicorn, one gthread process, as `waitwell serve` does; or its gevent worker) on
 SQLite in a temporary folder, with its print worker on, and a TCP server on 127.0.0.1 playing the ESC/POS
-network printer (it answers status queries like a real one). Usage:
+network printer (it answers status queries like a real one). The throughput clients are wrk's when it is
+installed (`apt-get install wrk`), else threads of this script. Usage:
 
-    python bench/kiosk/run.py [--latency-taps 200] [--load-seconds 10] [--clients 8]
+    python bench/kiosk/run.py [--latency-taps 200] [--load-seconds 10] [--clients 8] [--load-tool python]
 
 Targets from issue 3 (2 cores, SQLite): p99 tap-to-paper <= 150 ms, >= 500 tickets/s. A throughput run
 ends when every ticket of it is on paper: printing that falls behind shows as a lag, and its CPU counts.
@@ -13,7 +14,9 @@ ends when every ticket of it is on paper: printing that falls behind shows as a 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -207,8 +210,44 @@ def measure_latency(url: str, service_id: int, printer: LoopbackPrinter, taps: i
     return latencies
 
 
-def measure_throughput(targets: list[tuple[int, str, int]], clients: int, seconds: float
-                       ) -> tuple[int, float, list[float]]:
+@dataclass(frozen=True)
+class Load:
+    """What a throughput run's clients saw: taps answered 201, over how long, and the response times."""
+
+    taps: int
+    seconds: float
+    median_ms: float
+    p99_ms: float
+
+
+def measure_with_wrk(targets: list[tuple[int, str, int]], clients: int, seconds: float) -> Load:
+    """`clients` connections kept busy by wrk (bench/kiosk/taps.lua: a new key per tap, the kiosks in turn),
+    one wrk process per server port with its share of the connections. wrk is written in C: its clients
+    leave the 2 cores to the server, where Python clients took about 0.5 ms of CPU per tap."""
+    ports = sorted({port for port, _, _ in targets})
+    runs = []
+    for port in ports:
+        mine = [str(value) for at, path, service in targets if at == port for value in (path, service)]
+        command = ["wrk", "-t", "1", "-c", str(max(1, clients // len(ports))), "-d", f"{seconds:g}s", "--latency",
+                   "-s", str(Path(__file__).with_name("taps.lua")), f"http://127.0.0.1:{port}", "--",
+                   f"wrk{port}", *mine]
+        runs.append(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    results = []
+    for run in runs:
+        out, err = run.communicate(timeout=seconds + 60)
+        lines = out.strip().splitlines()
+        if run.returncode != 0 or not lines:
+            raise SystemExit(f"wrk failed: {err.strip() or out.strip()}")
+        results.append(json.loads(lines[-1]))
+        if results[-1]["failed"]:
+            raise SystemExit(f"{results[-1]['failed']} tap(s) failed: {err.strip()}")
+    return Load(taps=sum(result["requests"] for result in results),
+                seconds=max(result["seconds"] for result in results),
+                median_ms=max(result["median_ms"] for result in results),
+                p99_ms=max(result["p99_ms"] for result in results))
+
+
+def measure_throughput(targets: list[tuple[int, str, int]], clients: int, seconds: float) -> Load:
     """`clients` threads tapping as fast as the server answers for `seconds`, client i at target i % len(targets)
     (a target is a server port, a kiosk's tap path and a service)."""
     stop = time.perf_counter() + seconds
@@ -240,7 +279,8 @@ def measure_throughput(targets: list[tuple[int, str, int]], clients: int, second
         thread.join()
     if failures:
         raise SystemExit(f"a tap failed: {failures[0]}")
-    return sum(counts), time.perf_counter() - started, [v for values in latencies for v in values]
+    answered = [value for values in latencies for value in values]
+    return Load(sum(counts), time.perf_counter() - started, statistics.median(answered), percentile(answered, 0.99))
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -265,8 +305,7 @@ class Setup:
 PAPER_WAIT_SECONDS = 120
 
 
-def throughput(setup: Setup, args: argparse.Namespace, printer: LoopbackPrinter
-               ) -> tuple[int, float, list[float], float, float]:
+def throughput(setup: Setup, args: argparse.Namespace, printer: LoopbackPrinter) -> tuple[Load, float, float]:
     """Tickets per second against a fresh database, the clients spread over the processes and offices;
     also the CPU seconds the server's processes used until every ticket was printed (print worker included)
     and how long after the load's end the last ticket reached the printer."""
@@ -288,14 +327,15 @@ def throughput(setup: Setup, args: argparse.Namespace, printer: LoopbackPrinter
                 tap(requests.Session(), f"http://127.0.0.1:{port}{path}", service)
             cpu_before = cpu_seconds([server.pid for server in servers])
             printed_before = printer.tickets
-            issued, elapsed, latencies = measure_throughput(targets, args.clients, args.load_seconds)
+            measure = measure_with_wrk if args.load_tool == "wrk" else measure_throughput
+            load = measure(targets, args.clients, args.load_seconds)
             load_ended = time.perf_counter()
-            if not printer.wait_for_count(printed_before + issued, timeout=PAPER_WAIT_SECONDS):
-                raise SystemExit(f"only {printer.tickets - printed_before} of {issued} tickets reached the printer "
+            if not printer.wait_for_count(printed_before + load.taps, timeout=PAPER_WAIT_SECONDS):
+                raise SystemExit(f"only {printer.tickets - printed_before} of {load.taps} tickets reached the printer "
                                  f"within {PAPER_WAIT_SECONDS} s of the load's end")
             paper_lag = time.perf_counter() - load_ended
             # CPU until the last ticket is on paper: printing that lags behind the load still counts.
-            return issued, elapsed, latencies, cpu_seconds([server.pid for server in servers]) - cpu_before, paper_lag
+            return load, cpu_seconds([server.pid for server in servers]) - cpu_before, paper_lag
         finally:
             for server in servers:
                 server.terminate()
@@ -355,12 +395,16 @@ def main() -> None:
                         help="offices (one kiosk each) the load is spread over; 1 puts every ticket in one queue")
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", ""),
                         help="for the run with 2 server processes (skipped without it)")
+    parser.add_argument("--load-tool", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python",
+                        help="throughput clients: wrk (Debian package wrk; the default when installed) or threads "
+                             "in this process speaking raw keep-alive HTTP")
     args = parser.parse_args()
 
     printer = LoopbackPrinter()
+    clients = ("wrk, one process per server process" if args.load_tool == "wrk"
+               else "threads in this process (raw keep-alive HTTP)")
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, SQLite (WAL), "
-          f"gunicorn {args.worker_class}; the clients run in this process (raw keep-alive HTTP), "
-          "the printer on 127.0.0.1")
+          f"gunicorn {args.worker_class}; throughput clients: {clients}; the printer in this process on 127.0.0.1")
     latencies = latency(args, printer)
     print(f"tap to bytes at the printer, {len(latencies)} taps one at a time (1 process, print worker inside): "
           f"median {statistics.median(latencies):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms, "
@@ -369,12 +413,13 @@ def main() -> None:
     if args.redis_url:
         setups.append(Setup(2, separate_print_worker=True, redis_url=args.redis_url))
     for setup in setups:
-        issued, elapsed, load_latencies, cpu, paper_lag = throughput(setup, args, printer)
+        load, cpu, paper_lag = throughput(setup, args, printer)
+        issued, elapsed = load.taps, load.seconds
         concurrency = "gevent" if args.worker_class == "gevent" else f"{args.threads} threads"
         print(f"kiosk endpoint, {setup.describe(concurrency)}; {args.clients} clients over {args.offices} "
               f"office(s) for {elapsed:.1f} s: {issued} tickets, {issued / elapsed:.0f} tickets/s "
               f"(target >= 500/s, ratio {issued / elapsed / 500:.2f}); response median "
-              f"{statistics.median(load_latencies):.1f} ms, p99 {percentile(load_latencies, 0.99):.1f} ms; "
+              f"{load.median_ms:.1f} ms, p99 {load.p99_ms:.1f} ms; "
               f"all on paper {paper_lag:.1f} s after the load ended; server CPU until then "
               f"{cpu * 1000 / max(issued, 1):.1f} ms per ticket (500/s on 2 cores needs <= 4)")
 
