@@ -49,7 +49,7 @@ class RangeQuery(StrictSchema):
 
 
 @bp.get("")
-@bp.arguments(DayQuery, location="query")
+@bp.arguments(DayQuery(), location="query")
 @bp.response(200)
 @bp.doc(security=STAFF)
 @staff_required(Role.CLERK)
@@ -72,7 +72,7 @@ def list_day(query: dict[str, Any], office_id: int) -> Any:
 
 
 @bp.post("")
-@bp.arguments(BookRequest)
+@bp.arguments(BookRequest())
 @bp.response(201)
 @bp.doc(security=STAFF)
 @staff_required(Role.CLERK)
@@ -87,7 +87,7 @@ def book_for_caller(body: dict[str, Any], office_id: int) -> Any:
 
 
 @bp.post("/blocks")
-@bp.arguments(BlockRequest)
+@bp.arguments(BlockRequest())
 @bp.response(200)
 @bp.doc(security=STAFF)
 @staff_required(Role.SUPERVISOR)
@@ -101,7 +101,7 @@ def block_slot(body: dict[str, Any], office_id: int) -> Any:
 
 
 @bp.get("/no-show-rate")
-@bp.arguments(RangeQuery, location="query")
+@bp.arguments(RangeQuery(), location="query")
 @bp.response(200)
 @bp.doc(security=STAFF)
 @staff_required(Role.CLERK)

@@ -16,7 +16,7 @@ bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Staff s
 
 
 @bp.post("/sign-in")
-@bp.arguments(SignInRequest)
+@bp.arguments(SignInRequest())
 @bp.response(200, StaffSchema)
 def sign_in(body: dict[str, Any]) -> Any:
     """Start a staff session (a cookie). Repeated failures bring a delay, then a lockout (429).
@@ -43,7 +43,7 @@ def me() -> Any:
 
 
 @bp.post("/tokens")
-@bp.arguments(TokenRequest)
+@bp.arguments(TokenRequest())
 @bp.response(201, TokenSchema)
 @staff_required()
 def create_token(body: dict[str, Any]) -> Any:

@@ -72,7 +72,7 @@ def call_next(counter_id: int) -> Any:
 
 
 @bp.post("/counters/<int:counter_id>/call")
-@bp.arguments(CallTicketRequest)
+@bp.arguments(CallTicketRequest())
 @bp.response(200, TicketSchema)
 @bp.doc(security=STAFF)
 @staff_required()

@@ -98,7 +98,7 @@ def board(kiosk_id: int) -> Any:
 
 
 @bp.post("/<int:kiosk_id>/tickets")
-@bp.arguments(TapRequest)
+@bp.arguments(TapRequest())
 @bp.response(201, KioskTicketSchema)
 @limiter.limit(kiosk_tap_limit)
 def tap(body: dict[str, Any], kiosk_id: int) -> Any:
@@ -120,7 +120,7 @@ def print_outcome(kiosk_id: int, job_id: int) -> Any:
 
 
 @bp.post("/<int:kiosk_id>/appointments/check-in")
-@bp.arguments(CheckInRequest)
+@bp.arguments(CheckInRequest())
 @bp.response(200)
 @limiter.limit(kiosk_tap_limit)
 def check_in(body: dict[str, Any], kiosk_id: int) -> Any:

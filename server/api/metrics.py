@@ -81,7 +81,7 @@ class WhatIfRequest(StrictSchema):
 
 
 @bp.post("/offices/<int:office_id>/what-if")
-@bp.arguments(WhatIfRequest)
+@bp.arguments(WhatIfRequest())
 @bp.response(200)
 @bp.doc(security=STAFF)
 @staff_required(Role.SUPERVISOR)
@@ -92,7 +92,7 @@ def post_what_if(body: dict[str, Any], office_id: int) -> Any:
 
 
 @bp.get("/offices/<int:office_id>/reports")
-@bp.arguments(ReportQuery, location="query")
+@bp.arguments(ReportQuery(), location="query")
 @bp.response(200)
 @bp.doc(security=STAFF)
 @staff_required(Role.SUPERVISOR)
@@ -104,7 +104,7 @@ def get_report(query: dict[str, Any], office_id: int) -> Any:
 
 
 @bp.get("/offices/<int:office_id>/reports.csv")
-@bp.arguments(ExportQuery, location="query")
+@bp.arguments(ExportQuery(), location="query")
 @bp.response(200, content_type="text/csv")
 @bp.doc(security=STAFF)
 @staff_required(Role.SUPERVISOR)

@@ -87,7 +87,7 @@ class JobQuery(StrictSchema):
 
 
 @bp.post("/offices/<int:office_id>/printers")
-@bp.arguments(NewPrinter)
+@bp.arguments(NewPrinter())
 @bp.response(201, PrinterSchema)
 @bp.doc(security=STAFF)
 @staff_required(Role.ADMIN)
@@ -108,7 +108,7 @@ def list_printers(office_id: int) -> Any:
 
 
 @bp.post("/offices/<int:office_id>/kiosks")
-@bp.arguments(NewKiosk)
+@bp.arguments(NewKiosk())
 @bp.response(201, KioskSchema)
 @bp.doc(security=STAFF)
 @staff_required(Role.ADMIN)
@@ -119,7 +119,7 @@ def create_kiosk(body: dict[str, Any], office_id: int) -> Any:
 
 
 @bp.get("/offices/<int:office_id>/print-jobs")
-@bp.arguments(JobQuery, location="query")
+@bp.arguments(JobQuery(), location="query")
 @bp.response(200, PrintJobSchema(many=True))
 @bp.doc(security=STAFF)
 @staff_required()

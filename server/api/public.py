@@ -40,7 +40,7 @@ def list_services(office_id: int) -> Any:
 
 
 @bp.post("/tickets")
-@bp.arguments(IssueTicketRequest)
+@bp.arguments(IssueTicketRequest())
 @bp.response(201, IssuedTicketSchema)
 def issue_ticket(body: dict[str, Any]) -> Any:
     """Take a ticket for a service. Keep the token: it is the only way to follow or cancel the ticket."""

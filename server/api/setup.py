@@ -49,7 +49,7 @@ class NewCounter(StrictSchema):
 
 
 @bp.post("/offices")
-@bp.arguments(NewOffice)
+@bp.arguments(NewOffice())
 @bp.response(201, OfficeSchema)
 @bp.doc(security=STAFF)
 @staff_required(Role.ADMIN)
@@ -59,7 +59,7 @@ def create_office(body: dict[str, Any]) -> Any:
 
 
 @bp.post("/offices/<int:office_id>/services")
-@bp.arguments(NewService)
+@bp.arguments(NewService())
 @bp.response(201, ServiceSchema)
 @bp.doc(security=STAFF)
 @staff_required(Role.ADMIN)
@@ -70,7 +70,7 @@ def create_service(body: dict[str, Any], office_id: int) -> Any:
 
 
 @bp.patch("/services/<int:service_id>")
-@bp.arguments(ServiceChanges)
+@bp.arguments(ServiceChanges())
 @bp.response(200, ServiceSchema)
 @bp.doc(security=STAFF)
 @staff_required(Role.ADMIN)
@@ -81,7 +81,7 @@ def change_service(body: dict[str, Any], service_id: int) -> Any:
 
 
 @bp.post("/offices/<int:office_id>/counters")
-@bp.arguments(NewCounter)
+@bp.arguments(NewCounter())
 @bp.response(201, CounterSchema)
 @bp.doc(security=STAFF)
 @staff_required(Role.ADMIN)

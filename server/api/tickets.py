@@ -25,7 +25,7 @@ class TicketListQuery(StrictSchema):
 
 
 @bp.get("/offices/<int:office_id>/tickets")
-@bp.arguments(TicketListQuery, location="query")
+@bp.arguments(TicketListQuery(), location="query")
 @bp.response(200, TicketSchema(many=True))
 @bp.doc(security=STAFF)
 @staff_required()
@@ -75,7 +75,7 @@ _ticket_action("no-show", counters.mark_no_show, "The citizen did not come after
 
 
 @bp.post("/tickets/<int:ticket_id>/transfer")
-@bp.arguments(TransferRequest)
+@bp.arguments(TransferRequest())
 @bp.response(200, TicketSchema)
 @bp.doc(security=STAFF)
 @staff_required()

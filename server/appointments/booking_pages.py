@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import gettext
 from flask_limiter import RateLimitExceeded
 
-from waitwell.api.rate_limits import limiter
+from waitwell.api.rate_limits import limiter, with_retry_after
 from waitwell.appointments.delivery import deliver_soon
 from waitwell.appointments.page_helpers import lang_args, language, no_store, page_context, parse_stamp
 from waitwell.auth import public
@@ -28,7 +28,7 @@ bp.context_processor(page_context)
 @bp.errorhandler(RateLimitExceeded)
 def too_many_bookings(error: RateLimitExceeded) -> Any:
     """A page, not the kiosk API's JSON: many bookings from one address in a short time."""
-    return no_store(render_template("appointments/too_many.html"), 429)
+    return with_retry_after(no_store(render_template("appointments/too_many.html"), 429))
 
 
 @bp.get("/")

@@ -143,3 +143,4 @@ def test_too_many_bookings_from_one_address_get_a_page_not_json(runtime: Runtime
     answers = [client.post(url, data={"name": f"P{i}", "email": f"p{i}@example.org"}) for i in range(6)]
     assert [a.status_code for a in answers] == [303] * 5 + [429]
     assert "Please wait a moment" in answers[-1].text
+    assert int(answers[-1].headers["Retry-After"]) >= 1

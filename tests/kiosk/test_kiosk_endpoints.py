@@ -74,6 +74,7 @@ def test_a_burst_of_taps_from_one_kiosk_is_refused_with_a_message(runtime: Runti
                           json={"service_id": setup.office.services["A"], "idempotency_key": "tap-burst-9999"})
     assert refused.get_json()["error"]["code"] == "too_many_requests"
     assert "wait a moment" in refused.get_json()["error"]["message"]
+    assert 1 <= int(refused.headers["Retry-After"]) <= 61  # when the minute's limit lets taps through (rounded up)
 
 
 def test_the_wait_printed_on_the_ticket_is_the_estimate_kept_for_scoring(runtime: Runtime, client: FlaskClient) -> None:
