@@ -31,6 +31,8 @@ def print_ticket(settings: PrinterSettings, ticket: TicketPrint, *, qr: QrMode =
 
 def print_tickets(settings: PrinterSettings, tickets: Sequence[TicketPrint], *, qr: QrMode = "auto") -> None:
     """Print tickets in order (a printer's backlog) over one connection; see `send_all`."""
+    if not tickets:
+        return
     if settings.kind == "preview":
         _save_preview(settings, tickets[-1])
         return

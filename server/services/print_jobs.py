@@ -203,9 +203,8 @@ def record_all_printed(uow: UnitOfWork, job_ids: Sequence[int], *, attempts: int
                     if already else {}), **printed}
         if missing := [job_id for job_id in job_ids if job_id not in known]:
             raise NotFound(f"there is no print job {missing[0]}")
-        offices = dict(uow.session.execute(_OFFICES_OF_PRINTERS, {"ids": list({row.printer_id for row in
-                                                                                printed.values()})}).all()
-                       ) if printed else {}
+        printer_ids = list({row.printer_id for row in printed.values()})
+        offices = dict(uow.session.execute(_OFFICES_OF_PRINTERS, {"ids": printer_ids}).all()) if printed else {}
         views = {job_id: PrintJobView.of(row) for job_id, row in known.items()}  # type: ignore[arg-type]
         for job_id in printed:
             view = views[job_id]
