@@ -343,21 +343,29 @@ def throughput(setup: Setup, args: argparse.Namespace, printer: LoopbackPrinter)
                 server.wait(20)
 
 
-def latency(args: argparse.Namespace, printer: LoopbackPrinter) -> list[float]:
-    """Tap to paper with the server as `waitwell serve` runs it: one process, its print worker inside."""
+def latency(args: argparse.Namespace, printer: LoopbackPrinter, *, separate_print_worker: bool = False
+            ) -> list[float]:
+    """Tap to paper with the server as `waitwell serve` runs it (one process, its print worker inside), or
+    with `waitwell print-worker` beside it."""
     with tempfile.TemporaryDirectory(prefix="waitwell-bench-") as folder:
         instance = Path(folder)
         database_url = f"sqlite:///{instance / 'bench.db'}"
         [(kiosk_id, services)] = set_up(database_url, printer.port, 1)
         port = free_port()
-        server = start_server(database_url, instance, port, args.threads, worker_class=args.worker_class)
+        servers = [start_server(database_url, instance, port, args.threads, print_worker=not separate_print_worker,
+                                worker_class=args.worker_class)]
+        if separate_print_worker:
+            servers.append(start_print_worker(database_url, instance))
         url = f"http://127.0.0.1:{port}/api/v1/kiosks/{kiosk_id}/tickets"
         try:
-            tap(requests.Session(), url, services["B"])  # warm up: imports, first estimate, printer lane
+            warm_up = tap(requests.Session(), url, services["B"])  # imports, first estimate, printer lane
+            printer.wait_for(warm_up["number"].encode(), timeout=30)
             return measure_latency(url, services["A"], printer, args.latency_taps)
         finally:
-            server.terminate()
-            server.wait(20)
+            for server in servers:
+                server.terminate()
+            for server in servers:
+                server.wait(20)
 
 
 def cpu_seconds(root_pids: list[int]) -> float:
@@ -405,10 +413,12 @@ def main() -> None:
                else "threads in this process (raw keep-alive HTTP)")
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, SQLite (WAL), "
           f"gunicorn {args.worker_class}; throughput clients: {clients}; the printer in this process on 127.0.0.1")
-    latencies = latency(args, printer)
-    print(f"tap to bytes at the printer, {len(latencies)} taps one at a time (1 process, print worker inside): "
-          f"median {statistics.median(latencies):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms, "
-          f"max {max(latencies):.1f} ms  (target p99 <= 150 ms)")
+    for separate in (False, True):
+        latencies = latency(args, printer, separate_print_worker=separate)
+        where = "in its own process" if separate else "inside"
+        print(f"tap to bytes at the printer, {len(latencies)} taps one at a time (1 process, print worker {where}): "
+              f"median {statistics.median(latencies):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms, "
+              f"max {max(latencies):.1f} ms  (target p99 <= 150 ms)")
     setups = [Setup(1, separate_print_worker=False), Setup(1, separate_print_worker=True)]
     if args.redis_url:
         setups.append(Setup(2, separate_print_worker=True, redis_url=args.redis_url))

@@ -1,7 +1,9 @@
-"""`waitwell serve --workers N`: N single-worker server processes on consecutive ports, stopped together."""
+"""`waitwell serve --workers N`: N single-worker server processes on consecutive ports and one print worker,
+stopped together."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -15,15 +17,24 @@ STOP_TIMEOUT_SECONDS = 15
 
 def run_processes(*, host: str, first_port: int, count: int, threads: int, proxies: int,
                   use_gevent: bool = False) -> int:
-    """Start the processes, print the nginx upstream for them, and stop all when one ends or on a signal."""
+    """Start the processes, print the nginx upstream for them, and stop all when one ends or on a signal.
+
+    The print worker runs once, in a process of its own (unless WAITWELL_PRINT_WORKER=off says it runs
+    elsewhere): a worker in each web process would print one printer's tickets from several lanes at once,
+    out of order."""
     ports = list(range(first_port, first_port + count))
     worker = ["--gevent"] if use_gevent else ["--threads", str(threads)]
+    print_worker = os.environ.get("WAITWELL_PRINT_WORKER", "on").lower() not in ("off", "0", "false", "no")
+    web = {**os.environ, "WAITWELL_PRINT_WORKER": "off"}
     children = [
         subprocess.Popen([sys.executable, "-m", "waitwell.cli", "serve", "--workers", "1", "--host", host,
-                          "--port", str(port), *worker, "--proxies", str(proxies)])
+                          "--port", str(port), *worker, "--proxies", str(proxies)], env=web)
         for port in ports
     ]
-    click.echo(f"Started {count} Waitwell processes on {host} ports {ports[0]}-{ports[-1]}. nginx upstream:\n"
+    if print_worker:
+        children.append(subprocess.Popen([sys.executable, "-m", "waitwell.cli", "print-worker"]))
+    click.echo(f"Started {count} Waitwell processes on {host} ports {ports[0]}-{ports[-1]}"
+               f"{' and their print worker' if print_worker else ''}. nginx upstream:\n"
                "    upstream waitwell {\n        ip_hash;\n"
                + "".join(f"        server {host}:{port};\n" for port in ports) + "    }", err=True)
     stopping = False

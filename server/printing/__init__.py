@@ -10,8 +10,12 @@ import atexit
 import logging
 import os
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from flask import Flask
+
+if TYPE_CHECKING:
+    from waitwell.runtime import Runtime
 
 log = logging.getLogger(__name__)
 WORKER_KEY = "waitwell.print_worker"
@@ -33,20 +37,43 @@ def init_app(app: Flask) -> None:
     runtime.bus.subscribe(PrintJobQueued, namespace.forward)
     wanted = app.config.get("PRINT_WORKER", os.environ.get("WAITWELL_PRINT_WORKER", "on"))
     if app.config.get("TESTING") or str(wanted).lower() in ("off", "0", "false", "no"):
+        _wake_separate_worker(runtime)
         return
     start_worker(app)
 
 
-def start_worker(app: Flask) -> object:
-    """Start the print worker threads for this app's runtime (tests call it explicitly)."""
+def _wake_separate_worker(runtime: Runtime) -> None:
+    """Without a worker of its own, this process tells `waitwell print-worker` of each job it queues."""
+    from waitwell.domain.events import PrintJobQueued
+    from waitwell.persistence.devices import PrintDelivery
+    from waitwell.printing.wakeup import WakeupSender
+
+    sender = WakeupSender.open(runtime.database_url)
+    if sender is None:
+        return
+
+    def tell(event: PrintJobQueued) -> None:
+        if event.delivery == PrintDelivery.SERVER:
+            sender.send(event.printer_id)
+
+    runtime.bus.subscribe(PrintJobQueued, tell)
+
+
+def start_worker(app: Flask, *, listen_for_wakeups: bool = False) -> object:
+    """Start the print worker threads for this app's runtime (tests call it explicitly); in a process of its
+    own (`waitwell print-worker`) it listens for the web processes' word of new jobs."""
+    from waitwell.printing.wakeup import WakeupListener
     from waitwell.printing.worker import PrintWorker
     from waitwell.web import RUNTIME_KEY
 
     if WORKER_KEY not in app.extensions:
-        worker = PrintWorker(app.extensions[RUNTIME_KEY], policy=app.config.get("PRINT_RETRY_POLICY"),
+        runtime = app.extensions[RUNTIME_KEY]
+        worker = PrintWorker(runtime, policy=app.config.get("PRINT_RETRY_POLICY"),
                              status_interval=float(app.config.get("PRINTER_STATUS_SECONDS", 30)),
                              scan_interval=float(app.config.get("PRINT_SCAN_SECONDS", 1.0)),
-                             context=app.app_context).start()
+                             context=app.app_context,
+                             wakeups=WakeupListener.open(runtime.database_url) if listen_for_wakeups else None
+                             ).start()
         app.extensions[WORKER_KEY] = worker
         atexit.register(worker.stop, 1.0)
         log.info("print worker started")

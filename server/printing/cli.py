@@ -13,8 +13,8 @@ import click
 from waitwell.printers.connections import PrinterSettings
 from waitwell.printers.errors import InvalidPrinterSettings
 
-# In its own process the worker learns of new jobs only by looking: 5 cheap queries a second keep a
-# ticket's paper within a fraction of a second of the tap.
+# In its own process the worker hears of new jobs from web processes on the same machine (see wakeup.py)
+# and otherwise finds them by looking: 5 cheap queries a second, for web processes on other hosts.
 SEPARATE_WORKER_SCAN_SECONDS = 0.2
 # On a busy machine the web processes come first: a ticket may print a moment later, a tap must not wait.
 SEPARATE_WORKER_NICENESS = 5
@@ -32,8 +32,9 @@ def print_worker() -> None:
 
     _log_to_stderr()
     os.nice(SEPARATE_WORKER_NICENESS)
-    app = create_app(Config.from_env(extra={"PRINT_WORKER": "off", "PRINT_SCAN_SECONDS": SEPARATE_WORKER_SCAN_SECONDS}))
-    worker = printing.start_worker(app)
+    scan_seconds = float(os.environ.get("WAITWELL_PRINT_SCAN_SECONDS", SEPARATE_WORKER_SCAN_SECONDS))
+    app = create_app(Config.from_env(extra={"PRINT_WORKER": "off", "PRINT_SCAN_SECONDS": scan_seconds}))
+    worker = printing.start_worker(app, listen_for_wakeups=True)
     stopped = _stop_on_signal()
     click.echo("print worker running; Ctrl+C stops it")
     _wait_for(stopped)

@@ -19,6 +19,7 @@ from waitwell.persistence.devices import PrintDelivery, PrinterStatus
 from waitwell.printers.errors import PrintFailed
 from waitwell.printing import device
 from waitwell.printing.retry import RetryPolicy
+from waitwell.printing.wakeup import WakeupListener
 from waitwell.runtime import Runtime
 from waitwell.services import kiosk_taps, print_jobs, printers
 from waitwell.services.printers import PrinterView
@@ -51,6 +52,7 @@ class PrintWorker:
         status_timeout: float = device.STATUS_TIMEOUT_SECONDS,
         scan_interval: float = 1.0,
         context: Callable[[], AbstractContextManager[Any]] = nullcontext,
+        wakeups: WakeupListener | None = None,
     ) -> None:
         self.runtime = runtime
         self.context = context  # e.g. app.app_context: the paper's wording needs the message catalogues
@@ -60,6 +62,7 @@ class PrintWorker:
         self.status_interval = status_interval
         self.status_timeout = status_timeout
         self.scan_interval = scan_interval
+        self.wakeups = wakeups  # in its own process: other processes say which printers have new jobs
         self._lanes: dict[int, PrinterLane] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -87,6 +90,8 @@ class PrintWorker:
             lane.join(max(0.0, deadline - time.monotonic()))
         if self._scanner is not None:
             self._scanner.join(max(0.0, deadline - time.monotonic()))
+        if self.wakeups is not None:
+            self.wakeups.close()
 
     def lane(self, printer_id: int) -> PrinterLane:
         with self._lock:
@@ -104,6 +109,7 @@ class PrintWorker:
         """Wake lanes with pending jobs (queued by another process, or before a restart); keep every lane alive."""
         next_printer_scan = next_key_purge = 0.0
         while not self._stop.is_set():
+            scanned = time.monotonic()
             try:
                 uow = self.runtime.uow
                 if time.monotonic() >= next_printer_scan:
@@ -118,7 +124,16 @@ class PrintWorker:
                     self.lane(printer_id).wake()
             except Exception:
                 log.exception("print worker could not scan for jobs")
-            self._stop.wait(self.scan_interval)
+            self._wait_until(scanned + self.scan_interval)
+
+    def _wait_until(self, next_scan: float) -> None:
+        """Sleep until the next scan, waking at once the lanes of printers another process queued jobs for."""
+        while not self._stop.is_set() and (left := next_scan - time.monotonic()) > 0:
+            if self.wakeups is None:
+                self._stop.wait(left)
+                return
+            for printer_id in self.wakeups.wait(left):
+                self.lane(printer_id).wake()
 
 
 class PrinterLane(threading.Thread):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -11,6 +12,9 @@ import requests
 import socketio
 
 from tests.cli.conftest import Cli, free_port, free_ports, start_server
+from tests.printers.fake_printer import FakeNetworkPrinter
+from tests.printers.profiles import read_ticket
+from tests.printing.support import PROFILE, network_printer, ticket_jobs
 
 
 def test_refuses_an_empty_database(waitwell: Cli) -> None:
@@ -64,18 +68,34 @@ def test_serves_the_api_and_socketio_over_websocket_then_stops_on_sigterm(
 def test_workers_run_as_processes_on_consecutive_ports_and_stop_together(
     waitwell: Cli, instance: Path, tmp_path: Path, redis_url: str, worker: list[str]
 ) -> None:
+    """And one print worker for both: taps at either process print on the kiosk's printer in their order."""
     waitwell("db", "upgrade")
     port = free_ports(2)
-    server = start_server(["serve", "--port", str(port), "--workers", "2", *worker], port, tmp_path,
-                          {"REDIS_URL": redis_url, "WAITWELL_PUBLIC_URL": "https://queue.example.gov"})
-    try:
-        server.wait_until_serving()
-        server.wait_until_serving(port=port + 1)
-        assert f"server 127.0.0.1:{port + 1};" in server.output()
-        assert server.output().count(f"Using worker: {'gevent' if '--gevent' in worker else 'gthread'}") == 2
-    finally:
-        code = server.stop()
+    with FakeNetworkPrinter() as printer:
+        taps = kiosks_with_printer(instance / "waitwell.db", printer.port, count=6)
+        server = start_server(["serve", "--port", str(port), "--workers", "2", *worker], port, tmp_path,
+                              {"REDIS_URL": redis_url, "WAITWELL_PUBLIC_URL": "https://queue.example.gov"})
+        try:
+            server.wait_until_serving()
+            server.wait_until_serving(port=port + 1)
+            assert f"server 127.0.0.1:{port + 1};" in server.output()
+            assert server.output().count(f"Using worker: {'gevent' if '--gevent' in worker else 'gthread'}") == 2
+            assert "and their print worker" in server.output()
+            for index, (kiosk_id, service_id) in enumerate(taps):
+                response = requests.post(f"http://127.0.0.1:{port + index % 2}/api/v1/kiosks/{kiosk_id}/tickets",
+                                         json={"service_id": service_id, "idempotency_key": uuid.uuid4().hex},
+                                         timeout=30)
+                assert response.status_code == 201, response.text
+            deadline = time.monotonic() + 30
+            while len(ticket_jobs(printer)) < 6 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            tickets = ticket_jobs(printer)
+        finally:
+            code = server.stop()
     assert code == 0, server.output()
+    numbers = [next(number for number in ("A001", "A002", "A003", "A004", "A005", "A006")
+                    if read_ticket(job, PROFILE).reads(number)) for job in tickets]
+    assert numbers == ["A001", "A002", "A003", "A004", "A005", "A006"]
     for each in (port, port + 1):
         with pytest.raises(requests.ConnectionError):
             requests.get(f"http://127.0.0.1:{each}/api/v1/offices", timeout=2)
@@ -120,6 +140,25 @@ def test_gevent_serves_socketio_and_concurrent_taps_each_get_their_own_number(
     assert "Using worker: gevent" in server.output()
     assert statuses == [201] * 80
     assert sorted(numbers) == [f"A{n:03d}" for n in range(1, 81)]
+
+
+def kiosks_with_printer(database: Path, printer_port: int, count: int) -> list[tuple[int, int]]:
+    """`count` kiosks printing on one network printer at `printer_port` on 127.0.0.1: their ids and the
+    service's (one tap each stays far below the rate limits, which Redis keeps across tests)."""
+    from waitwell.runtime import Runtime
+    from waitwell.services import kiosks, offices, printers
+
+    runtime = Runtime(f"sqlite:///{database}")
+    try:
+        office = offices.create_office(runtime.uow(), name="Print Office", timezone="UTC")
+        service = offices.add_service(runtime.uow(), office_id=office.id, name="Licences", prefix="A")
+        printer = printers.add_printer(runtime.uow(), office_id=office.id, name="Lobby",
+                                       **network_printer(printer_port))
+        return [(kiosks.register_kiosk(runtime.uow(), office_id=office.id, name=f"Kiosk {index}",
+                                       service_ids=[service.id], printer_id=printer.id).id, service.id)
+                for index in range(count)]
+    finally:
+        runtime.dispose()
 
 
 def kiosks_of_one_office(database: Path, count: int) -> list[tuple[int, int]]:

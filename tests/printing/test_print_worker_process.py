@@ -17,6 +17,8 @@ from tests.printers.fake_printer import FakeNetworkPrinter
 from tests.printers.profiles import read_ticket
 from tests.printing.support import PROFILE, network_printer, ticket_jobs
 from tests.realtime.support import die_with_parent
+from waitwell.app import create_app
+from waitwell.config import Config
 from waitwell.runtime import Runtime
 from waitwell.services import kiosk_taps
 
@@ -30,8 +32,15 @@ def real_time_runtime(sqlite_url: str) -> Iterator[Runtime]:
 
 
 @pytest.fixture
-def worker_process(sqlite_url: str, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
-    env = {**os.environ, "DATABASE_URL": sqlite_url, "WAITWELL_INSTANCE": str(tmp_path / "instance")}
+def scan_seconds() -> float:
+    """How often the worker process looks for jobs by itself (as `waitwell print-worker` does by default)."""
+    return 0.2
+
+
+@pytest.fixture
+def worker_process(sqlite_url: str, tmp_path: Path, scan_seconds: float) -> Iterator[subprocess.Popen[bytes]]:
+    env = {**os.environ, "DATABASE_URL": sqlite_url, "WAITWELL_INSTANCE": str(tmp_path / "instance"),
+           "WAITWELL_PRINT_SCAN_SECONDS": str(scan_seconds)}
     log_path = tmp_path / "print-worker.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen([sys.executable, "-m", "waitwell.cli", "print-worker"], env=env,
@@ -65,3 +74,22 @@ def test_a_ticket_issued_elsewhere_prints_within_a_second_or_so(real_time_runtim
 
 def test_the_worker_gives_way_to_the_web_processes(worker_process) -> None:
     assert os.getpriority(os.PRIO_PROCESS, worker_process.pid) > os.getpriority(os.PRIO_PROCESS, 0)
+
+
+@pytest.mark.parametrize("scan_seconds", [600.0])
+def test_a_web_process_on_the_same_machine_wakes_the_worker_for_each_new_job(
+    real_time_runtime: Runtime, worker_process, tmp_path: Path
+) -> None:
+    """The worker would look by itself only every 10 minutes here: the ticket prints because the tap said so."""
+    app = create_app(Config(instance_path=tmp_path / "web", database_url=real_time_runtime.database_url,
+                            testing=True, secret_key="test-secret"), runtime=real_time_runtime)
+    with FakeNetworkPrinter() as printer:
+        setup = make_kiosk(real_time_runtime, printer=network_printer(printer.port))
+        for index in range(2):  # the second one to a worker that has been idle since the first
+            response = app.test_client().post(f"/api/v1/kiosks/{setup.kiosk.id}/tickets", json={
+                "service_id": setup.office.services["A"], "idempotency_key": f"tap-wakeup-{index:04d}"})
+            assert response.status_code == 201, response.get_json()
+            deadline = time.monotonic() + 10
+            while len(ticket_jobs(printer)) <= index and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert len(ticket_jobs(printer)) == index + 1, f"ticket {index + 1} did not print"

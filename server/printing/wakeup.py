@@ -1,0 +1,95 @@
+"""Waking `waitwell print-worker` in another process as soon as a job is queued, on the same machine.
+
+On its own the worker finds new jobs by looking five times a second, which put up to 0.2 s between a tap
+and its paper (p99 240 ms, one tap at a time). A process that stores print jobs without printing them
+sends the job's printer id in a datagram to a socket named after the SQLite file (Linux's abstract socket
+namespace: no file to leave behind), and the worker wakes that printer's lane. Nothing here is needed for
+correctness: without the socket (PostgreSQL, the worker on another host, another operating system) the
+worker just looks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import socket
+import weakref
+
+from sqlalchemy.engine import make_url
+
+
+def address_for(database_url: str) -> str | None:
+    """The worker's wake-up address for this database: an abstract UNIX socket name, or None when the
+    database is not a file this machine shares (PostgreSQL, SQLite in memory)."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    digest = hashlib.sha256(os.path.realpath(url.database).encode()).hexdigest()[:32]
+    return f"\0waitwell-print-worker-{digest}"
+
+
+class WakeupListener:
+    """The worker's end: `wait` returns the printers some process queued jobs for, as soon as there are any
+    (an empty set after `timeout`)."""
+
+    def __init__(self, address: str) -> None:
+        self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        try:
+            self._socket.bind(address)  # a second worker on the same database gets EADDRINUSE: it just looks
+        except OSError:
+            self._socket.close()
+            raise
+
+    @classmethod
+    def open(cls, database_url: str) -> WakeupListener | None:
+        """A listener, or None where there can be none (the worker then finds jobs by looking)."""
+        address = address_for(database_url)
+        if address is None:
+            return None
+        try:
+            return cls(address)
+        except OSError:
+            return None
+
+    def wait(self, timeout: float) -> set[int]:
+        self._socket.settimeout(timeout)
+        try:
+            datagrams = [self._socket.recv(64)]
+        except (TimeoutError, OSError):
+            return set()
+        with contextlib.suppress(OSError):  # and whatever came meanwhile (a burst of taps)
+            self._socket.setblocking(False)
+            while True:
+                datagrams.append(self._socket.recv(64))
+        return {int(datagram) for datagram in datagrams if datagram.isdigit()}
+
+    def close(self) -> None:
+        self._socket.close()
+
+
+class WakeupSender:
+    """The storing process's end: one datagram per call, never blocking, silent when nobody listens."""
+
+    def __init__(self, address: str) -> None:
+        self._address = address
+        self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self._socket.setblocking(False)
+        weakref.finalize(self, self._socket.close)  # it lives as long as its app (many apps in tests)
+
+    @classmethod
+    def open(cls, database_url: str) -> WakeupSender | None:
+        address = address_for(database_url)
+        if address is None:
+            return None
+        try:
+            return cls(address)
+        except OSError:
+            return None
+
+    def send(self, printer_id: int) -> None:
+        with contextlib.suppress(OSError):  # no worker listening, or its queue is full: it looks anyway
+            self._socket.sendto(str(printer_id).encode(), self._address)
+
+    def close(self) -> None:
+        self._socket.close()
