@@ -34,11 +34,16 @@ def serve_printer(port_out: multiprocessing.connection.Connection, stop: multipr
 
 def issue(database_url: str, kiosks: list[tuple[int, dict[str, int]]], tickets: int, rate: float) -> None:
     """`tickets` taps spread over the kiosks, in batches of 8 (as the group commit takes them), at `rate`/s
-    (0: as fast as possible)."""
+    (0: as fast as possible); like a web process, it tells the worker of each new job."""
+    from waitwell.domain.events import PrintJobQueued
+    from waitwell.printing.wakeup import WakeupSender
     from waitwell.runtime import Runtime
     from waitwell.services.kiosk_taps import Tap, issue_taps
 
     runtime = Runtime(database_url)
+    sender = WakeupSender.open(database_url)
+    if sender is not None:
+        runtime.bus.subscribe(PrintJobQueued, lambda event: sender.send(event.printer_id))
     started = time.perf_counter()
     for first in range(0, tickets, 8):
         taps = [Tap(kiosks[index % len(kiosks)][0], kiosks[index % len(kiosks)][1]["A"], uuid.uuid4().hex, "en")

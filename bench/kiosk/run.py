@@ -347,6 +347,7 @@ def latency(args: argparse.Namespace, printer: LoopbackPrinter, *, separate_prin
             ) -> list[float]:
     """Tap to paper with the server as `waitwell serve` runs it (one process, its print worker inside), or
     with `waitwell print-worker` beside it."""
+    printer.arrivals.clear()  # numbers start again at A001 in each run's database
     with tempfile.TemporaryDirectory(prefix="waitwell-bench-") as folder:
         instance = Path(folder)
         database_url = f"sqlite:///{instance / 'bench.db'}"
