@@ -127,13 +127,19 @@ class PrintWorker:
             self._wait_until(scanned + self.scan_interval)
 
     def _wait_until(self, next_scan: float) -> None:
-        """Sleep until the next scan, waking at once the lanes of printers another process queued jobs for."""
+        """Sleep until the next scan, waking at once the lanes of printers another process queued jobs for;
+        a printer without a lane yet (new, or not ours) brings the scan forward, which starts lanes only
+        for printers the database says the server prints to."""
         while not self._stop.is_set() and (left := next_scan - time.monotonic()) > 0:
             if self.wakeups is None:
                 self._stop.wait(left)
                 return
             for printer_id in self.wakeups.wait(left):
-                self.lane(printer_id).wake()
+                with self._lock:
+                    lane = self._lanes.get(printer_id)
+                if lane is None:
+                    return
+                lane.wake()
 
 
 class PrinterLane(threading.Thread):

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 from waitwell.printing.wakeup import WakeupListener, WakeupSender, address_for
+from waitwell.printing.worker import PrintWorker
+from waitwell.runtime import Runtime
 
 
 def test_the_listener_hears_which_printers_have_new_jobs(sqlite_url: str) -> None:
@@ -40,3 +45,19 @@ def test_only_a_database_file_on_this_machine_has_an_address(tmp_path) -> None: 
     assert address_for("sqlite://") is None
     assert address_for(f"sqlite:///{tmp_path}/a.db") != address_for(f"sqlite:///{tmp_path}/b.db")
     assert address_for(f"sqlite:///{tmp_path}/a.db") == address_for(f"sqlite:///{tmp_path}/./a.db")
+
+
+def test_a_worker_starts_no_lane_for_a_printer_the_database_does_not_name(sqlite_url: str) -> None:
+    """Any local process can send a datagram: a made-up printer id only brings the next scan forward."""
+    runtime = Runtime(sqlite_url)
+    worker = PrintWorker(runtime, scan_interval=600, wakeups=WakeupListener.open(sqlite_url)).start()
+    sender = WakeupSender.open(sqlite_url)
+    assert sender is not None
+    try:
+        sender.send(424242)
+        time.sleep(0.5)
+        assert not [thread for thread in threading.enumerate() if thread.name == "print-lane-424242"]
+    finally:
+        sender.close()
+        worker.stop()
+        runtime.dispose()
