@@ -15,6 +15,7 @@ import hashlib
 import os
 import socket
 import weakref
+from typing import Self
 
 from sqlalchemy.engine import make_url
 
@@ -29,7 +30,30 @@ def address_for(database_url: str) -> str | None:
     return f"\0waitwell-print-worker-{digest}"
 
 
-class WakeupListener:
+class _WakeupSocket:
+    """Either end: opened for a database where it can be, closed with the process (or explicitly)."""
+
+    _socket: socket.socket
+
+    def __init__(self, address: str) -> None:  # each end binds or addresses its socket
+        raise NotImplementedError
+
+    @classmethod
+    def open(cls, database_url: str) -> Self | None:
+        """One for this database, or None where there can be none (the worker then finds jobs by looking)."""
+        address = address_for(database_url)
+        if address is None:
+            return None
+        try:
+            return cls(address)
+        except OSError:
+            return None
+
+    def close(self) -> None:
+        self._socket.close()
+
+
+class WakeupListener(_WakeupSocket):
     """The worker's end: `wait` returns the printers some process queued jobs for, as soon as there are any
     (an empty set after `timeout`)."""
 
@@ -40,17 +64,6 @@ class WakeupListener:
         except OSError:
             self._socket.close()
             raise
-
-    @classmethod
-    def open(cls, database_url: str) -> WakeupListener | None:
-        """A listener, or None where there can be none (the worker then finds jobs by looking)."""
-        address = address_for(database_url)
-        if address is None:
-            return None
-        try:
-            return cls(address)
-        except OSError:
-            return None
 
     def wait(self, timeout: float) -> set[int]:
         self._socket.settimeout(timeout)
@@ -64,11 +77,8 @@ class WakeupListener:
                 datagrams.append(self._socket.recv(64))
         return {int(datagram) for datagram in datagrams if datagram.isdigit()}
 
-    def close(self) -> None:
-        self._socket.close()
 
-
-class WakeupSender:
+class WakeupSender(_WakeupSocket):
     """The storing process's end: one datagram per call, never blocking, silent when nobody listens."""
 
     def __init__(self, address: str) -> None:
@@ -77,19 +87,6 @@ class WakeupSender:
         self._socket.setblocking(False)
         weakref.finalize(self, self._socket.close)  # it lives as long as its app (many apps in tests)
 
-    @classmethod
-    def open(cls, database_url: str) -> WakeupSender | None:
-        address = address_for(database_url)
-        if address is None:
-            return None
-        try:
-            return cls(address)
-        except OSError:
-            return None
-
     def send(self, printer_id: int) -> None:
         with contextlib.suppress(OSError):  # no worker listening, or its queue is full: it looks anyway
             self._socket.sendto(str(printer_id).encode(), self._address)
-
-    def close(self) -> None:
-        self._socket.close()

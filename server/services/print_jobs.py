@@ -192,14 +192,13 @@ def record_printed(uow: UnitOfWork, job_id: int, *, attempts: int | None = None)
 def record_all_printed(uow: UnitOfWork, job_ids: Sequence[int], *, attempts: int | None = None
                        ) -> list[PrintJobView]:
     """`record_printed` for several jobs in one transaction."""
-    jobs = PrintJob.__table__
     with uow:
         now = uow.clock.now()
         counted = max(attempts or 1, 1)
         printed = {row.id: row for row in uow.session.execute(
             _RECORD_PRINTED, {"ids": list(job_ids), "now": now, "counted": counted})}
         already = set(job_ids) - set(printed)  # acknowledged before (an agent's repeated acknowledgement)
-        known = {**({row.id: row for row in uow.session.execute(select(*jobs.c).where(jobs.c.id.in_(already)))}
+        known = {**({row.id: row for row in uow.session.execute(select(*_JOBS.c).where(_JOBS.c.id.in_(already)))}
                     if already else {}), **printed}
         if missing := [job_id for job_id in job_ids if job_id not in known]:
             raise NotFound(f"there is no print job {missing[0]}")
