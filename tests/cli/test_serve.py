@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from tests.cli.conftest import Cli, free_port, free_ports, start_server
 from tests.printers.fake_printer import FakeNetworkPrinter
 from tests.printers.profiles import read_ticket
 from tests.printing.support import PROFILE, network_printer, ticket_jobs
+from tests.realtime.support import wait_until
 
 
 def test_refuses_an_empty_database(waitwell: Cli) -> None:
@@ -86,9 +86,7 @@ def test_workers_run_as_processes_on_consecutive_ports_and_stop_together(
                                          json={"service_id": service_id, "idempotency_key": uuid.uuid4().hex},
                                          timeout=30)
                 assert response.status_code == 201, response.text
-            deadline = time.monotonic() + 30
-            while len(ticket_jobs(printer)) < 6 and time.monotonic() < deadline:
-                time.sleep(0.05)
+            wait_until(lambda: len(ticket_jobs(printer)) >= 6, 30, "six tickets on paper")
             tickets = ticket_jobs(printer)
         finally:
             code = server.stop()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask import Flask
@@ -12,6 +12,7 @@ from tests.kiosk.support import make_kiosk
 from tests.printers.fake_printer import FakeNetworkPrinter
 from tests.printers.profiles import read_ticket
 from tests.printing.support import PROFILE, network_printer, ticket_jobs
+from tests.realtime.support import wait_until
 from waitwell.printers.errors import PrintFailed
 from waitwell.printing import device
 from waitwell.printing.retry import RetryPolicy
@@ -70,13 +71,13 @@ def test_paper_running_out_in_a_backlog_keeps_what_came_out_and_prints_the_rest_
         worker = PrintWorker(runtime, status_interval=60, policy=RetryPolicy(first_delay=0.2, max_delay=0.5),
                              context=app.app_context).start()
         try:
-            assert wait_until(lambda: states(runtime).get("A003", ("",))[0] == "retrying")
+            wait_until(lambda: states(runtime).get("A003", ("",))[0] == "retrying", 10, "A003 to fail once")
             assert states(runtime) == {"A001": ("printed", 1), "A002": ("printed", 1), "A003": ("retrying", 1),
                                        "A004": ("queued", 0), "A005": ("queued", 0)}
             jobs = {job.number: job for job in print_jobs.recent_jobs(runtime.uow(read_only=True))}
             assert jobs["A003"].last_error.endswith("is out of paper") and jobs["A004"].last_error == ""
             printer.paper_for = None  # refilled
-            assert wait_until(lambda: all(state == "printed" for state, _ in states(runtime).values()))
+            wait_until(lambda: all(state == "printed" for state, _ in states(runtime).values()), 10, "all printed")
         finally:
             worker.stop()
         numbers = [next(n for n in ("A001", "A002", "A003", "A004", "A005") if read_ticket(job, PROFILE).reads(n))
@@ -86,12 +87,3 @@ def test_paper_running_out_in_a_backlog_keeps_what_came_out_and_prints_the_rest_
 
 def states(runtime: Runtime) -> dict[str, tuple[str, int]]:
     return {job.number: (job.state.value, job.attempts) for job in print_jobs.recent_jobs(runtime.uow(read_only=True))}
-
-
-def wait_until(check: Callable[[], bool], timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True

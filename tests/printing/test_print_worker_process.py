@@ -16,7 +16,7 @@ from tests.kiosk.support import make_kiosk
 from tests.printers.fake_printer import FakeNetworkPrinter
 from tests.printers.profiles import read_ticket
 from tests.printing.support import PROFILE, network_printer, ticket_jobs
-from tests.realtime.support import die_with_parent
+from tests.realtime.support import die_with_parent, wait_until
 from waitwell.app import create_app
 from waitwell.config import Config
 from waitwell.runtime import Runtime
@@ -89,7 +89,5 @@ def test_a_web_process_on_the_same_machine_wakes_the_worker_for_each_new_job(
             response = app.test_client().post(f"/api/v1/kiosks/{setup.kiosk.id}/tickets", json={
                 "service_id": setup.office.services["A"], "idempotency_key": f"tap-wakeup-{index:04d}"})
             assert response.status_code == 201, response.get_json()
-            deadline = time.monotonic() + 10
-            while len(ticket_jobs(printer)) <= index and time.monotonic() < deadline:
-                time.sleep(0.02)
-            assert len(ticket_jobs(printer)) == index + 1, f"ticket {index + 1} did not print"
+            wait_until(lambda printed=index: len(ticket_jobs(printer)) > printed, 10, f"ticket {index + 1} on paper")
+            assert len(ticket_jobs(printer)) == index + 1
