@@ -22,11 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import run as kiosk_bench  # the loopback printer and the office set-up are the kiosk bench's
+import support  # the loopback printer, the offices, the processes and their CPU, as in run.py
 
 
 def serve_printer(port_out: multiprocessing.connection.Connection, stop: multiprocessing.synchronize.Event) -> None:
-    printer = kiosk_bench.LoopbackPrinter()
+    printer = support.LoopbackPrinter()
     port_out.send(printer.port)
     stop.wait()
     port_out.send(printer.tickets)
@@ -76,13 +76,13 @@ def run_once(args: argparse.Namespace, rate: float) -> tuple[float, float, float
     with tempfile.TemporaryDirectory(prefix="waitwell-bench-") as folder:
         instance = Path(folder)
         database_url = f"sqlite:///{instance / 'bench.db'}"
-        kiosks = kiosk_bench.set_up(database_url, port, args.offices)
-        worker = kiosk_bench.start_print_worker(database_url, instance)
+        kiosks = support.set_up(database_url, port, args.offices)
+        worker = support.start_print_worker(database_url, instance)
         time.sleep(3)  # imports and start-up are not what is measured
         if not rate:  # a backlog: the worker is held still while the tickets are issued
             worker.send_signal(signal.SIGSTOP)
             issue(database_url, kiosks, args.tickets, 0)
-        cpu_before = kiosk_bench.cpu_seconds([worker.pid])
+        cpu_before = support.cpu_seconds([worker.pid])
         started = time.perf_counter()
         worker.send_signal(signal.SIGCONT)
         issuer = None
@@ -94,7 +94,7 @@ def run_once(args: argparse.Namespace, rate: float) -> tuple[float, float, float
             if time.perf_counter() - started > 300:
                 raise SystemExit("the worker did not print everything within 300 s")
         elapsed = time.perf_counter() - started
-        cpu = kiosk_bench.cpu_seconds([worker.pid]) - cpu_before
+        cpu = support.cpu_seconds([worker.pid]) - cpu_before
         if issuer is not None:
             issuer.join()
         worker.terminate()
