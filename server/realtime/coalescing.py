@@ -31,8 +31,10 @@ class PerOfficeRuns:
         self._sleep = sleep
         self._min_interval = min_interval
         self._max_share = max_share
-        self._running: set[int] = set()
+        self._running: set[int] = set()  # offices with a loop: running their work, or waiting to run it again
+        self._working: set[int] = set()  # offices whose work is running right now
         self._again: set[int] = set()
+        self._closed = False
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
 
@@ -41,6 +43,8 @@ class PerOfficeRuns:
             self._run_safely(office_id)
             return
         with self._lock:
+            if self._closed:
+                return
             if office_id in self._running:
                 self._again.add(office_id)
                 return
@@ -52,13 +56,33 @@ class PerOfficeRuns:
         with self._idle:
             return self._idle.wait_for(lambda: not self._running, timeout)
 
+    def close(self, timeout: float = 10.0) -> bool:
+        """Run nothing more: later requests are dropped and waiting runs never start. Answers whether the
+        runs under way finished within `timeout` seconds (the database may be closed after that)."""
+        with self._idle:
+            self._closed = True
+            return self._idle.wait_for(lambda: not self._working, timeout)
+
     def _loop(self, office_id: int) -> None:
         while True:
-            started = time.monotonic()
-            self._run_safely(office_id)
             with self._lock:
-                if office_id not in self._again:
+                if self._closed:
                     self._running.discard(office_id)
+                    self._again.discard(office_id)
+                    self._idle.notify_all()
+                    return
+                self._working.add(office_id)
+            started = time.monotonic()
+            try:
+                self._run_safely(office_id)
+            finally:
+                with self._lock:
+                    self._working.discard(office_id)
+                    self._idle.notify_all()
+            with self._lock:
+                if office_id not in self._again or self._closed:
+                    self._running.discard(office_id)
+                    self._again.discard(office_id)
                     self._idle.notify_all()
                     return
                 self._again.discard(office_id)

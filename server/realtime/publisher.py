@@ -73,6 +73,7 @@ class FeedPublisher:
         self._issued = PerOfficeRuns(self.publish_issued, self._background.start, sleep=self._background.sleep,
                                      min_interval=ISSUED_FOLD_SECONDS, max_share=BACKGROUND_SHARE)
         self._bus: EventBus | None = None
+        self._closed = False
         self._locks: dict[int, threading.Lock] = {}
         self._locks_guard = threading.Lock()
 
@@ -81,15 +82,20 @@ class FeedPublisher:
         # state right after it, or a call quickly followed by a recall would reach screens as one.
         bus.subscribe(TicketChange, self.publish)
         bus.subscribe(CounterChange, self.publish)
+        bus.on_close(self.close)  # before the runtime closes the database its background runs read
         self._bus = bus
 
     def close(self) -> None:
-        """Publish what is still queued, stop, and close a write-only emitter's Redis connection."""
+        """Stop publishing: a publication or refresh under way finishes, none starts after (screens that
+        missed one resync from the stored version); close a write-only emitter's Redis connection."""
+        if self._closed:
+            return
+        self._closed = True
         if self._bus is not None:
-            self._bus.wait_until_idle(10)
-            self._issued.wait_until_idle(10)
             self._bus.unsubscribe(self.publish)
             self._bus = None
+        self._issued.close()
+        self._refresher.close()
         manager = getattr(getattr(self._emitter, "server", None), "redis", None)
         if manager is not None:
             manager.close()

@@ -33,6 +33,13 @@ class EventBus:
         self._handlers: list[tuple[type[Event], Callable[[Event], None]]] = []
         self._lock = threading.Lock()
         self._workers: list[_BackgroundSubscriber] = []
+        self._closers: list[Callable[[], object]] = []
+
+    def on_close(self, closer: Callable[[], object]) -> None:
+        """Have `closer` stop work that a subscriber runs on its own (timers, background runs) when the bus
+        closes: the runtime closes the bus before the database, which nothing may use after that."""
+        with self._lock:
+            self._closers.append(closer)
 
     def subscribe(self, event_type: type[E], handler: Callable[[E], None], *, in_background: bool = False) -> None:
         if in_background:
@@ -85,12 +92,19 @@ class EventBus:
             workers = list(self._workers)
         return all(worker.wait_until_idle(max(deadline - time.monotonic(), 0.0)) for worker in workers)
 
-    def close(self) -> None:
-        """Stop the background threads after they finish what is queued."""
+    def close(self, timeout: float = 10.0) -> None:
+        """Stop the background threads after they finish what is queued, then what subscribers run on
+        their own (`on_close`); waits up to `timeout` seconds for each."""
         with self._lock:
             workers, self._workers = self._workers, []
+            closers, self._closers = self._closers, []
         for worker in workers:
-            worker.stop()
+            worker.stop(timeout)
+        for closer in closers:
+            try:
+                closer()
+            except Exception:
+                log.exception("closing %r failed", closer)
 
 
 class _BackgroundSubscriber:
@@ -151,6 +165,10 @@ class _BackgroundSubscriber:
             time.sleep(0.005)
         return True
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 0.0) -> None:
+        """Stop after what is queued; wait up to `timeout` seconds for that (not when called from the
+        subscriber's own thread)."""
         if self._thread is not None:
             self._queue.put(self._STOP)
+            if timeout and self._thread is not threading.current_thread():
+                self._thread.join(timeout)

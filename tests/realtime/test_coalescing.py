@@ -111,3 +111,18 @@ def test_busy_offices_share_one_budget() -> None:
     work.release.set()
     assert runs.wait_until_idle(5)
     assert len(sleeps) == 2 and all(s == pytest.approx(0.95, abs=0.15) for s in sleeps)  # 0.05 x 2 / 0.1 - 0.05
+
+
+def test_closing_waits_for_the_run_under_way_and_starts_no_other() -> None:
+    """What closes the database after `close` must find nothing still reading it, nor about to."""
+    work = Recorder(takes=0.2)
+    runs = PerOfficeRuns(work, start_thread, sleep=time.sleep, min_interval=0.3)
+    runs.request(1)
+    runs.request(1)  # folded: one more run after the interval
+    time.sleep(0.05)  # the first run is under way
+    assert runs.close(5)
+    assert work.runs == [1]  # the run under way finished before close returned
+    runs.request(1)
+    time.sleep(0.6)  # past the interval, when the folded run would have come
+    assert work.runs == [1]
+    assert runs.wait_until_idle(5)

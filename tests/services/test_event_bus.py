@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime
 
 from waitwell.domain.events import CounterOpened, Event, TicketIssued
@@ -98,3 +99,18 @@ def test_unsubscribing_a_background_handler_stops_its_delivery():
     bus.publish(issued(2))
     assert bus.wait_until_idle(5)
     assert [e.ticket_id for e in seen] == [1]
+
+
+def test_closing_waits_for_background_handlers_then_stops_what_subscribers_run_on_their_own():
+    bus, seen, closed = EventBus(), [], []
+
+    def slow(event: TicketIssued) -> None:
+        time.sleep(0.2)
+        seen.append(event.ticket_id)
+
+    bus.subscribe(TicketIssued, slow, in_background=True)
+    bus.on_close(lambda: closed.append(list(seen)))
+    bus.publish(issued(1))
+    bus.close()
+    assert seen == [1]  # the database may be closed right after: nothing of the bus may still use it
+    assert closed == [[1]]  # closers run after the handlers finished
