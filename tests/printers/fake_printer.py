@@ -5,10 +5,12 @@ Reusable by other tests (kiosk, print worker): `with FakeNetworkPrinter() as pri
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import re
 import socket
 import threading
+import time
 from typing import Literal
 
 Paper = Literal["ok", "near_end", "out"]
@@ -23,7 +25,8 @@ class FakeNetworkPrinter:
                  paper_for: int | None = None) -> None:
         self.answer_status, self.paper, self.cover_open = answer_status, paper, cover_open
         self.paper_for = paper_for  # tickets it has paper for, after which it reports paper out (None: plenty)
-        self.jobs: list[bytes] = []
+        self.jobs: list[bytes] = []  # in the order they began to arrive, as a printer prints them
+        self._began: list[float] = []
         self.tickets = 0
         self.connections = 0
         self.status_queries = 0
@@ -70,8 +73,12 @@ class FakeNetworkPrinter:
             self._spawn(self._serve, connection)
 
     def _serve(self, connection: socket.socket) -> None:
-        """Keep each ticket as a job: a connection may carry several (a backlog), each after its status check."""
+        """Keep each ticket as a job: a connection may carry several (a backlog), each after its status check.
+
+        A job is placed by when it began to arrive, not when this thread got round to the connection's end:
+        a sender's next connection may be read first, though its bytes were sent later."""
         received = bytearray()
+        began = time.monotonic()
         connection.settimeout(0.1)
         with connection:
             while not self._stop.is_set():
@@ -83,20 +90,24 @@ class FakeNetworkPrinter:
                     break
                 if not chunk:
                     break
+                if not received:
+                    began = time.monotonic()
                 received += chunk
                 # DLE EOT n is a real-time status query; printers answer it at once, even mid-job. The sender
                 # waits for the answer, so a query is always the end of what has arrived.
                 if chunk[-3:-1] == b"\x10\x04" and len(received) >= 3:
                     query, before = bytes(received[-3:]), bytes(received[:-3])
                     if _without_queries(before):  # the tickets before this query's ticket are complete
-                        self._keep(before)
-                        received = bytearray(query)
+                        self._keep(before, began)
+                        received, began = bytearray(query), time.monotonic()
                     self._answer(connection, query[2])
-        self._keep(bytes(received))
+        self._keep(bytes(received), began)
 
-    def _keep(self, job: bytes) -> None:
+    def _keep(self, job: bytes, began: float) -> None:
         with self._changed:
-            self.jobs.append(job)
+            at = bisect.bisect_right(self._began, began)
+            self._began.insert(at, began)
+            self.jobs.insert(at, job)
             self.tickets += bool(_without_queries(job))
             self._changed.notify_all()
 
