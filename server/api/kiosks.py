@@ -20,11 +20,11 @@ from waitwell.domain.errors import NotFound, WaitwellError
 from waitwell.estimates.estimate import WaitEstimate
 from waitwell.i18n import available_languages
 from waitwell.printing.wording import wait_text
-from waitwell.services import estimates, kiosk_taps, kiosks, print_jobs
+from waitwell.services import estimates, kiosk_taps, kiosks, offices, print_jobs
 from waitwell.services.group_commit import GroupCommit
 from waitwell.services.kiosk_taps import KioskTicket, Tap
 from waitwell.services.print_jobs import PrintJobView
-from waitwell.web import uow
+from waitwell.web import runtime, uow
 
 bp = Blueprint("kiosks", __name__, url_prefix="/api/v1/kiosks", description="Kiosk: start screen, taps, printing")
 
@@ -146,21 +146,36 @@ def _worded(estimate: WaitEstimate | None) -> tuple[tuple[str, str], ...]:
 # refreshes the figures of all the office's services.
 ESTIMATE_REUSE_SECONDS = 3.0
 ESTIMATES_KEY = "waitwell.kiosk_estimates"
+# The lobby screens' estimates are refreshed behind every change (within 2 s, later when the process is
+# busy): the kiosk takes theirs while they are this recent, so button, paper and screens say the same
+# and the estimator runs once for all of them.
+SCREENS_ESTIMATE_MAX_AGE_SECONDS = 10.0
+OFFICES_KEY = "waitwell.kiosk_service_offices"
 
 
 def _estimate_for(service_id: int) -> WaitEstimate | None:
-    recent: dict[int, tuple[float, WaitEstimate]] = current_app.extensions.setdefault(ESTIMATES_KEY, {})
+    recent: dict[int, tuple[float, WaitEstimate | None]] = current_app.extensions.setdefault(ESTIMATES_KEY, {})
     cached = recent.get(service_id)
     if cached and time.monotonic() - cached[0] < ESTIMATE_REUSE_SECONDS:
         return cached[1]
     try:
-        office_estimates = estimates.estimates_for_new_tickets(uow(read_only=True), service_id)
+        office_estimates = _screens_estimates(service_id)
+        if service_id not in office_estimates:
+            office_estimates = estimates.estimates_for_new_tickets(uow(read_only=True), service_id)
     except Exception:  # the ticket matters more than its estimate: issue it without one
         current_app.logger.exception("no wait estimate for service %s", service_id)
         return None
     now = time.monotonic()
     recent.update({each: (now, estimate) for each, estimate in office_estimates.items()})
     return office_estimates.get(service_id)
+
+
+def _screens_estimates(service_id: int) -> dict[int, WaitEstimate | None]:
+    service_offices: dict[int, int] = current_app.extensions.setdefault(OFFICES_KEY, {})
+    office_id = service_offices.get(service_id)
+    if office_id is None:
+        office_id = service_offices[service_id] = offices.office_of_service(uow(read_only=True), service_id)
+    return realtime.new_ticket_estimates(office_id, runtime().clock.now(), SCREENS_ESTIMATE_MAX_AGE_SECONDS)
 
 
 TAP_BATCHES_KEY = "waitwell.tap_batches"

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_socketio import SocketIO
 
 from waitwell.config import Config
+from waitwell.estimates.estimate import WaitEstimate
 from waitwell.extensions import socketio
 from waitwell.realtime.guesses import TokenGuesses
 from waitwell.realtime.namespaces import (
@@ -75,6 +76,13 @@ def _stale_after(app: Flask) -> timedelta:
 
     minutes = app.config.get(STALE_SETTING) or os.environ.get(STALE_SETTING) or DEFAULT_STALE_MINUTES
     return timedelta(minutes=float(minutes))
+
+
+def new_ticket_estimates(office_id: int, now: datetime, max_age_seconds: float) -> dict[int, WaitEstimate | None]:
+    """What the office's screens show as the wait of a ticket taken now, per active service, when their
+    estimates are at most `max_age_seconds` old (empty otherwise, or without live screens)."""
+    snapshots: Snapshots | None = current_app.extensions.get(SNAPSHOTS_KEY)
+    return {} if snapshots is None else snapshots.waits.new_ticket(office_id, now, max_age_seconds)
 
 
 def cooperative_yield() -> Callable[[], object] | None:

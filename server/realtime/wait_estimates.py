@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from waitwell.estimates.estimate import WaitEstimate
 from waitwell.estimates.estimator import estimate_new_ticket, estimate_waits
 from waitwell.estimates.snapshot import OfficeSnapshot
 from waitwell.persistence import Office
@@ -30,11 +31,14 @@ MAX_AGE_SECONDS = 30.0  # waits grow as time passes even when nothing happens
 
 @dataclass(frozen=True)
 class Waits:
-    """Rounded wait ranges of one office: per waiting ticket and, for a ticket taken now, per service."""
+    """Rounded wait ranges of one office: per waiting ticket and, for a ticket taken now, per service;
+    `new_ticket` holds the latter unrounded, as a kiosk words and prints them."""
 
     per_ticket: dict[int, dict[str, Any] | None] = field(default_factory=dict)
     per_service: dict[int, dict[str, Any] | None] = field(default_factory=dict)
+    new_ticket: dict[int, WaitEstimate | None] = field(default_factory=dict)
     computed_at: float = 0.0  # time.monotonic()
+    as_of: datetime | None = None  # the office's clock when the estimator looked
 
     def same_ranges(self, other: Waits) -> bool:
         return self.per_ticket == other.per_ticket and self.per_service == other.per_service
@@ -59,17 +63,19 @@ def compute_waits(session: Session, office: Office, now: datetime, offload: Offl
     try:
         snapshot = build_snapshot(session, office, now, HISTORY_DAYS)
         services = [s.id for s in office.services if s.active]
-        per_ticket, per_service = offload(lambda: _ranges(snapshot, services))
+        per_ticket, new_ticket = offload(lambda: _estimates(snapshot, services))
     except Exception:  # screens must keep showing counts even when an estimate cannot be made
         log.exception("wait estimates failed for office %s; publishing without them", office.id)
         return Waits(computed_at=time.monotonic())
-    return Waits(per_ticket, per_service, time.monotonic())
+    return Waits({ticket_id: wait_range(e) for ticket_id, e in per_ticket.items()},
+                 {service_id: wait_range(e) for service_id, e in new_ticket.items()},
+                 new_ticket, time.monotonic(), now)
 
 
-def _ranges(snapshot: OfficeSnapshot, service_ids: list[int]) -> tuple[dict[int, Any], dict[int, Any]]:
-    per_ticket = {ticket_id: wait_range(e) for ticket_id, e in estimate_waits(snapshot).items()}
-    per_service = {service_id: wait_range(estimate_new_ticket(snapshot, service_id)) for service_id in service_ids}
-    return per_ticket, per_service
+def _estimates(snapshot: OfficeSnapshot, service_ids: list[int]
+               ) -> tuple[dict[int, WaitEstimate | None], dict[int, WaitEstimate | None]]:
+    return (estimate_waits(snapshot),
+            {service_id: estimate_new_ticket(snapshot, service_id) for service_id in service_ids})
 
 
 class WaitsCache:
@@ -86,6 +92,15 @@ class WaitsCache:
     def fresh(self, office_id: int) -> Waits | None:
         waits = self.latest(office_id)
         return waits if waits is not NO_WAITS and time.monotonic() - waits.computed_at < MAX_AGE_SECONDS else None
+
+    def new_ticket(self, office_id: int, now: datetime, max_age_seconds: float) -> dict[int, WaitEstimate | None]:
+        """The estimates for a ticket taken now, per active service, if looked at within `max_age_seconds`
+        (by the office's clock, and by this process's); else none."""
+        waits = self.latest(office_id)
+        if (waits.as_of is None or time.monotonic() - waits.computed_at > max_age_seconds
+                or abs((now - waits.as_of).total_seconds()) > max_age_seconds):
+            return {}
+        return waits.new_ticket
 
     def store(self, office_id: int, waits: Waits) -> None:
         with self._lock:

@@ -132,6 +132,15 @@ def add_counter(
         return counter_id
 
 
+def office_of_service(uow: UnitOfWork, service_id: int) -> int:
+    """The office a service belongs to (a service never moves to another office)."""
+    with uow:
+        office_id = uow.session.scalar(select(Service.office_id).where(Service.id == service_id))
+    if office_id is None:
+        raise NotFound(f"there is no service {service_id}")
+    return office_id
+
+
 def list_offices(uow: UnitOfWork) -> list[OfficeView]:
     with uow:
         offices = uow.session.scalars(select(Office).order_by(Office.id)).all()

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.factories import make_office
 from tests.kiosk.support import make_kiosk, preview_printer
+from tests.realtime.support import wait_until
+from waitwell.api.kiosks import ESTIMATES_KEY
 from waitwell.persistence import IssueEstimate, PrintJob
+from waitwell.realtime.namespaces import SNAPSHOTS_KEY
 from waitwell.runtime import Runtime
-from waitwell.services import tickets
+from waitwell.services import estimates, tickets
 
 
 def tap(client: FlaskClient, kiosk_id: int, service_id: int, key: str, **extra: object) -> dict:
@@ -105,3 +109,33 @@ def test_each_button_gets_its_own_lines_wait_when_one_look_at_the_office_serves_
         kept = {row.ticket_id: row.expected_minutes for row in uow.session.scalars(select(IssueEstimate))}
     assert (long_line["people_ahead"], short_line["people_ahead"]) == (6, 0)
     assert kept[short_line["ticket_id"]] < kept[long_line["ticket_id"]]
+
+
+def test_the_kiosk_gives_the_lobby_screens_estimate_without_running_the_estimator_again(
+    runtime: Runtime, app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Button, paper and lobby screens say the same, and under load the estimator runs once for all of them."""
+    office = make_office(runtime, counters={"Counter 1": ["A"], "Counter 2": ["B"]})
+    setup = make_kiosk(runtime, printer=preview_printer(), office=office)
+    for _ in range(6):
+        tickets.issue_ticket(runtime.uow(), service_id=office.services["A"], origin="api")
+    screens = app.extensions[SNAPSHOTS_KEY].waits
+    wait_until(lambda: len(screens.latest(office.office_id).per_ticket) == 6, timeout=10,
+               message="the screens' estimates refreshed behind the six tickets")
+    on_screens = screens.latest(office.office_id).new_ticket[office.services["A"]]
+    looked: list[int] = []
+    monkeypatch.setattr(estimates, "estimates_for_new_tickets",
+                        lambda _uow, service_id, **_: looked.append(service_id) or {})
+
+    issued = tap(client, setup.kiosk.id, office.services["A"], "tap-screens-0001")
+    with runtime.uow(read_only=True) as uow:
+        kept = uow.session.get(IssueEstimate, issued["ticket_id"]).expected_minutes
+    assert looked == []
+    assert on_screens is not None and kept == on_screens.expected_minutes
+
+    wait_until(lambda: len(screens.latest(office.office_id).per_ticket) == 7, timeout=10,
+               message="the screens' estimates refreshed behind the tap")
+    runtime.clock.advance(seconds=11)  # the screens' figures are now too old to print
+    app.extensions[ESTIMATES_KEY].clear()
+    tap(client, setup.kiosk.id, office.services["B"], "tap-screens-0002")
+    assert looked == [office.services["B"]]
