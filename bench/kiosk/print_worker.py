@@ -114,8 +114,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=400.0, help="tickets issued per second in the steady run")
     parser.add_argument("--offices", type=int, default=8, help="offices, each with its kiosk and printer lane")
     args = parser.parse_args()
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, SQLite (WAL); {args.tickets} tickets "
-          f"over {args.offices} printers (one print lane each), loopback printer and issuing in other processes")
+    print(f"machine: {os.cpu_count()} cores ({support.python_speed()}), Python {sys.version.split()[0]}, "
+          f"SQLite (WAL); {args.tickets} tickets over {args.offices} printers (one print lane each), "
+          f"loopback printer and issuing in other processes")
     cpu, speed, _ = run_once(args, 0)
     print(f"backlog (all issued before the worker starts): {cpu:.2f} ms CPU per ticket, {speed:.0f} tickets/s printed")
     cpu, speed, lag = run_once(args, args.rate)

@@ -32,7 +32,15 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from support import LoopbackPrinter, cpu_seconds, free_port, set_up, start_print_worker, start_server
+from support import (
+    LoopbackPrinter,
+    cpu_seconds,
+    free_port,
+    python_speed,
+    set_up,
+    start_print_worker,
+    start_server,
+)
 
 
 class KeepAliveClient:
@@ -273,7 +281,7 @@ def main() -> None:
     printer = LoopbackPrinter()
     clients = ("wrk, one process per server process" if args.load_tool == "wrk"
                else "threads in this process (raw keep-alive HTTP)")
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, SQLite (WAL), "
+    print(f"machine: {os.cpu_count()} cores ({python_speed()}), Python {sys.version.split()[0]}, SQLite (WAL), "
           f"gunicorn {args.worker_class}; throughput clients: {clients}; the printer in this process on 127.0.0.1")
     for separate in (False, True):
         latencies = latency(args, printer, separate_print_worker=separate)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import requests
@@ -132,6 +133,19 @@ def start_print_worker(database_url: str, instance: Path) -> subprocess.Popen[by
     env = {**os.environ, "DATABASE_URL": database_url, "WAITWELL_INSTANCE": str(instance), "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen([sys.executable, "-m", "waitwell.cli", "print-worker"], env=env, cwd=ROOT,
                             stdout=(instance / "print-worker.log").open("wb"), stderr=subprocess.STDOUT)
+
+
+def python_speed() -> str:
+    """A fixed pure-Python workload (best of 3), printed with every run: machines here differ by 2x from day to
+    day, so figures from different days compare only through it (the benchmark's CPU costs scale with it)."""
+    best = min(_timed(lambda: sum(i * i for i in range(2_000_000))) for _ in range(3))
+    return f"reference loop {best * 1000:.0f} ms (2e6 squares summed; smaller is faster)"
+
+
+def _timed(work: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
 
 
 def cpu_seconds(root_pids: list[int]) -> float:
