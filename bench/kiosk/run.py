@@ -1,7 +1,8 @@
 """Kiosk benchmark: tap to bytes at a loopback network printer, and tickets per second with 8 concurrent clients.
 
 Runs the real server (gunicorn, one gthread process, as `waitwell serve` does; or its gevent worker) on
-SQLite in a temporary folder, with its print worker on, and a TCP server on 127.0.0.1 playing the ESC/POS
+SQLite in a temporary folder, with its print worker inside or, as `waitwell serve` runs it, in a process
+of its own, and a TCP server on 127.0.0.1 playing the ESC/POS
 network printer (it answers status queries like a real one). The throughput clients are wrk's when it is
 installed (`apt-get install wrk`), else threads of this script. Usage:
 
@@ -237,8 +238,8 @@ def throughput(setup: Setup, args: argparse.Namespace, printer: LoopbackPrinter)
 
 def latency(args: argparse.Namespace, printer: LoopbackPrinter, *, separate_print_worker: bool = False
             ) -> list[float]:
-    """Tap to paper with the server as `waitwell serve` runs it (one process, its print worker inside), or
-    with `waitwell print-worker` beside it."""
+    """Tap to paper with one web process and its print worker inside, or with `waitwell print-worker` beside
+    it (as `waitwell serve` runs them)."""
     printer.arrivals.clear()  # numbers start again at A001 in each run's database
     with tempfile.TemporaryDirectory(prefix="waitwell-bench-") as folder:
         instance = Path(folder)

@@ -1,5 +1,5 @@
-"""`waitwell serve --workers N`: N single-worker server processes on consecutive ports and one print worker,
-stopped together."""
+"""`waitwell serve`: N single-worker server processes on consecutive ports (one by default) and one print
+worker, stopped together."""
 
 from __future__ import annotations
 
@@ -15,16 +15,22 @@ import click
 STOP_TIMEOUT_SECONDS = 15
 
 
+def print_worker_wanted() -> bool:
+    """Whether this server prints (WAITWELL_PRINT_WORKER=off: a print worker runs elsewhere)."""
+    return os.environ.get("WAITWELL_PRINT_WORKER", "on").lower() not in ("off", "0", "false", "no")
+
+
 def run_processes(*, host: str, first_port: int, count: int, threads: int, proxies: int,
                   use_gevent: bool = False) -> int:
-    """Start the processes, print the nginx upstream for them, and stop all when one ends or on a signal.
+    """Start the processes (printing the nginx upstream for several), and stop all when one ends or on a signal.
 
     The print worker runs once, in a process of its own (unless WAITWELL_PRINT_WORKER=off says it runs
     elsewhere): a worker in each web process would print one printer's tickets from several lanes at once,
-    out of order."""
+    out of order, and one inside the only web process competes with its requests for the interpreter
+    (half the tickets per second with threads)."""
     ports = list(range(first_port, first_port + count))
     worker = ["--gevent"] if use_gevent else ["--threads", str(threads)]
-    print_worker = os.environ.get("WAITWELL_PRINT_WORKER", "on").lower() not in ("off", "0", "false", "no")
+    print_worker = print_worker_wanted()
     web = {**os.environ, "WAITWELL_PRINT_WORKER": "off"}
     children = [
         subprocess.Popen([sys.executable, "-m", "waitwell.cli", "serve", "--workers", "1", "--host", host,
@@ -33,10 +39,14 @@ def run_processes(*, host: str, first_port: int, count: int, threads: int, proxi
     ]
     if print_worker:
         children.append(subprocess.Popen([sys.executable, "-m", "waitwell.cli", "print-worker"]))
-    click.echo(f"Started {count} Waitwell processes on {host} ports {ports[0]}-{ports[-1]}"
-               f"{' and their print worker' if print_worker else ''}. nginx upstream:\n"
-               "    upstream waitwell {\n        ip_hash;\n"
-               + "".join(f"        server {host}:{port};\n" for port in ports) + "    }", err=True)
+    if count == 1:
+        click.echo(f"Started Waitwell on {host}:{first_port}"
+                   f"{' and its print worker in a process of its own' if print_worker else ''}.", err=True)
+    else:
+        click.echo(f"Started {count} Waitwell processes on {host} ports {ports[0]}-{ports[-1]}"
+                   f"{' and their print worker' if print_worker else ''}. nginx upstream:\n"
+                   "    upstream waitwell {\n        ip_hash;\n"
+                   + "".join(f"        server {host}:{port};\n" for port in ports) + "    }", err=True)
     stopping = False
 
     def stop(signum: int, _frame: FrameType | None) -> None:

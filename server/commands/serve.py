@@ -7,7 +7,7 @@ import os
 import click
 
 from waitwell.commands.common import configured_database_url, require_current_schema
-from waitwell.commands.processes import run_processes
+from waitwell.commands.processes import print_worker_wanted, run_processes
 
 
 @click.command(short_help="Run the production server (gunicorn).")
@@ -29,10 +29,12 @@ def serve(host: str, port: int, workers: int, threads: int, proxies: int, use_ge
 
     \b
     One process (the default) serves the API, the pages and Socket.IO with a threaded gunicorn
-    worker. Socket.IO keeps each connection's state in the process that accepted it, so several
-    processes need sticky sessions: `--workers N` starts N processes on ports PORT..PORT+N-1,
-    to be listed in an nginx upstream with ip_hash, and requires REDIS_URL so that an event
-    raised in one process reaches the screens connected to the others (docs/deployment.md).
+    worker, and a second one prints the tickets (none with WAITWELL_PRINT_WORKER=off, when a
+    `waitwell print-worker` runs elsewhere). Socket.IO keeps each connection's state in the
+    process that accepted it, so several processes need sticky sessions: `--workers N` starts N
+    processes on ports PORT..PORT+N-1, to be listed in an nginx upstream with ip_hash, and requires
+    REDIS_URL so that an event raised in one process reaches the screens connected to the others
+    (docs/deployment.md).
 
     `--gevent` runs each process with gunicorn's gevent worker (docs/deployment.md, "Threading or
     gevent"): one thread serves every connection, for large offices and servers shared by many kiosks.
@@ -55,7 +57,7 @@ def serve(host: str, port: int, workers: int, threads: int, proxies: int, use_ge
     if not os.environ.get("WAITWELL_PUBLIC_URL"):
         click.echo("Warning: WAITWELL_PUBLIC_URL is not set, so ticket QR codes point at http://127.0.0.1:5000; "
                    "set it to the address citizens' phones can open.", err=True)
-    if workers == 1:
+    if workers == 1 and not print_worker_wanted():  # this is the web process (ours, or the operator's unit)
         from waitwell.commands.gunicorn_server import run_gevent_gunicorn, run_gunicorn
 
         if use_gevent:

@@ -45,21 +45,46 @@ def test_several_processes_need_redis(waitwell: Cli) -> None:
 def test_serves_the_api_and_socketio_over_websocket_then_stops_on_sigterm(
     waitwell: Cli, instance: Path, tmp_path: Path
 ) -> None:
+    """One web process, and the print worker in a process of its own: a tap prints, and all stop together."""
     waitwell("db", "upgrade")
     port = free_port()
-    server = start_server(["serve", "--port", str(port), "--threads", "8"], port, tmp_path,
-                          {"WAITWELL_PUBLIC_URL": "https://queue.example.gov"})
-    try:
-        server.wait_until_serving()
-        assert requests.get(f"{server.base_url}/api/v1/offices", timeout=5).json() == []
-        client = socketio.Client(reconnection=False)
-        client.connect(server.base_url, transports=["websocket"], wait_timeout=10)
-        assert client.transport() == "websocket"
-        client.disconnect()
-    finally:
-        code = server.stop()
+    with FakeNetworkPrinter() as printer:
+        [(kiosk_id, service_id)] = kiosks_with_printer(instance / "waitwell.db", printer.port, count=1)
+        server = start_server(["serve", "--port", str(port), "--threads", "8"], port, tmp_path,
+                              {"WAITWELL_PUBLIC_URL": "https://queue.example.gov"})
+        try:
+            server.wait_until_serving()
+            assert requests.get(f"{server.base_url}/api/v1/offices", timeout=5).json()[0]["name"]
+            client = socketio.Client(reconnection=False)
+            client.connect(server.base_url, transports=["websocket"], wait_timeout=10)
+            assert client.transport() == "websocket"
+            client.disconnect()
+            children = child_commands(server.process.pid)
+            assert sum("print-worker" in command for command in children) == 1, children
+            response = requests.post(f"{server.base_url}/api/v1/kiosks/{kiosk_id}/tickets", timeout=30,
+                                     json={"service_id": service_id, "idempotency_key": uuid.uuid4().hex})
+            assert response.status_code == 201, response.text
+            wait_until(lambda: ticket_jobs(printer), 30, "the ticket on paper")
+        finally:
+            code = server.stop()
     assert code == 0, server.output()
     assert "Using worker: gthread" in server.output()
+    assert "and its print worker in a process of its own" in server.output()
+    assert read_ticket(ticket_jobs(printer)[0], PROFILE).reads("A001")
+    assert child_commands(server.process.pid) == []
+
+
+def child_commands(pid: int) -> list[str]:
+    """The command lines of a process's children (Linux /proc)."""
+    commands = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            if parent == pid:
+                commands.append((stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except (OSError, ValueError, IndexError):
+            continue  # ended while we looked
+    return commands
 
 
 @pytest.mark.slow
