@@ -104,8 +104,9 @@ def _office_with_kiosk(runtime: object, name: str, printer_port: int) -> tuple[i
 
 def start_server(database_url: str, instance: Path, port: int, threads: int, *, print_worker: bool = True,
                  redis_url: str = "", worker_class: str = "gthread") -> subprocess.Popen[bytes]:
-    """One server process as `waitwell serve` runs it (gunicorn, one gthread worker), the tap limit lifted;
-    or with gunicorn's gevent worker as docs/deployment.md describes it."""
+    """One web process as `waitwell serve` runs it (gunicorn, one gthread worker), the tap limit lifted, its
+    print worker inside or not (`start_print_worker` runs it as `waitwell serve` does); or with gunicorn's
+    gevent worker as docs/deployment.md describes it."""
     env = {**os.environ, "DATABASE_URL": database_url, "WAITWELL_INSTANCE": str(instance),
            "WAITWELL_PRINT_WORKER": "on" if print_worker else "off", "REDIS_URL": redis_url, "PYTHONUNBUFFERED": "1"}
     factory = 'waitwell.app:app_from_env(extra={"KIOSK_TAP_LIMIT": "1000000 per second"})'

@@ -7,7 +7,7 @@ import os
 import click
 
 from waitwell.commands.common import configured_database_url, require_current_schema
-from waitwell.commands.processes import print_worker_wanted, run_processes
+from waitwell.commands.processes import SUPERVISED, print_worker_wanted, run_processes
 
 
 @click.command(short_help="Run the production server (gunicorn).")
@@ -54,7 +54,7 @@ def serve(host: str, port: int, workers: int, threads: int, proxies: int, use_ge
     if use_gevent:
         _require_gevent()
     require_current_schema(configured_database_url())
-    if not os.environ.get("WAITWELL_PUBLIC_URL"):
+    if not os.environ.get("WAITWELL_PUBLIC_URL") and not os.environ.get(SUPERVISED):
         click.echo("Warning: WAITWELL_PUBLIC_URL is not set, so ticket QR codes point at http://127.0.0.1:5000; "
                    "set it to the address citizens' phones can open.", err=True)
     if workers == 1 and not print_worker_wanted():  # this is the web process (ours, or the operator's unit)

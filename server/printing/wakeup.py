@@ -2,10 +2,10 @@
 
 On its own the worker finds new jobs by looking five times a second, which put up to 0.2 s between a tap
 and its paper (p99 240 ms, one tap at a time). A process that stores print jobs without printing them
-sends the job's printer id in a datagram to a socket named after the SQLite file (Linux's abstract socket
-namespace: no file to leave behind), and the worker wakes that printer's lane. Nothing here is needed for
-correctness: without the socket (PostgreSQL, the worker on another host, another operating system) the
-worker just looks.
+sends the job's printer id in a datagram to a socket named after the database (the SQLite file, or the
+PostgreSQL server and database; Linux's abstract socket namespace: no file to leave behind), and the
+worker wakes that printer's lane. Nothing here is needed for correctness: without the socket (the worker
+on another host, another operating system) the worker just looks.
 """
 
 from __future__ import annotations
@@ -21,12 +21,17 @@ from sqlalchemy.engine import make_url
 
 
 def address_for(database_url: str) -> str | None:
-    """The worker's wake-up address for this database: an abstract UNIX socket name, or None when the
-    database is not a file this machine shares (PostgreSQL, SQLite in memory)."""
+    """The worker's wake-up address for this database: an abstract UNIX socket name, the same for every
+    process on this machine that names the database alike (the password and driver aside); None for
+    SQLite in memory, which no other process shares."""
     url = make_url(database_url)
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-        return None
-    digest = hashlib.sha256(os.path.realpath(url.database).encode()).hexdigest()[:32]
+    if url.get_backend_name() == "sqlite":
+        if url.database in (None, "", ":memory:"):
+            return None
+        database = os.path.realpath(url.database)
+    else:
+        database = f"{url.get_backend_name()}://{url.username or ''}@{url.host or ''}:{url.port or ''}/{url.database}"
+    digest = hashlib.sha256(database.encode()).hexdigest()[:32]
     return f"\0waitwell-print-worker-{digest}"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import uuid
 from pathlib import Path
@@ -60,7 +62,7 @@ def test_serves_the_api_and_socketio_over_websocket_then_stops_on_sigterm(
             assert client.transport() == "websocket"
             client.disconnect()
             children = child_commands(server.process.pid)
-            assert sum("print-worker" in command for command in children) == 1, children
+            assert sum("print-worker" in command for command in children.values()) == 1, children
             response = requests.post(f"{server.base_url}/api/v1/kiosks/{kiosk_id}/tickets", timeout=30,
                                      json={"service_id": service_id, "idempotency_key": uuid.uuid4().hex})
             assert response.status_code == 201, response.text
@@ -71,17 +73,56 @@ def test_serves_the_api_and_socketio_over_websocket_then_stops_on_sigterm(
     assert "Using worker: gthread" in server.output()
     assert "and its print worker in a process of its own" in server.output()
     assert read_ticket(ticket_jobs(printer)[0], PROFILE).reads("A001")
-    assert child_commands(server.process.pid) == []
+    assert not [pid for pid in children if running(pid)]
 
 
-def child_commands(pid: int) -> list[str]:
-    """The command lines of a process's children (Linux /proc)."""
-    commands = []
+@pytest.mark.slow
+def test_a_print_worker_that_dies_is_started_again_and_no_child_outlives_a_killed_server(
+    waitwell: Cli, instance: Path, tmp_path: Path
+) -> None:
+    waitwell("db", "upgrade")
+    port = free_port()
+    with FakeNetworkPrinter() as printer:
+        [(kiosk_id, service_id)] = kiosks_with_printer(instance / "waitwell.db", printer.port, count=1)
+        server = start_server(["serve", "--port", str(port), "--threads", "4"], port, tmp_path, {})
+        try:
+            server.wait_until_serving()
+            [first_worker] = [pid for pid, command in child_commands(server.process.pid).items()
+                              if "print-worker" in command]
+            os.kill(first_worker, signal.SIGKILL)
+            response = requests.post(f"{server.base_url}/api/v1/kiosks/{kiosk_id}/tickets", timeout=30,
+                                     json={"service_id": service_id, "idempotency_key": uuid.uuid4().hex})
+            assert response.status_code == 201, response.text  # issued while no print worker runs
+            wait_until(lambda: ticket_jobs(printer), 30, "the ticket on paper from the restarted print worker")
+            assert "The print worker ended" in server.output()
+            children = child_commands(server.process.pid)
+            assert first_worker not in children and len(children) == 2, children
+        finally:
+            server.process.kill()  # the supervisor dies without stopping anything itself
+            server.process.wait(10)
+        wait_until(lambda: not [pid for pid in children if running(pid)], 30,
+                   "the web process and print worker gone with their parent")
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"{server.base_url}/api/v1/offices", timeout=2)
+    assert server.output().count("WAITWELL_PUBLIC_URL is not set") == 1  # from the supervisor, not again
+
+
+def running(pid: int) -> bool:
+    """Whether the process exists and has not ended (a zombie waiting to be reaped has ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def child_commands(pid: int) -> dict[int, str]:
+    """The command lines of a process's children, by process id (Linux /proc)."""
+    commands = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
             if parent == pid:
-                commands.append((stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+                commands[int(stat.parent.name)] = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except (OSError, ValueError, IndexError):
             continue  # ended while we looked
     return commands

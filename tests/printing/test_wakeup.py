@@ -40,9 +40,12 @@ def test_sending_with_nobody_listening_is_harmless(sqlite_url: str) -> None:
     sender.close()
 
 
-def test_only_a_database_file_on_this_machine_has_an_address(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    assert address_for("postgresql://postgres@127.0.0.1:5432/test") is None
-    assert address_for("sqlite://") is None
+def test_processes_naming_the_same_database_share_an_address(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert address_for("sqlite://") is None  # in memory: no other process can share it
+    server = "postgresql://postgres@127.0.0.1:5432/waitwell"
+    assert address_for(server) == address_for("postgresql+psycopg://postgres:secret@127.0.0.1:5432/waitwell")
+    assert address_for(server) != address_for("postgresql://postgres@127.0.0.1:5432/other")
+    assert address_for(server) != address_for(f"sqlite:///{tmp_path}/waitwell")
     assert address_for(f"sqlite:///{tmp_path}/a.db") != address_for(f"sqlite:///{tmp_path}/b.db")
     assert address_for(f"sqlite:///{tmp_path}/a.db") == address_for(f"sqlite:///{tmp_path}/./a.db")
 
