@@ -159,9 +159,10 @@ def _estimate_for(service_id: int) -> WaitEstimate | None:
     if cached and time.monotonic() - cached[0] < ESTIMATE_REUSE_SECONDS:
         return cached[1]
     try:
-        office_estimates = _screens_estimates(service_id)
-        if service_id not in office_estimates:
-            office_estimates = estimates.estimates_for_new_tickets(uow(read_only=True), service_id)
+        on_screens = _screens_estimates(service_id)
+        if service_id in on_screens:  # looked up afresh each time: its age is the screens' refresh's
+            return on_screens[service_id]
+        office_estimates = estimates.estimates_for_new_tickets(uow(read_only=True), service_id)
     except Exception:  # the ticket matters more than its estimate: issue it without one
         current_app.logger.exception("no wait estimate for service %s", service_id)
         return None

@@ -39,6 +39,8 @@ class PerOfficeRuns:
         self._idle = threading.Condition(self._lock)
 
     def request(self, office_id: int) -> None:
+        if self._closed:
+            return
         if self._start is None:
             self._run_safely(office_id)
             return

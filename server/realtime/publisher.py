@@ -94,8 +94,10 @@ class FeedPublisher:
         if self._bus is not None:
             self._bus.unsubscribe(self.publish)
             self._bus = None
-        self._issued.close()
-        self._refresher.close()
+        self._refresher.close(0)  # first, so that a publication finishing below requests no new refresh
+        for runs in (self._issued, self._refresher):
+            if not runs.close():
+                log.warning("a screens' publication or refresh was still running when the publisher closed")
         manager = getattr(getattr(self._emitter, "server", None), "redis", None)
         if manager is not None:
             manager.close()

@@ -15,7 +15,7 @@ from waitwell.domain.numbering import is_valid_prefix
 from waitwell.domain.states import CounterState
 from waitwell.persistence import Counter, Office, Service
 from waitwell.services.counter_log import record_counter_state
-from waitwell.services.lookups import get_office
+from waitwell.services.lookups import get_office, get_service
 from waitwell.services.unit_of_work import UnitOfWork
 
 
@@ -135,10 +135,7 @@ def add_counter(
 def office_of_service(uow: UnitOfWork, service_id: int) -> int:
     """The office a service belongs to (a service never moves to another office)."""
     with uow:
-        office_id = uow.session.scalar(select(Service.office_id).where(Service.id == service_id))
-    if office_id is None:
-        raise NotFound(f"there is no service {service_id}")
-    return office_id
+        return get_service(uow.session, service_id).office_id
 
 
 def list_offices(uow: UnitOfWork) -> list[OfficeView]:
