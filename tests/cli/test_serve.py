@@ -12,7 +12,7 @@ import pytest
 import requests
 import socketio
 
-from tests.cli.conftest import Cli, free_port, free_ports, start_server
+from tests.cli.conftest import Cli, ServerProcess, free_port, free_ports, start_server
 from tests.printers.fake_printer import FakeNetworkPrinter
 from tests.printers.profiles import read_ticket
 from tests.printing.support import PROFILE, network_printer, ticket_jobs
@@ -48,12 +48,9 @@ def test_serves_the_api_and_socketio_over_websocket_then_stops_on_sigterm(
     waitwell: Cli, instance: Path, tmp_path: Path
 ) -> None:
     """One web process, and the print worker in a process of its own: a tap prints, and all stop together."""
-    waitwell("db", "upgrade")
-    port = free_port()
     with FakeNetworkPrinter() as printer:
-        [(kiosk_id, service_id)] = kiosks_with_printer(instance / "waitwell.db", printer.port, count=1)
-        server = start_server(["serve", "--port", str(port), "--threads", "8"], port, tmp_path,
-                              {"WAITWELL_PUBLIC_URL": "https://queue.example.gov"})
+        server, kiosk = serve_one_kiosk(waitwell, instance, tmp_path, printer,
+                                        {"WAITWELL_PUBLIC_URL": "https://queue.example.gov"})
         try:
             server.wait_until_serving()
             assert requests.get(f"{server.base_url}/api/v1/offices", timeout=5).json()[0]["name"]
@@ -63,9 +60,7 @@ def test_serves_the_api_and_socketio_over_websocket_then_stops_on_sigterm(
             client.disconnect()
             children = child_commands(server.process.pid)
             assert sum("print-worker" in command for command in children.values()) == 1, children
-            response = requests.post(f"{server.base_url}/api/v1/kiosks/{kiosk_id}/tickets", timeout=30,
-                                     json={"service_id": service_id, "idempotency_key": uuid.uuid4().hex})
-            assert response.status_code == 201, response.text
+            tap(server, *kiosk)
             wait_until(lambda: ticket_jobs(printer), 30, "the ticket on paper")
         finally:
             code = server.stop()
@@ -80,19 +75,14 @@ def test_serves_the_api_and_socketio_over_websocket_then_stops_on_sigterm(
 def test_a_print_worker_that_dies_is_started_again_and_no_child_outlives_a_killed_server(
     waitwell: Cli, instance: Path, tmp_path: Path
 ) -> None:
-    waitwell("db", "upgrade")
-    port = free_port()
     with FakeNetworkPrinter() as printer:
-        [(kiosk_id, service_id)] = kiosks_with_printer(instance / "waitwell.db", printer.port, count=1)
-        server = start_server(["serve", "--port", str(port), "--threads", "4"], port, tmp_path, {})
+        server, kiosk = serve_one_kiosk(waitwell, instance, tmp_path, printer, {})
         try:
             server.wait_until_serving()
             [first_worker] = [pid for pid, command in child_commands(server.process.pid).items()
                               if "print-worker" in command]
             os.kill(first_worker, signal.SIGKILL)
-            response = requests.post(f"{server.base_url}/api/v1/kiosks/{kiosk_id}/tickets", timeout=30,
-                                     json={"service_id": service_id, "idempotency_key": uuid.uuid4().hex})
-            assert response.status_code == 201, response.text  # issued while no print worker runs
+            tap(server, *kiosk)  # issued while no print worker runs
             wait_until(lambda: ticket_jobs(printer), 30, "the ticket on paper from the restarted print worker")
             assert "The print worker ended" in server.output()
             children = child_commands(server.process.pid)
@@ -105,6 +95,22 @@ def test_a_print_worker_that_dies_is_started_again_and_no_child_outlives_a_kille
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{server.base_url}/api/v1/offices", timeout=2)
     assert server.output().count("WAITWELL_PUBLIC_URL is not set") == 1  # from the supervisor, not again
+
+
+def serve_one_kiosk(waitwell: Cli, instance: Path, tmp_path: Path, printer: FakeNetworkPrinter,
+                    env: dict[str, str]) -> tuple[ServerProcess, tuple[int, int]]:
+    """`waitwell serve` (one process) on a migrated database with one kiosk printing on `printer`: the
+    server, and the kiosk's id with its service's."""
+    waitwell("db", "upgrade")
+    port = free_port()
+    [kiosk] = kiosks_with_printer(instance / "waitwell.db", printer.port, count=1)
+    return start_server(["serve", "--port", str(port), "--threads", "8"], port, tmp_path, env), kiosk
+
+
+def tap(server: ServerProcess, kiosk_id: int, service_id: int) -> None:
+    response = requests.post(f"{server.base_url}/api/v1/kiosks/{kiosk_id}/tickets", timeout=30,
+                             json={"service_id": service_id, "idempotency_key": uuid.uuid4().hex})
+    assert response.status_code == 201, response.text
 
 
 def running(pid: int) -> bool:
