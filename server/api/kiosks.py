@@ -20,7 +20,7 @@ from waitwell.domain.errors import NotFound, WaitwellError
 from waitwell.estimates.estimate import WaitEstimate
 from waitwell.i18n import available_languages
 from waitwell.printing.wording import wait_text
-from waitwell.services import estimates, kiosk_taps, kiosks, offices, print_jobs
+from waitwell.services import estimates, kiosk_taps, kiosks, print_jobs
 from waitwell.services.group_commit import GroupCommit
 from waitwell.services.kiosk_taps import KioskTicket, Tap
 from waitwell.services.print_jobs import PrintJobView
@@ -150,7 +150,6 @@ ESTIMATES_KEY = "waitwell.kiosk_estimates"
 # busy): the kiosk takes theirs while they are this recent, so button, paper and screens say the same
 # and the estimator runs once for all of them.
 SCREENS_ESTIMATE_MAX_AGE_SECONDS = 10.0
-OFFICES_KEY = "waitwell.kiosk_service_offices"
 
 
 def _estimate_for(service_id: int) -> WaitEstimate | None:
@@ -159,7 +158,7 @@ def _estimate_for(service_id: int) -> WaitEstimate | None:
     if cached and time.monotonic() - cached[0] < ESTIMATE_REUSE_SECONDS:
         return cached[1]
     try:
-        on_screens = _screens_estimates(service_id)
+        on_screens = realtime.new_ticket_estimates(service_id, runtime().clock.now(), SCREENS_ESTIMATE_MAX_AGE_SECONDS)
         if service_id in on_screens:  # looked up afresh each time: its age is the screens' refresh's
             return on_screens[service_id]
         office_estimates = estimates.estimates_for_new_tickets(uow(read_only=True), service_id)
@@ -169,14 +168,6 @@ def _estimate_for(service_id: int) -> WaitEstimate | None:
     now = time.monotonic()
     recent.update({each: (now, estimate) for each, estimate in office_estimates.items()})
     return office_estimates.get(service_id)
-
-
-def _screens_estimates(service_id: int) -> dict[int, WaitEstimate | None]:
-    service_offices: dict[int, int] = current_app.extensions.setdefault(OFFICES_KEY, {})
-    office_id = service_offices.get(service_id)
-    if office_id is None:
-        office_id = service_offices[service_id] = offices.office_of_service(uow(read_only=True), service_id)
-    return realtime.new_ticket_estimates(office_id, runtime().clock.now(), SCREENS_ESTIMATE_MAX_AGE_SECONDS)
 
 
 TAP_BATCHES_KEY = "waitwell.tap_batches"

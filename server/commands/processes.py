@@ -9,16 +9,14 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from types import FrameType
 
 import click
 
+from waitwell.printing import worker_switched_on
+
 STOP_TIMEOUT_SECONDS = 15
-
-
-def print_worker_wanted() -> bool:
-    """Whether this server prints (WAITWELL_PRINT_WORKER=off: a print worker runs elsewhere)."""
-    return os.environ.get("WAITWELL_PRINT_WORKER", "on").lower() not in ("off", "0", "false", "no")
 
 
 SUPERVISED = "WAITWELL_SUPERVISED"  # set for the web processes started here: their parent already checked and warned
@@ -39,7 +37,7 @@ def run_processes(*, host: str, first_port: int, count: int, threads: int, proxi
     (half the tickets per second with threads). The children die with this process, however it ends."""
     ports = list(range(first_port, first_port + count))
     worker = ["--gevent"] if use_gevent else ["--threads", str(threads)]
-    print_worker = print_worker_wanted()
+    print_worker = worker_switched_on()
     web_env = {**os.environ, "WAITWELL_PRINT_WORKER": "off", SUPERVISED: "1"}
     web = [_start([sys.executable, "-m", "waitwell.cli", "serve", "--workers", "1", "--host", host,
                    "--port", str(port), *worker, "--proxies", str(proxies)], web_env)
@@ -88,13 +86,19 @@ def run_processes(*, host: str, first_port: int, count: int, threads: int, proxi
 
 
 def _start(command: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(command, env=env, preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+    # SIGTERM when this supervisor dies (even by SIGKILL), so no server is left holding the port without it.
+    return subprocess.Popen(command, env=env, preexec_fn=dying_with_parent(signal.SIGTERM))
 
 
-def _die_with_parent() -> None:
-    """In the child, before exec: be sent SIGTERM when this supervisor dies (even by SIGKILL), so no server
-    is left holding the port without it."""
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+def dying_with_parent(signum: int) -> Callable[[], None] | None:
+    """A `preexec_fn` that has the child sent `signum` when its parent dies (Linux; None elsewhere)."""
+    if sys.platform != "linux":
+        return None
+
+    def ask() -> None:  # in the child, before exec
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signum)
+
+    return ask
 
 
 PR_SET_PDEATHSIG = 1

@@ -7,7 +7,8 @@ import os
 import click
 
 from waitwell.commands.common import configured_database_url, require_current_schema
-from waitwell.commands.processes import SUPERVISED, print_worker_wanted, run_processes
+from waitwell.commands.processes import SUPERVISED, run_processes
+from waitwell.printing import worker_switched_on
 
 
 @click.command(short_help="Run the production server (gunicorn).")
@@ -57,7 +58,7 @@ def serve(host: str, port: int, workers: int, threads: int, proxies: int, use_ge
     if not os.environ.get("WAITWELL_PUBLIC_URL") and not os.environ.get(SUPERVISED):
         click.echo("Warning: WAITWELL_PUBLIC_URL is not set, so ticket QR codes point at http://127.0.0.1:5000; "
                    "set it to the address citizens' phones can open.", err=True)
-    if workers == 1 and not print_worker_wanted():  # this is the web process (ours, or the operator's unit)
+    if workers == 1 and not worker_switched_on():  # this is the web process (ours, or the operator's unit)
         from waitwell.commands.gunicorn_server import run_gevent_gunicorn, run_gunicorn
 
         if use_gevent:

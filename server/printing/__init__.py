@@ -35,11 +35,17 @@ def init_app(app: Flask) -> None:
     namespace = PrintAgentNamespace(runtime, give_up_after=policy.give_up_after)
     socketio.on_namespace(namespace)
     runtime.bus.subscribe(PrintJobQueued, namespace.forward)
-    wanted = app.config.get("PRINT_WORKER", os.environ.get("WAITWELL_PRINT_WORKER", "on"))
-    if app.config.get("TESTING") or str(wanted).lower() in ("off", "0", "false", "no"):
+    if app.config.get("TESTING") or not worker_switched_on(app.config.get("PRINT_WORKER")):
         _wake_separate_worker(runtime)
         return
     start_worker(app)
+
+
+def worker_switched_on(setting: object = None) -> bool:
+    """Whether this server prints: the app's PRINT_WORKER setting, else WAITWELL_PRINT_WORKER (off, 0, false
+    or no: a `waitwell print-worker` runs elsewhere)."""
+    value = os.environ.get("WAITWELL_PRINT_WORKER", "on") if setting is None else setting
+    return str(value).lower() not in ("off", "0", "false", "no")
 
 
 def _wake_separate_worker(runtime: Runtime) -> None:

@@ -78,11 +78,11 @@ def _stale_after(app: Flask) -> timedelta:
     return timedelta(minutes=float(minutes))
 
 
-def new_ticket_estimates(office_id: int, now: datetime, max_age_seconds: float) -> dict[int, WaitEstimate | None]:
-    """What the office's screens show as the wait of a ticket taken now, per active service, when this
-    process's last refresh of them is at most `max_age_seconds` old (empty otherwise)."""
+def new_ticket_estimates(service_id: int, now: datetime, max_age_seconds: float) -> dict[int, WaitEstimate | None]:
+    """What the screens of the service's office show as the wait of a ticket taken now, per active service,
+    when this process's last refresh of them is at most `max_age_seconds` old (empty otherwise)."""
     snapshots: Snapshots | None = current_app.extensions.get(SNAPSHOTS_KEY)
-    return {} if snapshots is None else snapshots.waits.new_ticket(office_id, now, max_age_seconds)
+    return {} if snapshots is None else snapshots.waits.new_ticket(service_id, now, max_age_seconds)
 
 
 def cooperative_yield() -> Callable[[], object] | None:

@@ -39,10 +39,9 @@ class PerOfficeRuns:
         self._idle = threading.Condition(self._lock)
 
     def request(self, office_id: int) -> None:
-        if self._closed:
-            return
         if self._start is None:
-            self._run_safely(office_id)
+            if not self._closed:
+                self._run_safely(office_id)
             return
         with self._lock:
             if self._closed:
@@ -69,9 +68,7 @@ class PerOfficeRuns:
         while True:
             with self._lock:
                 if self._closed:
-                    self._running.discard(office_id)
-                    self._again.discard(office_id)
-                    self._idle.notify_all()
+                    self._end(office_id)
                     return
                 self._working.add(office_id)
             started = time.monotonic()
@@ -83,14 +80,18 @@ class PerOfficeRuns:
                     self._idle.notify_all()
             with self._lock:
                 if office_id not in self._again or self._closed:
-                    self._running.discard(office_id)
-                    self._again.discard(office_id)
-                    self._idle.notify_all()
+                    self._end(office_id)
                     return
                 self._again.discard(office_id)
                 busy_offices = len(self._running)
             took = time.monotonic() - started
             self._sleep(max(0.0, max(self._min_interval, took * busy_offices / self._max_share) - took))
+
+    def _end(self, office_id: int) -> None:
+        """The office's loop ends (called holding the lock)."""
+        self._running.discard(office_id)
+        self._again.discard(office_id)
+        self._idle.notify_all()
 
     def _run_safely(self, office_id: int) -> None:
         try:

@@ -31,14 +31,17 @@ MAX_AGE_SECONDS = 30.0  # waits grow as time passes even when nothing happens
 
 @dataclass(frozen=True)
 class Waits:
-    """Rounded wait ranges of one office: per waiting ticket and, for a ticket taken now, per service;
-    `new_ticket` holds the latter unrounded, as a kiosk words and prints them."""
+    """One office's estimates: rounded wait ranges per waiting ticket, and per active service the estimate
+    for a ticket taken now (unrounded, as a kiosk words and prints it; `per_service` rounds them)."""
 
     per_ticket: dict[int, dict[str, Any] | None] = field(default_factory=dict)
-    per_service: dict[int, dict[str, Any] | None] = field(default_factory=dict)
     new_ticket: dict[int, WaitEstimate | None] = field(default_factory=dict)
     computed_at: float = 0.0  # time.monotonic()
     as_of: datetime | None = None  # the office's clock when the estimator looked
+
+    @property
+    def per_service(self) -> dict[int, dict[str, Any] | None]:
+        return {service_id: wait_range(estimate) for service_id, estimate in self.new_ticket.items()}
 
     def same_ranges(self, other: Waits) -> bool:
         return self.per_ticket == other.per_ticket and self.per_service == other.per_service
@@ -67,9 +70,8 @@ def compute_waits(session: Session, office: Office, now: datetime, offload: Offl
     except Exception:  # screens must keep showing counts even when an estimate cannot be made
         log.exception("wait estimates failed for office %s; publishing without them", office.id)
         return Waits(computed_at=time.monotonic())
-    return Waits({ticket_id: wait_range(e) for ticket_id, e in per_ticket.items()},
-                 {service_id: wait_range(e) for service_id, e in new_ticket.items()},
-                 new_ticket, time.monotonic(), now)
+    return Waits({ticket_id: wait_range(e) for ticket_id, e in per_ticket.items()}, new_ticket,
+                 time.monotonic(), now)
 
 
 def _estimates(snapshot: OfficeSnapshot, service_ids: list[int]
@@ -93,10 +95,11 @@ class WaitsCache:
         waits = self.latest(office_id)
         return waits if waits is not NO_WAITS and time.monotonic() - waits.computed_at < MAX_AGE_SECONDS else None
 
-    def new_ticket(self, office_id: int, now: datetime, max_age_seconds: float) -> dict[int, WaitEstimate | None]:
-        """The estimates for a ticket taken now, per active service, if looked at within `max_age_seconds`
-        (by the office's clock, and by this process's); else none."""
-        waits = self.latest(office_id)
+    def new_ticket(self, service_id: int, now: datetime, max_age_seconds: float) -> dict[int, WaitEstimate | None]:
+        """The estimates for a ticket taken now, per active service of the office that has `service_id`, if
+        looked at within `max_age_seconds` (by the office's clock, and by this process's); else none."""
+        with self._lock:
+            waits = next((each for each in self._waits.values() if service_id in each.new_ticket), NO_WAITS)
         if (waits.as_of is None or time.monotonic() - waits.computed_at > max_age_seconds
                 or abs((now - waits.as_of).total_seconds()) > max_age_seconds):
             return {}

@@ -15,7 +15,7 @@ from waitwell.domain.numbering import is_valid_prefix
 from waitwell.domain.states import CounterState
 from waitwell.persistence import Counter, Office, Service
 from waitwell.services.counter_log import record_counter_state
-from waitwell.services.lookups import get_office, get_service
+from waitwell.services.lookups import get_office
 from waitwell.services.unit_of_work import UnitOfWork
 
 
@@ -130,12 +130,6 @@ def add_counter(
         counter_id = counter.id
         uow.commit()
         return counter_id
-
-
-def office_of_service(uow: UnitOfWork, service_id: int) -> int:
-    """The office a service belongs to (a service never moves to another office)."""
-    with uow:
-        return get_service(uow.session, service_id).office_id
 
 
 def list_offices(uow: UnitOfWork) -> list[OfficeView]:

@@ -4,7 +4,6 @@ server processes that can be killed and restarted, and a client that follows a f
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import functools
 import os
 import select
@@ -23,6 +22,7 @@ import socketio
 from flask import Flask
 from werkzeug.serving import ThreadedWSGIServer
 
+from waitwell.commands.processes import dying_with_parent
 from waitwell.runtime import Runtime
 from waitwell.services import accounts
 from waitwell.services.accounts import StaffMember
@@ -30,13 +30,8 @@ from waitwell.services.accounts import StaffMember
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def die_with_parent() -> None:
-    """In the child, before exec: be killed when the test run dies, so no server outlives an aborted run."""
-    libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-
-
-PR_SET_PDEATHSIG = 1
+# A `preexec_fn`: the child is killed when the test run dies, so no server outlives an aborted run.
+die_with_parent = dying_with_parent(signal.SIGKILL)
 
 
 def free_port() -> int:
@@ -143,7 +138,7 @@ class ServerProcess:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(self.args, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
-                                            preexec_fn=die_with_parent if sys.platform == "linux" else None)
+                                            preexec_fn=die_with_parent)
         try:
             wait_until(self._answers, timeout=20, message=f"server on port {self.port} (log: {self.log})")
         except BaseException:
