@@ -14,7 +14,7 @@ import socketio
 
 from tests.cli.conftest import Cli, ServerProcess, free_port, free_ports, start_server
 from tests.printers.fake_printer import FakeNetworkPrinter
-from tests.printers.profiles import read_ticket
+from tests.printers.profiles import numbers_read, read_ticket
 from tests.printing.support import PROFILE, network_printer, ticket_jobs
 from tests.realtime.support import wait_until
 
@@ -163,8 +163,7 @@ def test_workers_run_as_processes_on_consecutive_ports_and_stop_together(
         finally:
             code = server.stop()
     assert code == 0, server.output()
-    numbers = [next(number for number in ("A001", "A002", "A003", "A004", "A005", "A006")
-                    if read_ticket(job, PROFILE).reads(number)) for job in tickets]
+    numbers = numbers_read(tickets, ("A001", "A002", "A003", "A004", "A005", "A006"), PROFILE)
     assert numbers == ["A001", "A002", "A003", "A004", "A005", "A006"]
     for each in (port, port + 1):
         with pytest.raises(requests.ConnectionError):

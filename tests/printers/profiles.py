@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+from collections.abc import Sequence
 
 from escpos.capabilities import get_profile
 from PIL import Image, ImageOps
@@ -27,6 +28,12 @@ def code_pages_for(profile_name: str) -> dict[int, str]:
 def read_ticket(data: bytes, profile: str) -> Printout:
     """What a visitor would read on the paper this profile's printer produced from `data`."""
     return read_escpos(data, code_pages_for(profile))
+
+
+def numbers_read(jobs: Sequence[bytes], numbers: Sequence[str], profile: str = "TM-T88V") -> list[str | None]:
+    """For each job, in order, which of the ticket `numbers` its paper reads (None: none, e.g. a status question)."""
+    papers = [read_ticket(job, profile) for job in jobs]
+    return [next((number for number in numbers if paper.reads(number)), None) for paper in papers]
 
 
 def decoded_qr_texts(image: Image.Image) -> list[str] | None:

@@ -11,7 +11,7 @@ import pytest
 from tests.printers.conftest import STATUS_URL, make_ticket
 from tests.printers.escpos_reader import StatusQuery
 from tests.printers.fake_printer import FakeNetworkPrinter, closed_port
-from tests.printers.profiles import read_ticket
+from tests.printers.profiles import numbers_read, read_ticket
 from waitwell.printers.connections import PrinterSettings, open_printer
 from waitwell.printers.deadline import connection_of
 from waitwell.printers.errors import PrintFailed
@@ -57,16 +57,14 @@ def test_paper_out_is_reported_and_nothing_is_printed() -> None:
     assert read_ticket(job, "TM-T88V").lines == []  # only the status questions went over the wire
 
 
-def numbers_on(jobs: list[bytes]) -> list[str]:
-    """The ticket number each printed job reads, in the order they came out."""
-    return [number for job in jobs for number in ("A001", "A002", "A003") if read_ticket(job, "TM-T88V").reads(number)]
+RUN = ("A001", "A002", "A003")
 
 
 def test_tickets_sent_together_share_one_connection_and_each_is_checked_for_paper(fake_printer) -> None:
-    print_tickets(network(fake_printer.port), [make_ticket(number=number) for number in ("A001", "A002", "A003")])
+    print_tickets(network(fake_printer.port), [make_ticket(number=number) for number in RUN])
 
     jobs = fake_printer.wait_for_jobs(3)
-    assert numbers_on(jobs) == ["A001", "A002", "A003"]
+    assert numbers_read(jobs, RUN) == ["A001", "A002", "A003"]
     assert fake_printer.connections == 1
     assert all(isinstance(read_ticket(job, "TM-T88V").items[0], StatusQuery) for job in jobs)
 
@@ -74,10 +72,10 @@ def test_tickets_sent_together_share_one_connection_and_each_is_checked_for_pape
 def test_paper_running_out_during_a_run_of_tickets_stops_it_and_says_how_many_came_out() -> None:
     with FakeNetworkPrinter(paper_for=2) as printer:
         with pytest.raises(PrintFailed, match="out of paper") as failure:
-            print_tickets(network(printer.port), [make_ticket(number=number) for number in ("A001", "A002", "A003")])
+            print_tickets(network(printer.port), [make_ticket(number=number) for number in RUN])
         jobs = printer.wait_for_jobs(3)  # two tickets, then the question that found the paper gone
     assert failure.value.printed == 2
-    assert numbers_on(jobs) == ["A001", "A002"]
+    assert numbers_read(jobs, RUN) == ["A001", "A002", None]
 
 
 def test_a_status_query_after_a_ticket_leaves_at_once(fake_printer) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -10,7 +9,7 @@ from flask import Flask
 
 from tests.kiosk.support import make_kiosk
 from tests.printers.fake_printer import FakeNetworkPrinter
-from tests.printers.profiles import read_ticket
+from tests.printers.profiles import numbers_read
 from tests.printing.support import PROFILE, network_printer, ticket_jobs
 from tests.realtime.support import wait_until
 from waitwell.printers.errors import PrintFailed
@@ -20,6 +19,8 @@ from waitwell.printing.worker import PrintWorker
 from waitwell.runtime import Runtime
 from waitwell.services import kiosk_taps, print_jobs
 from waitwell.services.printers import PrinterView
+
+FIVE = ("A001", "A002", "A003", "A004", "A005")
 
 
 def test_a_failure_in_a_backlog_stops_the_run_and_the_rest_prints_after_it_in_order(
@@ -43,14 +44,10 @@ def test_a_failure_in_a_backlog_stops_the_run_and_the_rest_prints_after_it_in_or
         worker = PrintWorker(runtime, send=send_failing_on_the_third_once, status_interval=60,
                              policy=RetryPolicy(first_delay=0.2, max_delay=0.5), context=app.app_context).start()
         try:
-            deadline = time.monotonic() + 10
-            while len(ticket_jobs(printer)) < 5 and time.monotonic() < deadline:
-                time.sleep(0.05)
+            wait_until(lambda: len(ticket_jobs(printer)) >= 5, 10, "five tickets on paper")
         finally:
             worker.stop()
-        printed = [read_ticket(job, PROFILE) for job in ticket_jobs(printer)]
-        assert [next(n for n in ("A001", "A002", "A003", "A004", "A005") if paper.reads(n)) for paper in printed] \
-            == ["A001", "A002", "A003", "A004", "A005"]
+        assert numbers_read(ticket_jobs(printer), FIVE, PROFILE) == ["A001", "A002", "A003", "A004", "A005"]
         assert tried == ["A001", "A002", "A003", "A003", "A004", "A005"]  # A004 never went before A003
         outcomes = {job.number: job for job in print_jobs.recent_jobs(runtime.uow(read_only=True))}
         assert {number: (job.state.value, job.attempts) for number, job in outcomes.items()} == {
@@ -80,8 +77,7 @@ def test_paper_running_out_in_a_backlog_keeps_what_came_out_and_prints_the_rest_
             wait_until(lambda: all(state == "printed" for state, _ in states(runtime).values()), 10, "all printed")
         finally:
             worker.stop()
-        numbers = [next(n for n in ("A001", "A002", "A003", "A004", "A005") if read_ticket(job, PROFILE).reads(n))
-                   for job in ticket_jobs(printer)]
+        numbers = numbers_read(ticket_jobs(printer), FIVE, PROFILE)
     assert numbers == ["A001", "A002", "A003", "A004", "A005"]  # in order, none twice
 
 
