@@ -6,6 +6,7 @@ import re
 import textwrap
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from waitwell.printers.geometry import PaperGeometry
@@ -95,10 +96,15 @@ def wrapped(
 
 def wrap_columns(text: str, columns: int) -> list[str]:
     """Greedy wrap on spaces; each wide character may start a new line, as CJK text has no spaces."""
+    return list(_wrapped_lines(text, columns))
+
+
+@lru_cache(maxsize=1024)  # the same office, service and footer on every ticket
+def _wrapped_lines(text: str, columns: int) -> tuple[str, ...]:
     if not text:
-        return []
+        return ()
     if display_width(text) == len(text):
-        return textwrap.wrap(text, columns) or [text]
+        return tuple(textwrap.wrap(text, columns) or [text])
     lines: list[str] = []
     current = ""
     for token in _WORDS.findall(text):
@@ -110,7 +116,7 @@ def wrap_columns(text: str, columns: int) -> list[str]:
             current = candidate
     if current.strip():
         lines.append(current.rstrip())
-    return lines
+    return tuple(lines)
 
 
 # Wide (CJK) characters: each one may start a new line. Other runs of non-space characters are words.

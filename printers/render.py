@@ -11,6 +11,7 @@ from escpos.capabilities import BaseProfile
 from escpos.constants import PAPER_FULL_CUT, QR_ECLEVEL_M
 from escpos.escpos import Escpos
 from escpos.magicencode import Encoder
+from escpos.printer import Dummy
 from PIL import Image
 
 from waitwell.printers.geometry import fit_profile_to_paper, paper_geometry
@@ -80,11 +81,9 @@ def _write_block(printer: Escpos, block: Block, *, max_width: int, native_qr: bo
 def _write_text(printer: Escpos, line: TextLine, max_width: int) -> None:
     text = unicodedata.normalize("NFC", line.text)
     if prints_as_text(printer.profile, text):
-        printer.set(
-            align="center", bold=line.bold, custom_size=True, width=line.width, height=line.height,
-            smooth=line.height >= 3,
-        )
-        printer.textln(text)
+        data, printer.magic.encoding = _text_line(type(printer.profile), printer.magic.encoding,
+                                                  TextLine(text, line.width, line.height, line.bold))
+        printer._raw(data)
         return
     image = text_image(text, max_width=max_width, width=line.width, height=line.height, bold=line.bold)
     _write_image(printer, image)
@@ -112,6 +111,21 @@ def _image_command(profile: BaseProfile) -> str:
         if profile.supports(impl):
             return impl
     return "bitImageRaster"
+
+
+@lru_cache(maxsize=4096)
+def _text_line(profile_class: type[BaseProfile], encoding: str | None, line: TextLine) -> tuple[bytes, str | None]:
+    """A line's bytes, written after `encoding` was the selected code page, and the code page selected after
+    it. Most lines come back on every ticket (office, service, labels, footer), and python-escpos encodes
+    text a character at a time: that was half of the print worker's work."""
+    scratch = Dummy()
+    scratch.profile = profile_class()
+    scratch.magic.encoder = _encoder(profile_class)
+    scratch.magic.encoding = encoding
+    scratch.set(align="center", bold=line.bold, custom_size=True, width=line.width, height=line.height,
+                smooth=line.height >= 3)
+    scratch.textln(line.text)
+    return scratch.output, scratch.magic.encoding
 
 
 def _code_pages(profile: BaseProfile) -> Encoder:

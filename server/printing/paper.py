@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,19 +21,38 @@ def ticket_print(content: Mapping[str, Any]) -> TicketPrint:
     Runs inside an app context (the worker and the agent namespace have one) so the catalogues are found.
     """
     language = str(content.get("language") or "en")
-    issued = datetime.fromisoformat(str(content["issued_at"])).astimezone(ZoneInfo(str(content["timezone"])))
-    with force_locale(language):
-        labels = TicketLabels(people_ahead=gettext("People ahead"), estimated_wait=gettext("Estimated wait"))
-        footer = gettext("Scan to follow your place in line")
+    labels, footer = _wording(language)
+    issued = datetime.fromisoformat(str(content["issued_at"])).replace(second=0, microsecond=0)  # printed to the minute
+    wait = content.get("wait")
     return TicketPrint(
         office_name=str(content["office_name"]),
         service_name=str(content["service_name"]),
         number=str(content["number"]),
-        issued_at_local=format_datetime(issued, "d MMM y, HH:mm", locale=language),
+        issued_at_local=_local_time(issued, str(content["timezone"]), language),
         people_ahead=int(content.get("people_ahead") or 0),
         status_url=str(content["status_url"]),
-        estimated_wait=wait_text(wait_from_content(content.get("wait")), language),
+        estimated_wait=_wait_words(tuple(sorted(wait.items())) if wait else None, language),
         footer_line=footer,
         language=language,
         labels=labels,
     )
+
+
+# The words below repeat from ticket to ticket, and looking them up in the catalogues cost a print
+# worker as much as encoding a ticket: each is worked out once per language (and minute, and estimate).
+
+@lru_cache(maxsize=64)
+def _wording(language: str) -> tuple[TicketLabels, str]:
+    with force_locale(language):
+        return (TicketLabels(people_ahead=gettext("People ahead"), estimated_wait=gettext("Estimated wait")),
+                gettext("Scan to follow your place in line"))
+
+
+@lru_cache(maxsize=256)
+def _local_time(minute: datetime, timezone: str, language: str) -> str:
+    return format_datetime(minute.astimezone(ZoneInfo(timezone)), "d MMM y, HH:mm", locale=language)
+
+
+@lru_cache(maxsize=1024)
+def _wait_words(wait: tuple[tuple[str, Any], ...] | None, language: str) -> str:
+    return wait_text(wait_from_content(dict(wait) if wait else None), language)

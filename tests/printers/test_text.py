@@ -72,3 +72,15 @@ def _profile(name: str):  # type: ignore[no-untyped-def]
     from waitwell.printers.geometry import load_profile
 
     return load_profile(name)
+
+
+def test_a_line_reads_right_whichever_code_page_the_line_before_it_left_selected() -> None:
+    # Rendered lines are reused from ticket to ticket; the same line can follow Greek on one ticket
+    # and plain ASCII on the next, so what is reused must depend on the code page selected before it.
+    first = make_ticket(office_name="Υπηρεσία Αδειών", service_name="Renovación de licencia")
+    second = make_ticket(office_name="Springfield DMV", service_name="Renovación de licencia")
+    third = make_ticket(office_name="Oficina de Tráfico", service_name="Καλημέρα")
+    for ticket in (first, second, third, first, second):
+        printout = read_ticket(render_ticket_bytes(ticket), "TM-T88V")
+        assert printout.reads(ticket.office_name)
+        assert printout.reads(ticket.service_name)
