@@ -84,8 +84,10 @@ def replay(
     plans: list[ServerPlan],
     times: ServiceTimes,
     rng: random.Random,
+    candidates: list[Candidate],
 ) -> dict[int, float]:
-    """One possible future: seconds from now until each waiting ticket is called (absent: never, in this model)."""
+    """One possible future: seconds from now until each waiting ticket is called (absent: never, in this model).
+    `candidates`: the waiting and expected tickets as the strategy sees them, made once for all replays."""
     history = snapshot.history
     free: list[tuple[float, int, frozenset[int]]] = []
     for plan in plans:
@@ -93,7 +95,7 @@ def replay(
         remaining = times.draw_remaining(service_id, elapsed, rng) if service_id is not None else 0.0
         heapq.heappush(free, (remaining, plan.counter_id, plan.service_ids))
     available = {plan.counter_id: plan.availability for plan in plans}
-    waiting: dict[int, Candidate] = {t.ticket_id: t.as_candidate() for t in (*snapshot.waiting, *snapshot.expected)}
+    waiting: dict[int, Candidate] = {c.ticket_id: c for c in candidates}
     called: dict[int, float] = {}
     recent: dict[int, tuple[Candidate, ...]] = {}  # each counter's calls in this replay (appointment run limits)
     while waiting and free:
@@ -135,8 +137,9 @@ def roll_forward(
     plans = server_plans(snapshot, pause_return_seconds)
     times = ServiceTimes(snapshot)
     outcomes: dict[int, list[float]] = {t.ticket_id: [] for t in snapshot.waiting}
+    candidates = [t.as_candidate() for t in (*snapshot.waiting, *snapshot.expected)]
     for _ in range(replays):
-        for ticket_id, seconds in replay(snapshot, strategy, plans, times, rng).items():
+        for ticket_id, seconds in replay(snapshot, strategy, plans, times, rng, candidates).items():
             if ticket_id in outcomes:  # not the expected appointments
                 outcomes[ticket_id].append(seconds)
     return outcomes

@@ -35,12 +35,15 @@ class RollForward:
         rolled = roll_forward(snapshot, strategy, replays=self.replays, seed=self.seed,
                               pause_return_seconds=self.pause_return_seconds)
         estimates = {}
+        unstaffed: dict[int, WaitEstimate] = {}  # per service: the same for everyone in its line
         for ticket in snapshot.waiting:
             seconds = rolled[ticket.ticket_id]
             if len(seconds) == self.replays:
                 estimates[ticket.ticket_id] = estimate_from_replays(seconds, self.calibration)
             else:
-                estimates[ticket.ticket_id] = _unstaffed(snapshot, ticket.service_id, len(snapshot.waiting))
+                if ticket.service_id not in unstaffed:
+                    unstaffed[ticket.service_id] = _unstaffed(snapshot, ticket.service_id, len(snapshot.waiting))
+                estimates[ticket.ticket_id] = unstaffed[ticket.service_id]
         return estimates
 
 
