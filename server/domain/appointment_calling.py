@@ -43,6 +43,12 @@ class AppointmentsOnTime:
         self.max_in_a_row = max_in_a_row
         self.walk_in_limit = walk_in_limit
 
+    @property
+    def oldest_first_within_a_line(self) -> bool:
+        # Walk-ins go in `walk_ins` order; an overdue one first is the highest ranked overdue, and the
+        # front of its line has waited at least as long, so it is overdue too and ranks before it.
+        return self.walk_ins.oldest_first_within_a_line
+
     def rank(self, candidates: Sequence[Candidate], context: CallContext) -> list[Candidate]:
         due = sorted(
             (c for c in candidates if is_due(c, context)),

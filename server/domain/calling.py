@@ -41,6 +41,9 @@ class CallingStrategy(Protocol):
     # True when a walk-in ticket issued now ranks after every ticket already waiting, so its people
     # ahead are simply those waiting in competing lines (issuing then needs counts, not the whole line).
     new_walk_in_ranks_last: bool
+    # True when, of two walk-ins in one line (same service and priority weight), the one waiting longer
+    # (then the lower ticket id) always ranks first: the estimator's replays then rank line fronts only.
+    oldest_first_within_a_line: bool
 
     def rank(self, candidates: Sequence[Candidate], context: CallContext) -> list[Candidate]:
         """All candidates, the one to call first at the front."""
@@ -57,6 +60,7 @@ class WeightedLongestWait:
 
     name = "weighted-longest-wait"
     new_walk_in_ranks_last = True  # it has waited 0 s and came last; every weight is positive
+    oldest_first_within_a_line = True  # equal weights: the longer wait (then the earlier ticket) scores higher
 
     def rank(self, candidates: Sequence[Candidate], context: CallContext) -> list[Candidate]:
         def key(candidate: Candidate) -> tuple[float, datetime, int]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from waitwell.domain.calling import CallContext, CallingStrategy, Candidate
+from waitwell.estimates.lines import WaitingLines
 from waitwell.estimates.roster import Availability, availability
 from waitwell.estimates.service_times import service_samples
 from waitwell.estimates.snapshot import CounterSnapshot, OfficeSnapshot
@@ -84,10 +85,10 @@ def replay(
     plans: list[ServerPlan],
     times: ServiceTimes,
     rng: random.Random,
-    candidates: list[Candidate],
+    tickets: list[Candidate],
 ) -> dict[int, float]:
     """One possible future: seconds from now until each waiting ticket is called (absent: never, in this model).
-    `candidates`: the waiting and expected tickets as the strategy sees them, made once for all replays."""
+    `tickets`: the waiting and expected tickets as the strategy sees them, made once for all replays."""
     history = snapshot.history
     free: list[tuple[float, int, frozenset[int]]] = []
     for plan in plans:
@@ -95,7 +96,8 @@ def replay(
         remaining = times.draw_remaining(service_id, elapsed, rng) if service_id is not None else 0.0
         heapq.heappush(free, (remaining, plan.counter_id, plan.service_ids))
     available = {plan.counter_id: plan.availability for plan in plans}
-    waiting: dict[int, Candidate] = {c.ticket_id: c for c in candidates}
+    # A plug-in strategy that does not say so has everyone ranked at each call.
+    waiting = WaitingLines(tickets, by_line=getattr(strategy, "oldest_first_within_a_line", False))
     called: dict[int, float] = {}
     recent: dict[int, tuple[Candidate, ...]] = {}  # each counter's calls in this replay (appointment run limits)
     while waiting and free:
@@ -107,16 +109,16 @@ def replay(
             heapq.heappush(free, (calls_at, counter_id, skills))  # back from a break, or a shift starting
             continue
         moment = snapshot.now + timedelta(seconds=at)
-        candidates = [c for c in waiting.values() if c.service_id in skills and c.waiting_since <= moment]
+        candidates = waiting.callable(skills, moment)
         if not candidates:
-            booked = [c.waiting_since for c in waiting.values() if c.service_id in skills]
-            if booked:  # only people with an appointment later are left: the counter waits for the first
-                heapq.heappush(free, ((min(booked) - snapshot.now).total_seconds(), counter_id, skills))
+            booked = waiting.first_arrival(skills)
+            if booked is not None:  # only people with an appointment later are left: the counter waits for the first
+                heapq.heappush(free, ((booked - snapshot.now).total_seconds(), counter_id, skills))
             continue  # nothing left for this counter (walk-ins after now are not modelled)
         context = CallContext(counter_id=counter_id, now=moment, recent_calls=recent.get(counter_id, ()))
         chosen = strategy.rank(candidates, context)[0]
         recent[counter_id] = (chosen, *recent.get(counter_id, ()))[:RECENT_CALLS]  # newest first, like call_next
-        del waiting[chosen.ticket_id]
+        waiting.remove(chosen)
         called[chosen.ticket_id] = at
         no_show = rng.random() < history.no_show_rate
         busy = history.no_show_seconds if no_show else times.draw(chosen.service_id, rng)
