@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
 
 from flask import current_app, url_for
@@ -134,12 +133,7 @@ def check_in(body: dict[str, Any], kiosk_id: int) -> Any:
 
 def wait_in_every_language(estimate: WaitEstimate | None) -> dict[str, str]:
     """The estimate worded in each language the kiosk offers, so switching language needs no request."""
-    return dict(_worded(estimate))
-
-
-@lru_cache(maxsize=1024)  # a burst of taps shares one estimate per line; wording it took a tenth of a tap
-def _worded(estimate: WaitEstimate | None) -> tuple[tuple[str, str], ...]:
-    return tuple((language, wait_text(estimate, language)) for language in available_languages())
+    return {language: wait_text(estimate, language) for language in available_languages()}
 
 
 # A burst of taps would each rebuild the office snapshot; a few seconds old is as good. One rebuild

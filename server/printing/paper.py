@@ -23,7 +23,6 @@ def ticket_print(content: Mapping[str, Any]) -> TicketPrint:
     language = str(content.get("language") or "en")
     labels, footer = _wording(language)
     issued = datetime.fromisoformat(str(content["issued_at"])).replace(second=0, microsecond=0)  # printed to the minute
-    wait = content.get("wait")
     return TicketPrint(
         office_name=str(content["office_name"]),
         service_name=str(content["service_name"]),
@@ -31,7 +30,7 @@ def ticket_print(content: Mapping[str, Any]) -> TicketPrint:
         issued_at_local=_local_time(issued, str(content["timezone"]), language),
         people_ahead=int(content.get("people_ahead") or 0),
         status_url=str(content["status_url"]),
-        estimated_wait=_wait_words(tuple(sorted(wait.items())) if wait else None, language),
+        estimated_wait=wait_text(wait_from_content(content.get("wait")), language),
         footer_line=footer,
         language=language,
         labels=labels,
@@ -39,7 +38,7 @@ def ticket_print(content: Mapping[str, Any]) -> TicketPrint:
 
 
 # The words below repeat from ticket to ticket, and looking them up in the catalogues cost a print
-# worker as much as encoding a ticket: each is worked out once per language (and minute, and estimate).
+# worker as much as encoding a ticket: each is worked out once per language (and minute).
 
 @lru_cache(maxsize=64)
 def _wording(language: str) -> tuple[TicketLabels, str]:
@@ -51,8 +50,3 @@ def _wording(language: str) -> tuple[TicketLabels, str]:
 @lru_cache(maxsize=256)
 def _local_time(minute: datetime, timezone: str, language: str) -> str:
     return format_datetime(minute.astimezone(ZoneInfo(timezone)), "d MMM y, HH:mm", locale=language)
-
-
-@lru_cache(maxsize=1024)
-def _wait_words(wait: tuple[tuple[str, Any], ...] | None, language: str) -> str:
-    return wait_text(wait_from_content(dict(wait) if wait else None), language)
