@@ -311,7 +311,10 @@ class FeedFollower:
             self.state = data
         else:
             self.resyncs += 1
-            self.client.emit("resync", namespace=self.namespace)
+            # A change can arrive while the client is leaving; like the page, it then resyncs by the
+            # snapshot its next connection starts with.
+            with contextlib.suppress(socketio.exceptions.BadNamespaceError):
+                self.client.emit("resync", namespace=self.namespace)
 
 
 def close_broken_line(client: socketio.Client, reason: str) -> None:
