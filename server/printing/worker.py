@@ -209,19 +209,20 @@ class PrinterLane(threading.Thread):
             for job in printed:
                 self._retry_at.pop(job.id, None)
         if failure is not None and len(printed) < len(jobs):
-            self._record_failure(jobs[len(printed)], failure.reason)
-            print_jobs.release_jobs(uow(), [job.id for job in jobs[len(printed) + 1:]])
+            untried = [job.id for job in jobs[len(printed) + 1:]]
+            self._record_failure(jobs[len(printed)], failure.reason, untried=untried)
         elif printer.status != PrinterStatus.ONLINE:
             printers.record_printer_status(uow(), printer_id=printer.id, status=PrinterStatus.ONLINE,
                                            detail="printed a ticket")
 
-    def _record_failure(self, job: print_jobs.PrintJobView, reason: str) -> None:
+    def _record_failure(self, job: print_jobs.PrintJobView, reason: str, untried: list[int]) -> None:
         policy = self.worker.policy
         delay = policy.delay(job.attempts)
         give_up = policy.gives_up(job.created_at, self.worker.runtime.clock.now(), delay)
         log.warning("print job %d (ticket %s) failed on attempt %d: %s%s", job.id, job.number, job.attempts, reason,
                     " - given up" if give_up else f" - retrying in {delay:g} s")
-        print_jobs.record_print_failure(self.worker.runtime.uow(), job.id, reason=reason, give_up=give_up)
+        print_jobs.record_print_failure(self.worker.runtime.uow(), job.id, reason=reason, give_up=give_up,
+                                        untried=untried)
         if give_up:
             self._retry_at.pop(job.id, None)
         else:

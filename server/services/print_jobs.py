@@ -166,21 +166,6 @@ def claim_jobs(uow: UnitOfWork, job_ids: Sequence[int]) -> list[PrintJobView]:
         return sorted((PrintJobView.of(row) for row in claimed), key=lambda job: job.id)  # type: ignore[arg-type]
 
 
-def release_jobs(uow: UnitOfWork, job_ids: Sequence[int]) -> None:
-    """Give back claimed jobs that were not tried after all (an earlier one of the batch failed): as they were."""
-    if not job_ids:
-        return
-    with uow:
-        uow.session.execute(
-            update(PrintJob)
-            .where(PrintJob.id.in_(job_ids), PrintJob.state == PrintJobState.PRINTING)
-            .values(attempts=PrintJob.attempts - 1,
-                    state=case((PrintJob.attempts <= 1, PrintJobState.QUEUED.value),
-                               else_=PrintJobState.RETRYING.value))
-        )
-        uow.commit()
-
-
 def record_printed(uow: UnitOfWork, job_id: int, *, attempts: int | None = None) -> PrintJobView:
     """The printer took every byte; a repeated acknowledgement changes nothing.
 
@@ -214,11 +199,18 @@ def record_all_printed(uow: UnitOfWork, job_ids: Sequence[int], *, attempts: int
 
 
 def record_print_failure(uow: UnitOfWork, job_id: int, *, reason: str, give_up: bool,
-                         attempts: int | None = None) -> PrintJobView:
-    """Keep the reason; alert on the first failure and when the job is given up, not on every retry."""
+                         attempts: int | None = None, untried: Sequence[int] = ()) -> PrintJobView:
+    """Keep the reason; alert on the first failure and when the job is given up, not on every retry.
+
+    `untried` are the jobs claimed with it that were not tried after all (it failed before them): they go
+    back as they were in the same transaction, so nobody sees them "printing" once the run has stopped.
+    """
     with uow:
         job = _job(uow, job_id)
+        if untried:
+            uow.session.execute(_RELEASE, {"ids": list(untried)})
         if job.state in (PrintJobState.PRINTED, PrintJobState.FAILED):
+            uow.commit()
             return PrintJobView.of(job)
         now = uow.clock.now()
         if attempts is not None:
@@ -251,6 +243,11 @@ _RECORD_PRINTED = (_JOBS.update()
                            attempts=case((_JOBS.c.attempts < bindparam("counted"), bindparam("counted")),
                                          else_=_JOBS.c.attempts))
                    .returning(*_JOBS.c))
+_RELEASE = (_JOBS.update()
+            .where(_JOBS.c.id.in_(bindparam("ids", expanding=True)), _JOBS.c.state == PrintJobState.PRINTING)
+            .values(attempts=_JOBS.c.attempts - 1,
+                    state=case((_JOBS.c.attempts <= 1, PrintJobState.QUEUED.value),
+                               else_=PrintJobState.RETRYING.value)))
 _OFFICES_OF_PRINTERS = select(Printer.id, Printer.office_id).where(Printer.id.in_(bindparam("ids", expanding=True)))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import pytest
 from escpos.printer import CupsPrinter, Dummy, File, Network, Serial, Usb
@@ -14,6 +15,8 @@ from waitwell.printers.connections import PrinterSettings, open_printer
 from waitwell.printers.errors import InvalidPrinterSettings, PrinterDependencyMissing, PrintFailed
 from waitwell.printers.send import print_ticket
 from waitwell.printers.status import poll_status
+
+CUT = b"\x1dV"  # GS V, the last command of a ticket
 
 
 @pytest.mark.parametrize(
@@ -119,6 +122,11 @@ def test_a_serial_printer_on_a_pseudo_terminal_receives_the_ticket_and_answers_s
         settings = PrinterSettings(kind="serial", serial_device=os.ttyname(device), baudrate=115200, timeout=2.0)
         assert poll_status(settings).state == "online"
         print_ticket(settings, make_ticket())
+        # Closing the terminal ends the player's reading, whatever it has not read yet (on a busy machine, the
+        # whole ticket): a real printer keeps what it was sent, so wait for the cut to arrive before closing.
+        deadline = time.monotonic() + 5
+        while CUT not in received and time.monotonic() < deadline:
+            time.sleep(0.01)
     finally:
         os.close(device)
         os.close(controller)

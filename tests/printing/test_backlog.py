@@ -83,3 +83,18 @@ def test_paper_running_out_in_a_backlog_keeps_what_came_out_and_prints_the_rest_
 
 def states(runtime: Runtime) -> dict[str, tuple[str, int]]:
     return {job.number: (job.state.value, job.attempts) for job in print_jobs.recent_jobs(runtime.uow(read_only=True))}
+
+
+def test_a_failed_job_and_the_untried_jobs_after_it_are_recorded_together(runtime: Runtime) -> None:
+    with FakeNetworkPrinter() as printer:
+        setup = make_kiosk(runtime, printer=network_printer(printer.port))
+        jobs = [kiosk_taps.issue_from_kiosk(runtime.uow(), kiosk_id=setup.kiosk.id,
+                                            service_id=setup.office.services["A"], idempotency_key=f"together-{i:04d}",
+                                            public_base_url="https://q.example.org").print_job
+                for i in range(3)]
+    ids = [job.id for job in jobs if job is not None]
+    assert [job.number for job in print_jobs.claim_jobs(runtime.uow(), ids)] == ["A001", "A002", "A003"]
+    failed = print_jobs.record_print_failure(runtime.uow(), ids[0], reason="paper jam", give_up=False,
+                                             untried=ids[1:])
+    assert (failed.state.value, failed.attempts, failed.last_error) == ("retrying", 1, "paper jam")
+    assert states(runtime) == {"A001": ("retrying", 1), "A002": ("queued", 0), "A003": ("queued", 0)}
