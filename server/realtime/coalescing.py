@@ -22,13 +22,14 @@ class PerOfficeRuns:
     """
 
     def __init__(self, work: Callable[[int], None], start: Callable[[Callable[[], None]], Any] | None, *,
-                 sleep: Callable[[float], Any] = time.sleep, min_interval: float = 0.0,
-                 max_share: float = 1.0) -> None:
+                 sleep: Callable[[float], Any] = time.sleep, clock: Callable[[], float] = time.monotonic,
+                 min_interval: float = 0.0, max_share: float = 1.0) -> None:
         if not 0 < max_share <= 1:
             raise ValueError("max_share is a share of one core, above 0 and at most 1")
         self._work = work
         self._start = start  # None: run inline (a CLI process that may exit right after)
         self._sleep = sleep
+        self._clock = clock
         self._min_interval = min_interval
         self._max_share = max_share
         self._running: set[int] = set()  # offices with a loop: running their work, or waiting to run it again
@@ -71,7 +72,7 @@ class PerOfficeRuns:
                     self._end(office_id)
                     return
                 self._working.add(office_id)
-            started = time.monotonic()
+            started = self._clock()
             try:
                 self._run_safely(office_id)
             finally:
@@ -84,7 +85,7 @@ class PerOfficeRuns:
                     return
                 self._again.discard(office_id)
                 busy_offices = len(self._running)
-            took = time.monotonic() - started
+            took = self._clock() - started
             self._sleep(max(0.0, max(self._min_interval, took * busy_offices / self._max_share) - took))
 
     def _end(self, office_id: int) -> None:

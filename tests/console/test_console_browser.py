@@ -81,7 +81,7 @@ def test_a_clerk_calls_recalls_transfers_and_completes_with_the_keyboard(chromiu
     assert current_number(page) == "A001"
     assert waiting_numbers(page) == ["A002", "B001"]
     timer = page.locator("#current-timer").inner_text()
-    page.wait_for_function(f"document.getElementById('current-timer').textContent !== '{timer}'", timeout=3000)
+    page.wait_for_function(f"document.getElementById('current-timer').textContent !== '{timer}'", timeout=10_000)
     page.screenshot(path=shots / "02-called.png")
 
     page.keyboard.press("r")  # recall
@@ -121,7 +121,7 @@ def test_a_call_at_another_counter_leaves_my_list_at_once(chromium, live, runtim
     theirs.wait_for_function("document.getElementById('current-number')?.textContent === 'B001'")
     # No reload and no 30 s poll: the staff room's message makes Counter 1 fetch its list again.
     mine.wait_for_function("!Array.from(document.querySelectorAll('#waiting tr')).some(r => r.dataset.number === "
-                           "'B001')", timeout=3000)
+                           "'B001')", timeout=15_000)
     assert "B001" in mine.locator("#others").inner_text()
     mine.screenshot(path=shots / "06-other-counter-called.png")
 

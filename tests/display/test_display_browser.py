@@ -149,10 +149,12 @@ def test_display_shows_reconnecting_while_the_server_is_down_and_recovers_after_
         called = counters.call_next(runtime.uow(), counter_id=office.counters["Counter 1"])  # while it is down
         server.start()  # same port
         back = time.monotonic()
-        page.wait_for_selector("body[data-connection=live]", timeout=5_000)
+        page.wait_for_selector("body[data-connection=live]", timeout=15_000)
         page.wait_for_function(f"document.getElementById('now-number').textContent === '{called.number}'",
-                               timeout=1_000)
-        assert time.monotonic() - back <= 5
+                               timeout=5_000)
+        # Reconnection tries at most 2 s apart (3 s with Socket.IO's jitter), then the handshake and the
+        # first snapshot of a freshly started process on a machine that may be busy.
+        assert time.monotonic() - back <= 8
         assert page.is_hidden("#connection")
         page.screenshot(path=str(artifacts_dir / "display-1920x1080-after-restart.png"))
     finally:

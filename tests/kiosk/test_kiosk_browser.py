@@ -64,7 +64,8 @@ def test_tap_shows_number_and_the_same_qr_as_the_paper(
 def test_language_switch_keyboard_tap_and_idle_reset(
     chromium: Any, live_kiosk: LiveServer, runtime: Runtime, artifacts_dir: Path
 ) -> None:
-    setup = make_kiosk(runtime, printer=None, services=SERVICES, idle_reset_seconds=5, result_seconds=3)
+    # Long enough for the checks below to run inside each window on a busy machine.
+    setup = make_kiosk(runtime, printer=None, services=SERVICES, idle_reset_seconds=12, result_seconds=6)
     page = open_kiosk(chromium, live_kiosk, setup.kiosk.id, PORTRAIT)
     page.get_by_role("button", name="Español").click()
     page.get_by_text("Toque el servicio que necesita para tomar un turno").wait_for()
@@ -80,7 +81,7 @@ def test_language_switch_keyboard_tap_and_idle_reset(
     page.screenshot(path=str(artifacts_dir / "result-spanish-no-printer-portrait.png"))
 
     # The result goes away by itself, then the idle timer brings back the default language.
-    page.get_by_text("Touch the service you need to take a ticket").wait_for(timeout=15000)
+    page.get_by_text("Touch the service you need to take a ticket").wait_for(timeout=40_000)
     assert page.evaluate("document.documentElement.lang") == "en"
     assert page.locator("#start").is_visible()
 

@@ -55,6 +55,7 @@ def test_a_process_that_keeps_the_turn_too_long_gets_a_clear_error(tmp_path: Pat
         turn.take()
     other_process_writing.stdin.write("done\n")
     other_process_writing.stdin.flush()
+    assert other_process_writing.wait(15) == 0  # its turn is over once it has gone
     turn.take()  # the failed attempt left nothing held
     turn.give_back()
 

@@ -55,6 +55,8 @@ def test_agent_prints_online_and_on_reconnect_never_twice(runtime: Runtime, app:
         online = agent()
         first = tap(live, setup.kiosk.id, service, "tap-agent-00001")
         wait_until(lambda: job_state(runtime, first["print"]["job_id"]) == "printed", message="first job printed")
+        # The printer keeps a job once it has read the connection's end, which may come after the ack.
+        wait_until(lambda: printed_numbers(printer), message="the first ticket read by the printer")
         assert printed_numbers(printer) == ["A001"]
         assert [q.payload for q in read_ticket(ticket_jobs(printer)[0], PROFILE).qr_codes] == [first["status_url"]]
         online.stop()
@@ -71,6 +73,7 @@ def test_agent_prints_online_and_on_reconnect_never_twice(runtime: Runtime, app:
         back = agent()
         wait_until(lambda: job_state(runtime, third["print"]["job_id"]) == "printed", message="third job printed")
         wait_until(lambda: job_state(runtime, second["print"]["job_id"]) == "printed", message="second acknowledged")
+        wait_until(lambda: len(printed_numbers(printer)) >= 2, message="the third ticket read by the printer")
         back.stop()
         assert printed_numbers(printer) == ["A001", "A003"]  # A002 came out before the drop: never twice
 

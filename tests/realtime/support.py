@@ -40,8 +40,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_until(condition: Callable[[], Any], timeout: float = 5.0, message: str = "condition") -> Any:
-    """Poll `condition` until it returns something truthy; fail after `timeout` seconds."""
+def wait_until(condition: Callable[[], Any], timeout: float = 15.0, message: str = "condition") -> Any:
+    """Poll `condition` until it returns something truthy; fail after `timeout` seconds (generous: it only
+    matters when the test fails, and a busy 2-core machine can stretch a cross-process round trip)."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
@@ -273,7 +274,7 @@ class FeedFollower:
             self.client = self._new_client()
         snapshots = sum(1 for kind, _ in self.received if kind == "snapshot")
         self.client.connect(self.url, namespaces=[self.namespace], auth=self.auth, headers=self.headers,
-                            transports=self.transports, wait_timeout=5)
+                            transports=self.transports, wait_timeout=15)
         wait_until(lambda: sum(1 for kind, _ in self.received if kind == "snapshot") > snapshots,
                    message=f"a snapshot on {self.namespace}")
         return self
@@ -287,7 +288,7 @@ class FeedFollower:
             threading.Thread(target=self.client.disconnect, daemon=True).start()
             wait_until(lambda: not self.client.connected, message="the client to disconnect")
 
-    def wait_for(self, condition: Callable[[dict[str, Any]], Any], timeout: float = 5.0,
+    def wait_for(self, condition: Callable[[dict[str, Any]], Any], timeout: float = 15.0,
                  what: str = "state") -> dict[str, Any]:
         """The followed state once `condition` holds for it."""
         return wait_until(lambda: self.state if self.state is not None and condition(self.state) else None,
@@ -303,13 +304,15 @@ class FeedFollower:
         self.state = data
 
     def _on_change(self, data: dict[str, Any]) -> None:
-        self.received.append(("change", data))
         current = self.version
         if current is None or data["version"] <= current:
+            self.received.append(("change", data))
             return
         if data["version"] == current + 1:
-            self.state = data
+            self.state = data  # before it is seen received: a test that saw it may read the state at once
+            self.received.append(("change", data))
         else:
+            self.received.append(("change", data))
             self.resyncs += 1
             # A change can arrive while the client is leaving; like the page, it then resyncs by the
             # snapshot its next connection starts with.
