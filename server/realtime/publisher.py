@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
+from sqlalchemy.orm import Session
+
 from waitwell.domain.events import CounterChange, Event, TicketChange, TicketIssued
 from waitwell.realtime import rooms
 from waitwell.realtime.coalescing import PerOfficeRuns
@@ -60,8 +62,12 @@ class FeedPublisher:
     """
 
     def __init__(self, runtime: Runtime, emitter: Emitter, snapshots: Snapshots | None = None, *,
-                 background: Background | None = None, stale_after: timedelta = STALE_AFTER) -> None:
+                 background: Background | None = None, stale_after: timedelta = STALE_AFTER,
+                 watched_tickets: Callable[[], set[str]] | None = None) -> None:
         self._runtime = runtime
+        # The tickets whose phones follow them here, when every client is this process's (no Redis): only
+        # their rooms get a message. None: clients of other processes may follow any ticket.
+        self._watched_tickets = watched_tickets
         self._stale_after = stale_after  # when a last-10 figure with no recent call is marked stale
         self._emitter = emitter
         self._snapshots = snapshots
@@ -152,12 +158,25 @@ class FeedPublisher:
             # Read after the version's commit: at least as new as `version`, which is all a client relies on.
             with self._runtime.uow(read_only=True) as uow:
                 state = read_queue(uow.session, board, waits)
-                tickets = ticket_rows(uow.session, office_id, also_ticket_id=also_ticket_id)
+                tickets = self._followed_tickets(uow.session, office_id, also_ticket_id)
             self._emit_queue(state, tickets, described)
         if self._snapshots is not None:
             self._snapshots.remember(state, generation)
         log.debug("published version %s (%s) of office %s to %s displays and %s tickets",
                   version, kind, office_id, len(displays), len(tickets))
+
+    def _followed_tickets(self, session: Session, office_id: int, also_ticket_id: int | None) -> dict[str, TicketRow]:
+        """The tickets of the office to send their place in line to: every one in play, or only those a phone
+        follows here. Phones that connected while their rows were read are looked up too; one connecting
+        later has read a snapshot that is at most this change behind, and resyncs at the next."""
+        if self._watched_tickets is None:
+            return ticket_rows(session, office_id, also_ticket_id=also_ticket_id)
+        watched = self._watched_tickets()
+        tickets = ticket_rows(session, office_id, also_ticket_id=also_ticket_id, tokens=watched)
+        joined = self._watched_tickets() - watched
+        if joined:
+            tickets.update(ticket_rows(session, office_id, also_ticket_id=also_ticket_id, tokens=joined))
+        return tickets
 
     def _emit_queue(self, state: OfficeState, tickets: dict[str, TicketRow], described: dict[str, Any]) -> None:
         emit = self._emitter.emit

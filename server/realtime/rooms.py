@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 DISPLAY_NAMESPACE = "/display"
 TICKET_NAMESPACE = "/ticket"
 STAFF_NAMESPACE = "/staff"
@@ -16,8 +18,22 @@ def display_room(display_id: int) -> str:
     return f"display:{display_id}"
 
 
+TICKET_ROOM_PREFIX = "ticket:"
+
+
 def ticket_room(token: str) -> str:
-    return f"ticket:{token}"
+    return f"{TICKET_ROOM_PREFIX}{token}"
+
+
+def watched_tickets(server: Any) -> set[str]:
+    """The tokens of the tickets a phone follows through this process's Socket.IO server.
+
+    python-socketio's manager keeps `rooms[namespace][room]` and drops a room when its last client leaves,
+    so the ticket rooms listed there are exactly the watched ones (copied at once: other threads join
+    and leave while this reads)."""
+    listed = list(server.manager.rooms.get(TICKET_NAMESPACE, {}))
+    return {room[len(TICKET_ROOM_PREFIX):] for room in listed
+            if isinstance(room, str) and room.startswith(TICKET_ROOM_PREFIX)}
 
 
 def staff_room(office_id: int) -> str:

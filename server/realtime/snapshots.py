@@ -51,15 +51,27 @@ class TicketRow:
                               call_count=self.call_count, rating=self.rating)
 
 
-def ticket_rows(session: Session, office_id: int, *, also_ticket_id: int | None = None) -> dict[str, TicketRow]:
-    """Tickets of an office still in play (waiting, called, serving), plus one more, by token."""
+# More watched tickets than this are read with the rest of the office's and picked out here: one short
+# statement instead of a list of hundreds of tokens.
+MOST_TOKENS_LISTED = 200
+
+
+def ticket_rows(session: Session, office_id: int, *, also_ticket_id: int | None = None,
+                tokens: set[str] | None = None) -> dict[str, TicketRow]:
+    """Tickets of an office still in play (waiting, called, serving), plus one more, by token; only those
+    with one of `tokens` when given."""
+    if tokens is not None and not tokens:
+        return {}
     condition = Ticket.state.in_((TicketState.WAITING, *ACTIVE_STATES))
     if also_ticket_id is not None:
         condition = condition | (Ticket.id == also_ticket_id)
+    query = _ticket_query().where(Ticket.office_id == office_id, condition)
+    if tokens is not None and len(tokens) <= MOST_TOKENS_LISTED:
+        query = query.where(Ticket.token.in_(tokens))
     return {
         row.token: TicketRow(row.office_id, row.number, row.state, row.service_id, row.name, row.call_count,
                              row.rating)
-        for row in session.execute(_ticket_query().where(Ticket.office_id == office_id, condition))
+        for row in session.execute(query) if tokens is None or row.token in tokens
     }
 
 
