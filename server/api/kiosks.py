@@ -172,7 +172,7 @@ def _tap_batches() -> GroupCommit[Tap, KioskTicket]:
     batches = current_app.extensions.get(TAP_BATCHES_KEY)
     if batches is None:
         batches = current_app.extensions.setdefault(
-            TAP_BATCHES_KEY, GroupCommit(_issue_taps, before_batch=realtime.cooperative_yield()))
+            TAP_BATCHES_KEY, GroupCommit(_issue_taps, pause=realtime.cooperative_sleep()))
     return batches
 
 

@@ -87,12 +87,12 @@ def new_ticket_estimates(service_id: int, now: datetime, max_age_seconds: float)
     return {} if snapshots is None else snapshots.waits.new_ticket(service_id, now, max_age_seconds)
 
 
-def cooperative_yield() -> Callable[[], object] | None:
-    """Under gevent, a way to let the other greenlets run now (None with native threads, which the
-    interpreter switches between by itself)."""
+def cooperative_sleep() -> Callable[[float], object] | None:
+    """Under gevent, a sleep that lets the other greenlets run meanwhile (None with native threads, which
+    the interpreter switches between by itself)."""
     if socketio.server is None or socketio.server.async_mode != "gevent":
         return None
-    return lambda: socketio.sleep(0)
+    return socketio.sleep  # type: ignore[no-any-return]
 
 
 def _background() -> Background:

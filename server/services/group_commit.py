@@ -10,11 +10,17 @@ leader is a request thread, and hands the lead to the next waiting request when 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 Item = TypeVar("Item")
 Answer = TypeVar("Answer")
+
+# Under load, the leader waits this long at a time for more requests while they keep coming, and this
+# long at most in all (see GroupCommit's `pause`).
+GATHER_STEP_SECONDS = 0.0005
+GATHER_MOST_SECONDS = 0.002
 
 
 class _Waiting(Generic[Item, Answer]):
@@ -36,19 +42,26 @@ class GroupCommit(Generic[Item, Answer]):
     exception is raised to that item's caller only. Should `handle` itself fail on a batch of several,
     each item is handled again on its own, so one bad item cannot fail the others.
 
-    `before_batch` runs in the leader just before it takes the waiting items. Under gevent it yields
-    (`gevent.sleep(0)`): requests the process has already read then join the batch instead of waiting
-    for the next one, since nothing preempts a greenlet the way threads are preempted.
+    `pause(seconds)` is a cooperative sleep (gevent's), for processes where nothing preempts the leader
+    the way threads are preempted. The leader first pauses for no time, so that requests the process has
+    already read join its batch instead of waiting for the next one. Under load (the last batch carried
+    several), the answers just sent bring their kiosks' next requests within a fraction of a millisecond:
+    the leader pauses a little longer while they keep arriving (steps of GATHER_STEP_SECONDS, at most
+    GATHER_MOST_SECONDS). Bigger batches cost less per tap (8 kiosks on one process: 1.85 to 1.62 ms of
+    CPU per tap); a lone request still goes at once.
     """
 
     def __init__(self, handle: Callable[[Sequence[Item]], Sequence[Answer | Exception]],
-                 *, largest_batch: int = 64, before_batch: Callable[[], object] | None = None) -> None:
+                 *, largest_batch: int = 64, pause: Callable[[float], object] | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._handle = handle
         self._largest_batch = largest_batch
-        self._before_batch = before_batch
+        self._pause = pause
+        self._clock = clock
         self._lock = threading.Lock()
         self._queue: list[_Waiting[Item, Answer]] = []
         self._busy = False
+        self._last_batch = 0
         self.batches = 0  # batches handled (started) so far, and the items in them
         self.items = 0
 
@@ -72,9 +85,24 @@ class GroupCommit(Generic[Item, Answer]):
             raise me.error
         return me.answer  # type: ignore[return-value]
 
+    def _gather(self) -> None:
+        """Let requests join the batch before it is taken (see the class's `pause`)."""
+        if self._pause is None:
+            return
+        self._pause(0)
+        if self._last_batch < 2:
+            return
+        deadline = self._clock() + GATHER_MOST_SECONDS
+        seen = self.waiting
+        while self._clock() < deadline:
+            self._pause(GATHER_STEP_SECONDS)
+            now_waiting = self.waiting
+            if now_waiting == seen:
+                return
+            seen = now_waiting
+
     def _lead(self) -> None:
-        if self._before_batch is not None:
-            self._before_batch()
+        self._gather()
         with self._lock:
             batch, self._queue = self._queue[:self._largest_batch], self._queue[self._largest_batch:]
         try:
@@ -95,6 +123,7 @@ class GroupCommit(Generic[Item, Answer]):
                 successor.woken.set()
 
     def _answer(self, batch: list[_Waiting[Item, Answer]]) -> None:
+        self._last_batch = len(batch)
         self.batches += 1
         self.items += len(batch)
         try:

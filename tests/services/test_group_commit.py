@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 import pytest
 
-from waitwell.services.group_commit import GroupCommit
+from waitwell.services.group_commit import GATHER_MOST_SECONDS, GATHER_STEP_SECONDS, GroupCommit
 
 
 class Recorder:
@@ -91,14 +91,14 @@ def test_an_error_of_a_lone_request_reaches_its_caller() -> None:
 
 
 def test_requests_arriving_while_the_leader_yields_join_its_batch() -> None:
-    """Under gevent the leader yields before it takes the waiting items (`before_batch`): a request the
-    process read meanwhile is in the same batch, not alone in the next one."""
+    """Under gevent the leader pauses for no time before it takes the waiting items (`pause`): a request
+    the process read meanwhile is in the same batch, not alone in the next one."""
     handler = Recorder()
     joined = threading.Event()
-    batches: GroupCommit[int, str] = GroupCommit(handler, before_batch=lambda: joined.wait(5))
+    batches: GroupCommit[int, str] = GroupCommit(handler, pause=lambda seconds: joined.wait(5))
     first = threading.Thread(target=batches.submit, args=(1,))
     first.start()
-    assert soon(lambda: batches.waiting == 1)  # the first request leads and is yielding in before_batch
+    assert soon(lambda: batches.waiting == 1)  # the first request leads and is yielding in its pause
     second = threading.Thread(target=batches.submit, args=(2,))
     second.start()
     soon(lambda: batches.waiting == 2)  # queued behind it, unless the leader took its batch already
@@ -106,6 +106,87 @@ def test_requests_arriving_while_the_leader_yields_join_its_batch() -> None:
     for thread in (first, second):
         thread.join(5)
     assert handler.batches == [[1, 2]]
+
+
+class Arrivals:
+    """A cooperative sleep during which kiosks' next requests arrive, as answered kiosks tap again: each
+    pause brings the next group of items (submitted from threads), then nothing; time moves only here."""
+
+    def __init__(self, groups: list[list[int]]) -> None:
+        self.groups = groups
+        self.pauses: list[float] = []
+        self.now = 0.0
+        self.batches: GroupCommit[int, str] | None = None
+        self.threads: list[threading.Thread] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def pause(self, seconds: float) -> None:
+        self.pauses.append(seconds)
+        self.now += seconds
+        if self.groups and self.batches is not None:
+            group = self.groups.pop(0)
+            expected = self.batches.waiting + len(group)
+            for item in group:
+                thread = threading.Thread(target=self.batches.submit, args=(item,))
+                thread.start()
+                self.threads.append(thread)
+            assert soon(lambda: self.batches.waiting == expected)
+
+
+def test_under_load_the_leader_waits_for_more_while_they_keep_coming() -> None:
+    handler = Recorder()
+    arrivals = Arrivals([])
+    batches: GroupCommit[int, str] = GroupCommit(handler, pause=arrivals.pause, clock=arrivals.clock)
+    arrivals.batches = batches
+    assert batches.submit(1) == "answer 1"  # quiet: a lone tap goes after one pause for no time
+    assert arrivals.pauses == [0]
+    answers, _ = behind_a_held_batch_of(batches, handler, [2, 3, 8])
+    assert handler.batches[-1] == [3, 8] and answers[8] == "answer 8"  # a batch of two: under load now
+    arrivals.pauses.clear()
+    arrivals.groups = [[], [5, 6], [7], []]  # already read: none; then two, then one, then nobody
+    assert batches.submit(4) == "answer 4"
+    for thread in arrivals.threads:
+        thread.join(5)
+    assert handler.batches[-1] == [4, 5, 6, 7]
+    assert arrivals.pauses == [0, GATHER_STEP_SECONDS, GATHER_STEP_SECONDS, GATHER_STEP_SECONDS]
+
+
+def test_the_leader_stops_gathering_after_a_short_while_even_if_more_keep_coming() -> None:
+    handler = Recorder()
+    arrivals = Arrivals([])
+    batches: GroupCommit[int, str] = GroupCommit(handler, pause=arrivals.pause, clock=arrivals.clock)
+    arrivals.batches = batches
+    behind_a_held_batch_of(batches, handler, [1, 2, 8])
+    arrivals.pauses.clear()
+    arrivals.groups = [[item] for item in range(10, 30)]  # a new request at every pause
+    batches.submit(3)
+    assert sum(arrivals.pauses) <= GATHER_MOST_SECONDS + GATHER_STEP_SECONDS
+    assert len(handler.batches[-1]) < 20  # went before they stopped coming
+    arrivals.groups.clear()
+    for thread in arrivals.threads:
+        thread.join(5)
+
+
+def behind_a_held_batch_of(batches: GroupCommit[int, str], handler: Recorder,
+                           items: Sequence[int]) -> tuple[dict[int, str], dict[int, Exception]]:
+    """The first item alone in a batch that is held until the others have queued, then the others together."""
+    handler.release.clear()
+    handler.started.clear()
+    answers: dict[int, str] = {}
+    first = threading.Thread(target=lambda: answers.setdefault(items[0], batches.submit(items[0])))
+    first.start()
+    assert handler.started.wait(5)
+    rest = [threading.Thread(target=lambda item=item: answers.setdefault(item, batches.submit(item)))
+            for item in items[1:]]
+    for thread in rest:
+        thread.start()
+    assert soon(lambda: batches.waiting == len(items) - 1)
+    handler.release.set()
+    for thread in [first, *rest]:
+        thread.join(5)
+    return answers, {}
 
 
 def soon(condition: Callable[[], bool], seconds: float = 2.0) -> bool:
