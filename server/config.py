@@ -9,6 +9,57 @@ from pathlib import Path
 from typing import Any
 
 
+class ConfigError(ValueError):
+    """A setting with a value Waitwell cannot read: refused by name, never guessed."""
+
+
+ON_WORDS = ("1", "on", "true", "yes")
+OFF_WORDS = ("0", "off", "false", "no")
+
+
+def switch(name: str, value: object, default: bool) -> bool:
+    """An on/off setting: on/off, true/false, yes/no or 1/0, in any case; unset or empty is `default`.
+    Anything else is refused: a typo must not quietly leave secure cookies off or the scheduler on."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in ON_WORDS:
+        return True
+    if word in OFF_WORDS:
+        return False
+    raise ConfigError(f"{name} must be on or off (or true/false, yes/no, 1/0), not {value!r}")
+
+
+def positive_number(name: str, value: object, default: float) -> float:
+    """A setting that is a number above zero (minutes, seconds); unset or empty is `default`."""
+    if value is None or value == "":
+        return default
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        number = float("nan")
+    if not number > 0 or number == float("inf"):
+        raise ConfigError(f"{name} must be a number above 0, not {value!r}")
+    return number
+
+
+# The on/off and number settings read from the environment elsewhere (with their defaults there): checked
+# at once by `check_environment` before `waitwell serve` starts processes that would each fail on them.
+ENVIRONMENT_SWITCHES = ("WAITWELL_SECURE_COOKIES", "WAITWELL_SCHEDULER", "WAITWELL_PRINT_WORKER",
+                        "WAITWELL_RECORD_ISSUE_ESTIMATES")
+ENVIRONMENT_NUMBERS = ("WAITWELL_STALE_AFTER_MINUTES", "WAITWELL_PRINT_SCAN_SECONDS")
+
+
+def check_environment() -> None:
+    """Raise ConfigError for the first unreadable on/off or number setting in the environment."""
+    for name in ENVIRONMENT_SWITCHES:
+        switch(name, os.environ.get(name), False)
+    for name in ENVIRONMENT_NUMBERS:
+        positive_number(name, os.environ.get(name), 1.0)
+
+
 def default_instance_path() -> Path:
     return Path(os.environ.get("WAITWELL_INSTANCE", Path.cwd() / "instance")).resolve()
 
@@ -43,7 +94,8 @@ class Config:
             "redis_url": os.environ.get("REDIS_URL", ""),
             "secret_key": os.environ.get("SECRET_KEY", ""),
             "public_base_url": os.environ.get("WAITWELL_PUBLIC_URL", "http://127.0.0.1:5000"),
-            "session_cookie_secure": os.environ.get("WAITWELL_SECURE_COOKIES", "") in ("1", "true", "yes"),
+            "session_cookie_secure": switch("WAITWELL_SECURE_COOKIES", os.environ.get("WAITWELL_SECURE_COOKIES"),
+                                            False),
         }
         values.update(overrides)
         return cls(**values)

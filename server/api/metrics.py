@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 from typing import Any
 
-from flask import Response, current_app
+from flask import Flask, Response, current_app
 from flask_smorest import Blueprint
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from waitwell.api.schemas import StrictSchema
 from waitwell.api.tickets import STAFF
 from waitwell.auth import require_office, staff_required
+from waitwell.config import positive_number
 from waitwell.metrics.report import GROUPINGS, legs_csv, summary_csv
 from waitwell.persistence import Role
 from waitwell.services.metrics import payloads
@@ -28,8 +30,15 @@ DEFAULT_STALE_MINUTES = 60
 
 
 def stale_after() -> timedelta:
-    """How long without a call before a last-10 figure is marked stale (app setting, default 60 minutes)."""
-    return timedelta(minutes=float(current_app.config.get(STALE_SETTING, DEFAULT_STALE_MINUTES)))
+    """How long without a call before a last-10 figure is marked stale (default 60 minutes)."""
+    return configured_stale_after(current_app)
+
+
+def configured_stale_after(app: Flask) -> timedelta:
+    """WAITWELL_STALE_AFTER_MINUTES from the app's config, else the environment (read at start-up by the
+    live screens' publisher, so a bad value stops the server there rather than failing requests)."""
+    minutes = app.config.get(STALE_SETTING) or os.environ.get(STALE_SETTING)
+    return timedelta(minutes=positive_number(STALE_SETTING, minutes, DEFAULT_STALE_MINUTES))
 
 
 class ReportQuery(StrictSchema):

@@ -8,6 +8,7 @@ import click
 
 from waitwell.commands.common import configured_database_url, require_current_schema
 from waitwell.commands.processes import SUPERVISED, run_processes
+from waitwell.config import check_environment
 from waitwell.printing import worker_switched_on
 
 
@@ -43,6 +44,7 @@ def serve(host: str, port: int, workers: int, threads: int, proxies: int, use_ge
     Refuses to start when the database is not at the newest migration: run `waitwell db upgrade`.
     Settings: DATABASE_URL, REDIS_URL, SECRET_KEY, WAITWELL_PUBLIC_URL, WAITWELL_INSTANCE.
     """
+    check_environment()  # here, not once per started process, each failing on its own
     redis_url = os.environ.get("REDIS_URL", "")
     if workers > 1 and not redis_url:
         raise click.UsageError(

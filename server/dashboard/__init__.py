@@ -8,6 +8,7 @@ import weakref
 
 from flask import Flask
 
+from waitwell.config import switch
 from waitwell.runtime import Runtime
 from waitwell.web import RUNTIME_KEY
 
@@ -25,8 +26,7 @@ def init_app(app: Flask) -> None:
     for setting in ENV_SETTINGS:  # the environment variable of the same name, unless the app config sets it
         if setting not in app.config and os.environ.get(setting):
             app.config[setting] = os.environ[setting]
-    if str(app.config.get(RECORD_SETTING, "true")).lower() in ("0", "false", "no"):
-        app.config[RECORD_SETTING] = False
+    app.config[RECORD_SETTING] = switch(RECORD_SETTING, app.config.get(RECORD_SETTING), True)
     app.register_blueprint(pages.bp)
     app.register_blueprint(public.bp)
     prometheus.init_app(app)

@@ -2,7 +2,7 @@
 
 Every process serving the app runs this loop, but only the holder of the database lease does the
 work, so end of day runs once however many processes there are (jobs.leases). Set
-WAITWELL_SCHEDULER=0 (or app.config["WAITWELL_SCHEDULER"] = False) to keep a process out of it.
+WAITWELL_SCHEDULER=off (or app.config["WAITWELL_SCHEDULER"] = False) to keep a process out of it.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from flask import Flask
 
+from waitwell.config import switch
 from waitwell.runtime import Runtime
 from waitwell.services import audit, end_of_day, leases, recall_rules
 from waitwell.services.end_of_day import EndOfDayReport
@@ -83,10 +84,10 @@ class Scheduler:
 
 def init_app(app: Flask) -> None:
     """Start the scheduler with the first request (after any fork of a pre-loading server)."""
-    enabled = app.config.get("WAITWELL_SCHEDULER")
-    if enabled is None:
-        enabled = os.environ.get("WAITWELL_SCHEDULER", "1") not in ("0", "false", "no") and not app.testing
-    if not enabled:
+    setting = app.config.get("WAITWELL_SCHEDULER")
+    if setting is None:
+        setting = os.environ.get("WAITWELL_SCHEDULER")
+    if not switch("WAITWELL_SCHEDULER", setting, not app.testing):
         return
     scheduler = Scheduler(app.extensions[RUNTIME_KEY])
     app.extensions[SCHEDULER_KEY] = scheduler

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from flask import Flask
 
+from waitwell.config import switch
+
 if TYPE_CHECKING:
     from waitwell.runtime import Runtime
 
@@ -44,8 +46,8 @@ def init_app(app: Flask) -> None:
 def worker_switched_on(setting: object = None) -> bool:
     """Whether this server prints: the app's PRINT_WORKER setting, else WAITWELL_PRINT_WORKER (off, 0, false
     or no: a `waitwell print-worker` runs elsewhere)."""
-    value = os.environ.get("WAITWELL_PRINT_WORKER", "on") if setting is None else setting
-    return str(value).lower() not in ("off", "0", "false", "no")
+    value = os.environ.get("WAITWELL_PRINT_WORKER") if setting is None else setting
+    return switch("WAITWELL_PRINT_WORKER", value, True)
 
 
 def _wake_separate_worker(runtime: Runtime) -> None:

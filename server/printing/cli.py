@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from waitwell.config import positive_number
 from waitwell.printers.connections import PrinterSettings
 from waitwell.printers.errors import InvalidPrinterSettings
 
@@ -32,7 +33,8 @@ def print_worker() -> None:
 
     _log_to_stderr()
     os.nice(SEPARATE_WORKER_NICENESS)
-    scan_seconds = float(os.environ.get("WAITWELL_PRINT_SCAN_SECONDS", SEPARATE_WORKER_SCAN_SECONDS))
+    scan_seconds = positive_number("WAITWELL_PRINT_SCAN_SECONDS", os.environ.get("WAITWELL_PRINT_SCAN_SECONDS"),
+                                   SEPARATE_WORKER_SCAN_SECONDS)
     app = create_app(Config.from_env(extra={"PRINT_WORKER": "off", "PRINT_SCAN_SECONDS": scan_seconds}))
     worker = printing.start_worker(app, listen_for_wakeups=True)
     stopped = _stop_on_signal()

@@ -74,10 +74,9 @@ def init_app(app: Flask, config: Config) -> None:
 
 def _stale_after(app: Flask) -> timedelta:
     """The same stale limit as the /waits page (WAITWELL_STALE_AFTER_MINUTES), read once at start-up."""
-    from waitwell.api.metrics import DEFAULT_STALE_MINUTES, STALE_SETTING
+    from waitwell.api.metrics import configured_stale_after
 
-    minutes = app.config.get(STALE_SETTING) or os.environ.get(STALE_SETTING) or DEFAULT_STALE_MINUTES
-    return timedelta(minutes=float(minutes))
+    return configured_stale_after(app)
 
 
 def new_ticket_estimates(service_id: int, now: datetime, max_age_seconds: float) -> dict[int, WaitEstimate | None]:

@@ -1,0 +1,78 @@
+"""On/off and number settings from the environment: one reading everywhere, and a typo is refused by name
+(it used to be read as off for some settings and as on for others)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import Cli, free_port, waitwell_command
+from waitwell.config import Config, ConfigError, positive_number, switch
+from waitwell.printing import worker_switched_on
+
+
+@pytest.mark.parametrize("word", ["1", "on", "ON", "true", "True", "yes", " yes "])
+def test_words_for_on(word: str) -> None:
+    assert switch("WAITWELL_SCHEDULER", word, False) is True
+
+
+@pytest.mark.parametrize("word", ["0", "off", "Off", "false", "FALSE", "no"])
+def test_words_for_off(word: str) -> None:
+    assert switch("WAITWELL_SCHEDULER", word, True) is False
+
+
+def test_unset_or_empty_is_the_default() -> None:
+    assert switch("WAITWELL_SCHEDULER", None, True) is True
+    assert switch("WAITWELL_SCHEDULER", "", False) is False
+
+
+def test_anything_else_is_refused_by_name() -> None:
+    with pytest.raises(ConfigError, match=r"WAITWELL_PRINT_WORKER must be on or off .*not 'of'"):
+        switch("WAITWELL_PRINT_WORKER", "of", True)
+
+
+def test_secure_cookies_on_is_on(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    """WAITWELL_SECURE_COOKIES=on used to leave cookies sendable over plain HTTP (only 1/true/yes counted)."""
+    monkeypatch.setenv("WAITWELL_SECURE_COOKIES", "on")
+    assert Config.from_env(instance_path=tmp_path).session_cookie_secure is True
+
+
+def test_the_print_worker_switch_reads_the_same_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WAITWELL_PRINT_WORKER", "No")
+    assert worker_switched_on() is False
+    monkeypatch.setenv("WAITWELL_PRINT_WORKER", "maybe")
+    with pytest.raises(ConfigError, match="WAITWELL_PRINT_WORKER"):
+        worker_switched_on()
+
+
+@pytest.mark.parametrize("value", ["soon", "0", "-5", "nan", "inf"])
+def test_a_number_setting_must_be_a_number_above_zero(value: str) -> None:
+    with pytest.raises(ConfigError, match=f"WAITWELL_STALE_AFTER_MINUTES must be a number above 0, not '{value}'"):
+        positive_number("WAITWELL_STALE_AFTER_MINUTES", value, 60)
+    assert positive_number("WAITWELL_STALE_AFTER_MINUTES", "90", 60) == 90
+    assert positive_number("WAITWELL_STALE_AFTER_MINUTES", None, 60) == 60
+
+
+def test_serve_refuses_an_unreadable_setting_before_starting_anything(
+    waitwell: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waitwell("db", "upgrade")
+    monkeypatch.setenv("WAITWELL_SCHEDULER", "sometimes")
+    code, output = waitwell("serve", "--port", str(free_port()))
+    assert code == 1
+    assert "Error: WAITWELL_SCHEDULER must be on or off (or true/false, yes/no, 1/0), not 'sometimes'" in output
+
+
+def test_a_command_that_builds_the_app_reports_an_unreadable_setting_in_one_line(
+    waitwell: Cli, instance: Path
+) -> None:
+    """In a process of its own: `print-worker` lowers its own CPU priority first."""
+    waitwell("db", "upgrade")
+    env = {**os.environ, "WAITWELL_INSTANCE": str(instance), "WAITWELL_STALE_AFTER_MINUTES": "an hour"}
+    done = subprocess.run([*waitwell_command(), "print-worker"], env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.strip() == "Error: WAITWELL_STALE_AFTER_MINUTES must be a number above 0, not 'an hour'"
