@@ -45,6 +45,16 @@ def positive_number(name: str, value: object, default: float) -> float:
     return number
 
 
+def port_number(name: str, value: object, default: int) -> int:
+    """A TCP port setting (1 to 65535); unset or empty is `default`."""
+    if value is None or value == "":
+        return default
+    text = str(value).strip()
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise ConfigError(f"{name} must be a port number from 1 to 65535, not {value!r}")
+    return int(text)
+
+
 # The on/off and number settings read from the environment elsewhere (with their defaults there): checked
 # at once by `check_environment` before `waitwell serve` starts processes that would each fail on them.
 ENVIRONMENT_SWITCHES = ("WAITWELL_SECURE_COOKIES", "WAITWELL_SCHEDULER", "WAITWELL_PRINT_WORKER",

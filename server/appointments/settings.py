@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from flask import Flask
 
+from waitwell.config import ConfigError, port_number
+
 MAIL_KEY = "WAITWELL_MAIL"
 TLS_MODES = ("starttls", "ssl", "none")
 
@@ -28,7 +30,7 @@ class MailSettings:
 
     def __post_init__(self) -> None:
         if self.tls not in TLS_MODES:
-            raise ValueError(f"WAITWELL_SMTP_TLS must be one of {', '.join(TLS_MODES)}, not {self.tls!r}")
+            raise ConfigError(f"WAITWELL_SMTP_TLS must be one of {', '.join(TLS_MODES)}, not {self.tls!r}")
 
     @property
     def enabled(self) -> bool:
@@ -39,8 +41,8 @@ class MailSettings:
         env = os.environ
         return cls(
             host=env.get("WAITWELL_SMTP_HOST", ""),
-            port=int(env.get("WAITWELL_SMTP_PORT", "587")),
-            tls=env.get("WAITWELL_SMTP_TLS", "starttls").lower(),
+            port=port_number("WAITWELL_SMTP_PORT", env.get("WAITWELL_SMTP_PORT"), 587),
+            tls=(env.get("WAITWELL_SMTP_TLS") or "starttls").strip().lower(),
             username=env.get("WAITWELL_SMTP_USERNAME", ""),
             password=env.get("WAITWELL_SMTP_PASSWORD", ""),
             sender=env.get("WAITWELL_MAIL_FROM", cls.sender),

@@ -6,6 +6,7 @@ import os
 
 import click
 
+from waitwell.appointments.settings import MailSettings
 from waitwell.commands.common import configured_database_url, require_current_schema
 from waitwell.commands.processes import SUPERVISED, run_processes
 from waitwell.config import check_environment
@@ -45,6 +46,7 @@ def serve(host: str, port: int, workers: int, threads: int, proxies: int, use_ge
     Settings: DATABASE_URL, REDIS_URL, SECRET_KEY, WAITWELL_PUBLIC_URL, WAITWELL_INSTANCE.
     """
     check_environment()  # here, not once per started process, each failing on its own
+    MailSettings.from_env()
     redis_url = os.environ.get("REDIS_URL", "")
     if workers > 1 and not redis_url:
         raise click.UsageError(

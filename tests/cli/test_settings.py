@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import Cli, free_port, waitwell_command
+from waitwell.app import create_app
 from waitwell.config import Config, ConfigError, positive_number, switch
 from waitwell.printing import worker_switched_on
 
@@ -76,3 +77,28 @@ def test_a_command_that_builds_the_app_reports_an_unreadable_setting_in_one_line
                           timeout=60)
     assert done.returncode == 1
     assert done.stderr.strip() == "Error: WAITWELL_STALE_AFTER_MINUTES must be a number above 0, not 'an hour'"
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("WAITWELL_SMTP_PORT", "smtp", "WAITWELL_SMTP_PORT must be a port number from 1 to 65535, not 'smtp'"),
+    ("WAITWELL_SMTP_PORT", "70000", "WAITWELL_SMTP_PORT must be a port number from 1 to 65535, not '70000'"),
+    ("WAITWELL_SMTP_TLS", "tls", "WAITWELL_SMTP_TLS must be one of starttls, ssl, none, not 'tls'"),
+])
+def test_mail_settings_are_checked_when_the_server_starts_not_when_a_citizen_books(
+    waitwell: Cli, monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    waitwell("db", "upgrade")
+    monkeypatch.setenv(name, value)
+    code, output = waitwell("serve", "--port", str(free_port()))
+    assert code == 1
+    assert f"Error: {message}" in output
+
+
+def test_an_app_served_by_hand_refuses_a_bad_mail_setting_at_start(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """gunicorn 'waitwell.app:app_from_env()' without `waitwell serve`: the app itself refuses to start."""
+    monkeypatch.setenv("WAITWELL_SMTP_PORT", "twenty-five")
+    with pytest.raises(ConfigError, match="WAITWELL_SMTP_PORT must be a port number"):
+        create_app(Config(instance_path=tmp_path, database_url=f"sqlite:///{tmp_path / 'w.db'}", testing=True,
+                          secret_key="test-secret"))
