@@ -10,6 +10,7 @@ from flask import Flask
 from waitwell import appointments, auth, dashboard, display, i18n, kiosk, printing, realtime, staff, status_page
 from waitwell.api import errors as api_errors
 from waitwell.api.openapi import OPENAPI_SETTINGS
+from waitwell.appointments.settings import mail_settings
 from waitwell.config import Config
 from waitwell.extensions import api
 from waitwell.runtime import Runtime
@@ -33,6 +34,7 @@ def create_app(config: Config | None = None, *, runtime: Runtime | None = None) 
         **OPENAPI_SETTINGS,
     )
     app.config.update(config.extra)
+    mail_settings(app)  # first: a bad SMTP setting stops the app before any worker thread has started
     app.extensions[RUNTIME_KEY] = runtime or Runtime(config.database_url)
     logging.getLogger("waitwell").setLevel(logging.INFO)
 

@@ -36,6 +36,8 @@ def positive_number(name: str, value: object, default: float) -> float:
     """A setting that is a number above zero (minutes, seconds); unset or empty is `default`."""
     if value is None or value == "":
         return default
+    if isinstance(value, bool):
+        raise ConfigError(f"{name} must be a number above 0, not {value!r}")
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -50,7 +52,7 @@ def port_number(name: str, value: object, default: int) -> int:
     if value is None or value == "":
         return default
     text = str(value).strip()
-    if not text.isdigit() or not 1 <= int(text) <= 65535:
+    if not (text.isascii() and text.isdecimal()) or not 1 <= int(text) <= 65535:
         raise ConfigError(f"{name} must be a port number from 1 to 65535, not {value!r}")
     return int(text)
 

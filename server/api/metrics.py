@@ -37,7 +37,9 @@ def stale_after() -> timedelta:
 def configured_stale_after(app: Flask) -> timedelta:
     """WAITWELL_STALE_AFTER_MINUTES from the app's config, else the environment (read at start-up by the
     live screens' publisher, so a bad value stops the server there rather than failing requests)."""
-    minutes = app.config.get(STALE_SETTING) or os.environ.get(STALE_SETTING)
+    minutes = app.config.get(STALE_SETTING)
+    if minutes is None:
+        minutes = os.environ.get(STALE_SETTING)
     return timedelta(minutes=positive_number(STALE_SETTING, minutes, DEFAULT_STALE_MINUTES))
 
 

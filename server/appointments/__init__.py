@@ -11,10 +11,8 @@ def init_app(app: Flask) -> None:
     """Register the pages and join the background scheduler (created by staff.init_app, if it runs here)."""
     from waitwell.appointments import booking_pages, manage_pages, staff_pages
     from waitwell.appointments.jobs import run_appointment_jobs
-    from waitwell.appointments.settings import mail_settings
     from waitwell.jobs.scheduler import SCHEDULER_KEY
 
-    mail_settings(app)  # read now: a bad SMTP setting stops the server, not a citizen's booking
     app.register_blueprint(booking_pages.bp)
     app.register_blueprint(manage_pages.bp)
     app.register_blueprint(staff_pages.bp)

@@ -85,7 +85,7 @@ class Scheduler:
 def init_app(app: Flask) -> None:
     """Start the scheduler with the first request (after any fork of a pre-loading server)."""
     setting = app.config.get("WAITWELL_SCHEDULER")
-    if setting is None:
+    if setting is None and not app.testing:  # a test app runs it only when its config says so
         setting = os.environ.get("WAITWELL_SCHEDULER")
     if not switch("WAITWELL_SCHEDULER", setting, not app.testing):
         return

@@ -6,6 +6,7 @@ each with the office's feed version. A client that sees a gap emits "resync" for
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, request, session
@@ -51,8 +52,7 @@ class DisplayNamespace(Namespace):
         if board is None:
             raise ConnectionRefused("unknown display")
         session["display_id"] = display_id
-        join_room(rooms.display_room(display_id))
-        emit(rooms.SNAPSHOT, board)
+        _join_and_send(rooms.display_room(display_id), board, lambda: snapshots().display(display_id))
 
     def on_resync(self, _data: Any = None) -> None:
         emit(rooms.SNAPSHOT, snapshots().display(session["display_id"]))
@@ -74,8 +74,7 @@ class TicketNamespace(Namespace):
             guesses.missed(client_address())
             raise ConnectionRefused(UNKNOWN_TICKET)
         session["ticket_token"] = token
-        join_room(rooms.ticket_room(token))
-        emit(rooms.SNAPSHOT, status)
+        _join_and_send(rooms.ticket_room(token), status, lambda: snapshots().ticket(token))
 
     def on_resync(self, _data: Any = None) -> None:
         emit(rooms.SNAPSHOT, snapshots().ticket(session["ticket_token"]))
@@ -97,12 +96,27 @@ class StaffNamespace(Namespace):
             raise ConnectionRefused("you are not a member of this office's staff")
         supervising = member.role.includes(Role.SUPERVISOR)
         session["staff_office"] = (office_id, supervising)
-        join_room(rooms.supervisors_room(office_id) if supervising else rooms.staff_room(office_id))
-        emit(rooms.SNAPSHOT, snapshots().staff(office_id, supervisors=supervising))
+        _join_and_send(rooms.supervisors_room(office_id) if supervising else rooms.staff_room(office_id),
+                       snapshots().staff(office_id, supervisors=supervising),
+                       lambda: snapshots().staff(office_id, supervisors=supervising))
 
     def on_resync(self, _data: Any = None) -> None:
         office_id, supervising = session["staff_office"]
         emit(rooms.SNAPSHOT, snapshots().staff(office_id, supervisors=supervising))
+
+
+def _join_and_send(room: str, snapshot: dict[str, Any], read_again: Callable[[], dict[str, Any]]) -> None:
+    """Join the room, send the snapshot read before joining, then read it again and send that too if the
+    office moved on meanwhile: a change published between the first read and the join reached no one
+    here, and the next change may be long in coming (the call the phone is waiting for)."""
+    join_room(room)
+    emit(rooms.SNAPSHOT, snapshot)
+    try:
+        again = read_again()
+    except NotFound:  # gone in between (a past day's ticket): the first snapshot stands
+        return
+    if again["version"] != snapshot["version"]:
+        emit(rooms.SNAPSHOT, again)
 
 
 def _staff_member(auth: dict[str, Any]) -> StaffMember | None:

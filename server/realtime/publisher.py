@@ -91,6 +91,11 @@ class FeedPublisher:
         bus.on_close(self.close)  # before the runtime closes the database its background runs read
         self._bus = bus
 
+    def wait_until_idle(self, timeout: float) -> bool:
+        """Whether every folded publication and estimate refresh requested so far finished within
+        `timeout` seconds (for tests that need the screens' feed to have settled)."""
+        return all(runs.wait_until_idle(timeout) for runs in (self._issued, self._refresher))
+
     def close(self) -> None:
         """Stop publishing: a publication or refresh under way finishes, none starts after (screens that
         missed one resync from the stored version); close a write-only emitter's Redis connection."""

@@ -18,7 +18,8 @@ Item = TypeVar("Item")
 Answer = TypeVar("Answer")
 
 # Under load, the leader waits this long at a time for more requests while they keep coming, and this
-# long at most in all (see GroupCommit's `pause`).
+# long at most in all (see GroupCommit's `pause`). gevent's loop sleeps in whole milliseconds (epoll's
+# timeout) when no I/O wakes it, so a step with nobody arriving takes about 1 ms; docs/kiosk.md has figures.
 GATHER_STEP_SECONDS = 0.0005
 GATHER_MOST_SECONDS = 0.002
 
@@ -94,7 +95,7 @@ class GroupCommit(Generic[Item, Answer]):
             return
         deadline = self._clock() + GATHER_MOST_SECONDS
         seen = self.waiting
-        while self._clock() < deadline:
+        while self._clock() < deadline and seen < self._largest_batch:
             self._pause(GATHER_STEP_SECONDS)
             now_waiting = self.waiting
             if now_waiting == seen:
@@ -102,10 +103,13 @@ class GroupCommit(Generic[Item, Answer]):
             seen = now_waiting
 
     def _lead(self) -> None:
-        self._gather()
-        with self._lock:
-            batch, self._queue = self._queue[:self._largest_batch], self._queue[self._largest_batch:]
+        batch: list[_Waiting[Item, Answer]] = []
         try:
+            try:
+                self._gather()
+            finally:  # even if the pause was interrupted: the batch is taken and answered or failed below
+                with self._lock:
+                    batch, self._queue = self._queue[:self._largest_batch], self._queue[self._largest_batch:]
             self._answer(batch)
         finally:
             with self._lock:

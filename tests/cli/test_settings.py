@@ -11,7 +11,7 @@ import pytest
 
 from tests.cli.conftest import Cli, free_port, waitwell_command
 from waitwell.app import create_app
-from waitwell.config import Config, ConfigError, positive_number, switch
+from waitwell.config import Config, ConfigError, port_number, positive_number, switch
 from waitwell.printing import worker_switched_on
 
 
@@ -102,3 +102,25 @@ def test_an_app_served_by_hand_refuses_a_bad_mail_setting_at_start(
     with pytest.raises(ConfigError, match="WAITWELL_SMTP_PORT must be a port number"):
         create_app(Config(instance_path=tmp_path, database_url=f"sqlite:///{tmp_path / 'w.db'}", testing=True,
                           secret_key="test-secret"))
+
+
+def test_a_test_app_keeps_the_scheduler_off_whatever_the_environment_says(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from waitwell.jobs.scheduler import SCHEDULER_KEY
+
+    monkeypatch.setenv("WAITWELL_SCHEDULER", "on")
+    app = create_app(Config(instance_path=tmp_path, database_url=f"sqlite:///{tmp_path / 'w.db'}", testing=True,
+                            secret_key="test-secret"))
+    assert SCHEDULER_KEY not in app.extensions
+
+
+@pytest.mark.parametrize("value", ["²", "5 8 7", True])
+def test_odd_port_values_are_refused_by_name(value: object) -> None:
+    with pytest.raises(ConfigError, match="WAITWELL_SMTP_PORT must be a port number"):
+        port_number("WAITWELL_SMTP_PORT", value, 587)
+
+
+def test_a_yes_is_not_a_number_of_minutes() -> None:
+    with pytest.raises(ConfigError, match="WAITWELL_STALE_AFTER_MINUTES must be a number above 0"):
+        positive_number("WAITWELL_STALE_AFTER_MINUTES", True, 60)

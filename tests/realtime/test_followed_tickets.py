@@ -10,6 +10,7 @@ import pytest
 from tests.factories import issue
 from tests.realtime.support import FeedFollower, following, wait_until
 from waitwell.extensions import socketio
+from waitwell.realtime import PUBLISHER_KEY
 from waitwell.realtime.publisher import FeedPublisher
 from waitwell.realtime.rooms import TICKET_NAMESPACE, TICKET_ROOM_PREFIX, ticket_room, watched_tickets
 from waitwell.realtime.snapshots import MOST_TOKENS_LISTED, Snapshots, ticket_rows
@@ -34,10 +35,12 @@ def ticket_rooms(rooms: list[str]) -> list[str]:
 
 
 def test_only_the_followed_ticket_is_sent_its_place_and_a_phone_leaving_stops_it(
-    live, office, runtime, monkeypatch: pytest.MonkeyPatch
+    app, live, office, runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tickets = issue(runtime, office.services["A"], 4, minutes_apart=1)
     mine = tickets[2]
+    publisher = app.extensions[PUBLISHER_KEY]
+    assert publisher.wait_until_idle(10)  # the issued tickets' folded publication and refresh are out
     sent_to: list[str] = []
     send = socketio.server.emit
 
@@ -51,8 +54,10 @@ def test_only_the_followed_ticket_is_sent_its_place_and_a_phone_leaving_stops_it
         assert watched_tickets(socketio.server) == {mine.token}
         counters.call_next(runtime.uow(), counter_id=office.counters["Counter 1"])
         phone.wait_for(lambda s: s["people_ahead"] == 1, what="one person fewer ahead")
-        assert ticket_rooms(sent_to) == [ticket_room(mine.token)]  # not the three others'
+        assert publisher.wait_until_idle(10)
+        assert set(ticket_rooms(sent_to)) == {ticket_room(mine.token)}  # not the three others'
     wait_until(lambda: not watched_tickets(socketio.server), message="the phone's room to close")
+    assert publisher.wait_until_idle(10)
     sent_to.clear()
     counters.call_next(runtime.uow(), counter_id=office.counters["Counter 3"])
     wait_until(lambda: any(room.startswith("office:") for room in sent_to), message="the next publication")

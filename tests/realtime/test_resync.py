@@ -9,7 +9,9 @@ import pytest
 from tests.factories import issue, make_office, make_staff
 from tests.realtime.support import FeedFollower, Proxy, ServerProcess, following, staff_api, wait_until
 from waitwell.extensions import socketio
-from waitwell.realtime.rooms import DISPLAY_NAMESPACE, display_room
+from waitwell.realtime import PUBLISHER_KEY
+from waitwell.realtime.rooms import DISPLAY_NAMESPACE, TICKET_NAMESPACE, display_room
+from waitwell.realtime.snapshots import Snapshots
 from waitwell.runtime import Runtime
 from waitwell.services import counters, displays
 
@@ -122,3 +124,38 @@ def test_display_follows_the_truth_across_a_server_restart(sqlite_url, tmp_path:
         api.close()
         server.kill()
         runtime.dispose()
+
+
+@pytest.mark.parametrize("kind", ["phone", "display"])
+def test_a_change_published_between_the_snapshot_and_joining_the_room_still_arrives(
+    app, office, display, runtime, monkeypatch: pytest.MonkeyPatch, kind: str
+):
+    """The connect handler reads the snapshot, then joins the room: a call published in between went to
+    a room the client was not in yet. The handler reads again after joining and sends the newer state.
+    (Flask-SocketIO's test client: what the handler sends, in order, with no later change to heal it.)"""
+    tickets = issue(runtime, office.services["A"], 3)
+    assert app.extensions[PUBLISHER_KEY].wait_until_idle(10)  # the issued tickets' publication is out
+    read = Snapshots.ticket if kind == "phone" else Snapshots.display
+    calls_made: list[int] = []
+
+    def read_then_call(self, key):
+        snapshot = read(self, key)
+        if not calls_made:  # the first read only: the call commits and is published before the join
+            calls_made.append(counters.call_next(runtime.uow(), counter_id=office.counters["Counter 1"]).id)
+        return snapshot
+
+    monkeypatch.setattr(Snapshots, "ticket" if kind == "phone" else "display", read_then_call)
+    namespace, auth = ((TICKET_NAMESPACE, {"token": tickets[2].token}) if kind == "phone"
+                       else (DISPLAY_NAMESPACE, {"display_id": display.id}))
+    client = socketio.test_client(app, namespace=namespace, auth=auth)
+    try:
+        snapshots = [packet["args"][0] for packet in client.get_received(namespace) if packet["name"] == "snapshot"]
+    finally:
+        client.disconnect(namespace=namespace)
+    assert calls_made and len(snapshots) == 2
+    newest = snapshots[-1]
+    assert newest["version"] > snapshots[0]["version"]
+    if kind == "phone":
+        assert (snapshots[0]["people_ahead"], newest["people_ahead"]) == (2, 1)
+    else:
+        assert [call["number"] for call in newest["calls"]] == [tickets[0].number]

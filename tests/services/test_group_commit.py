@@ -108,6 +108,26 @@ def test_requests_arriving_while_the_leader_yields_join_its_batch() -> None:
     assert handler.batches == [[1, 2]]
 
 
+def test_a_leader_interrupted_while_it_pauses_leaves_nobody_waiting_for_ever() -> None:
+    """Under gevent a pause can raise (a timeout, a killed greenlet): the next request must still be served."""
+    handler = Recorder()
+    pauses: list[float] = []
+
+    def pause(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) == 1:
+            raise TimeoutError("the request's time ran out")
+
+    batches: GroupCommit[int, str] = GroupCommit(handler, pause=pause)
+    with pytest.raises(TimeoutError):
+        batches.submit(1)
+    answers: list[str] = []
+    later = threading.Thread(target=lambda: answers.append(batches.submit(2)), daemon=True)
+    later.start()
+    later.join(5)
+    assert answers == ["answer 2"]
+
+
 class Arrivals:
     """A cooperative sleep during which kiosks' next requests arrive, as answered kiosks tap again: each
     pause brings the next group of items (submitted from threads), then nothing; time moves only here."""
@@ -127,12 +147,12 @@ class Arrivals:
         self.now += seconds
         if self.groups and self.batches is not None:
             group = self.groups.pop(0)
-            expected = self.batches.waiting + len(group)
-            for item in group:
+            for item in group:  # one at a time, so they queue in this order
+                expected = self.batches.waiting + 1
                 thread = threading.Thread(target=self.batches.submit, args=(item,))
                 thread.start()
                 self.threads.append(thread)
-            assert soon(lambda: self.batches.waiting == expected)
+                assert soon(lambda expected=expected: self.batches.waiting == expected)
 
 
 def test_under_load_the_leader_waits_for_more_while_they_keep_coming() -> None:
@@ -180,9 +200,9 @@ def behind_a_held_batch_of(batches: GroupCommit[int, str], handler: Recorder,
     assert handler.started.wait(5)
     rest = [threading.Thread(target=lambda item=item: answers.setdefault(item, batches.submit(item)))
             for item in items[1:]]
-    for thread in rest:
+    for queued, thread in enumerate(rest, start=1):  # one at a time, so they queue in this order
         thread.start()
-    assert soon(lambda: batches.waiting == len(items) - 1)
+        assert soon(lambda queued=queued: batches.waiting == queued)
     handler.release.set()
     for thread in [first, *rest]:
         thread.join(5)
