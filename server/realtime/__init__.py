@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 from flask import Flask, current_app
@@ -22,14 +21,16 @@ from waitwell.realtime.guesses import TokenGuesses
 from waitwell.realtime.namespaces import (
     GUESSES_KEY,
     SNAPSHOTS_KEY,
+    WATCHERS_KEY,
     DisplayNamespace,
     StaffNamespace,
     TicketNamespace,
 )
 from waitwell.realtime.publisher import Background, FeedPublisher
-from waitwell.realtime.rooms import DISPLAY_NAMESPACE, STAFF_NAMESPACE, TICKET_NAMESPACE, watched_tickets
+from waitwell.realtime.rooms import DISPLAY_NAMESPACE, STAFF_NAMESPACE, TICKET_NAMESPACE
 from waitwell.realtime.snapshots import Snapshots
 from waitwell.realtime.wait_estimates import run_here
+from waitwell.realtime.watchers import LocalWatchers, SharedWatchers
 from waitwell.runtime import Runtime
 from waitwell.web import RUNTIME_KEY
 
@@ -66,8 +67,11 @@ def init_app(app: Flask, config: Config) -> None:
     app.extensions[GUESSES_KEY] = TokenGuesses()
     # Emit through this app's server object, so a later app in the same process cannot redirect it.
     server = socketio.server
+    channel = app.config.get("WAITWELL_SOCKETIO_CHANNEL", DEFAULT_CHANNEL)
+    watchers = SharedWatchers.for_url(config.redis_url, channel) if config.redis_url else LocalWatchers(server)
+    app.extensions[WATCHERS_KEY] = watchers
     publisher = FeedPublisher(runtime, server, snapshots, background=background, stale_after=stale_after,
-                              watched_tickets=None if config.redis_url else partial(watched_tickets, server))
+                              watchers=watchers)
     publisher.subscribe(runtime.bus)
     app.extensions[PUBLISHER_KEY] = publisher
 
@@ -112,6 +116,6 @@ def attach_publisher(runtime: Runtime, redis_url: str, *, channel: str = DEFAULT
     Call `publisher.close()` when the process is done, to unsubscribe and close the Redis connection.
     """
     emitter: Any = SocketIO(message_queue=redis_url, channel=channel)  # write-only: no app, no clients
-    publisher = FeedPublisher(runtime, emitter)
+    publisher = FeedPublisher(runtime, emitter, watchers=SharedWatchers.for_url(redis_url, channel))
     publisher.subscribe(runtime.bus)
     return publisher

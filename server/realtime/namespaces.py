@@ -25,6 +25,7 @@ from waitwell.web import uow
 
 SNAPSHOTS_KEY = "waitwell.snapshots"
 GUESSES_KEY = "waitwell.token_guesses"
+WATCHERS_KEY = "waitwell.ticket_watchers"
 
 
 def snapshots() -> Snapshots:
@@ -74,7 +75,18 @@ class TicketNamespace(Namespace):
             guesses.missed(client_address())
             raise ConnectionRefused(UNKNOWN_TICKET)
         session["ticket_token"] = token
+        watchers = current_app.extensions.get(WATCHERS_KEY)
+        office_id = snapshots().office_of_ticket(token) if watchers is not None else None
+        if watchers is not None and office_id is not None:
+            watchers.joined(office_id, token)  # before the join: see watchers.py
+            session["ticket_office"] = office_id
         _join_and_send(rooms.ticket_room(token), status, lambda: snapshots().ticket(token))
+
+    def on_disconnect(self, _reason: Any = None) -> None:
+        watchers = current_app.extensions.get(WATCHERS_KEY)
+        office_id = session.get("ticket_office")
+        if watchers is not None and office_id is not None:
+            watchers.left(office_id, session["ticket_token"])
 
     def on_resync(self, _data: Any = None) -> None:
         emit(rooms.SNAPSHOT, snapshots().ticket(session["ticket_token"]))

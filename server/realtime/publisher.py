@@ -21,6 +21,7 @@ from waitwell.realtime.payloads import WAITS_UPDATED, display_payload, event_kin
 from waitwell.realtime.snapshots import Snapshots, TicketRow, ticket_rows
 from waitwell.realtime.versions import bump_version
 from waitwell.realtime.wait_estimates import Offload, Waits, WaitsCache, compute_waits, run_here
+from waitwell.realtime.watchers import Watchers
 from waitwell.runtime import Runtime
 from waitwell.services.displays import DisplayView, load_displays
 from waitwell.services.event_bus import EventBus
@@ -63,11 +64,10 @@ class FeedPublisher:
 
     def __init__(self, runtime: Runtime, emitter: Emitter, snapshots: Snapshots | None = None, *,
                  background: Background | None = None, stale_after: timedelta = STALE_AFTER,
-                 watched_tickets: Callable[[], set[str]] | None = None) -> None:
+                 watchers: Watchers | None = None) -> None:
         self._runtime = runtime
-        # The tickets whose phones follow them here, when every client is this process's (no Redis): only
-        # their rooms get a message. None: clients of other processes may follow any ticket.
-        self._watched_tickets = watched_tickets
+        # Which tickets a phone follows (watchers.py): only their rooms get a message. None: every ticket.
+        self._watchers = watchers
         self._stale_after = stale_after  # when a last-10 figure with no recent call is marked stale
         self._emitter = emitter
         self._snapshots = snapshots
@@ -112,6 +112,9 @@ class FeedPublisher:
         manager = getattr(getattr(self._emitter, "server", None), "redis", None)
         if manager is not None:
             manager.close()
+        close_watchers = getattr(self._watchers, "close", None)
+        if close_watchers is not None:
+            close_watchers()
 
     def publish(self, event: Event) -> None:
         """Take the next version and read the office in one transaction, then emit after it commits.
@@ -174,11 +177,14 @@ class FeedPublisher:
         """The tickets of the office to send their place in line to: every one in play, or only those a phone
         follows here. Phones that connected while their rows were read are looked up too; one connecting
         later has read a snapshot that is at most this change behind, and resyncs at the next."""
-        if self._watched_tickets is None:
+        watched = self._watchers.tokens(office_id) if self._watchers is not None else None
+        if watched is None:
             return ticket_rows(session, office_id, also_ticket_id=also_ticket_id)
-        watched = self._watched_tickets()
         tickets = ticket_rows(session, office_id, also_ticket_id=also_ticket_id, tokens=watched)
-        joined = self._watched_tickets() - watched
+        again = self._watchers.tokens(office_id) if self._watchers is not None else None
+        if again is None:  # unknown now: every ticket in play, as without watchers
+            return ticket_rows(session, office_id, also_ticket_id=also_ticket_id)
+        joined = again - watched
         if joined:
             tickets.update(ticket_rows(session, office_id, also_ticket_id=also_ticket_id, tokens=joined))
         return tickets

@@ -158,6 +158,10 @@ class Snapshots:
             state = self.office_state(ticket.office_id, reread=True)
         return ticket.payload(state, token)
 
+    def office_of_ticket(self, token: str) -> int | None:
+        with self._runtime.uow(read_only=True) as uow:
+            return uow.session.scalar(select(Ticket.office_id).where(Ticket.token == token))
+
     def staff(self, office_id: int, *, supervisors: bool) -> dict[str, Any]:
         return staff_payload(self.office_state(office_id), supervisors=supervisors)
 

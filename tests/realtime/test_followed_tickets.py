@@ -30,6 +30,22 @@ class RecordingEmitter:
         return [room for version, room in self.sent if version == first]
 
 
+class JoiningDuringTheRead:
+    """Watchers whose answers change from one look to the next (a phone connecting meanwhile)."""
+
+    def __init__(self, answers: list[set[str]]) -> None:
+        self.answers = answers
+
+    def joined(self, office_id: int, token: str) -> None:
+        pass
+
+    def left(self, office_id: int, token: str) -> None:
+        pass
+
+    def tokens(self, office_id: int) -> set[str] | None:
+        return self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+
+
 def ticket_rooms(rooms: list[str]) -> list[str]:
     return [room for room in rooms if room.startswith(TICKET_ROOM_PREFIX)]
 
@@ -66,10 +82,9 @@ def test_only_the_followed_ticket_is_sent_its_place_and_a_phone_leaving_stops_it
 
 def test_a_phone_that_connects_while_the_rows_are_read_is_sent_its_place(office, runtime) -> None:
     first, second = issue(runtime, office.services["A"], 2, minutes_apart=1)
-    answers = iter([{first.token}, {first.token, second.token}])  # second's phone joins during the read
     emitter = RecordingEmitter()
     publisher = FeedPublisher(runtime, emitter, Snapshots(runtime),
-                              watched_tickets=lambda: next(answers, {first.token, second.token}))
+                              watchers=JoiningDuringTheRead([{first.token}, {first.token, second.token}]))
     publisher.publish_issued(office.office_id)
     assert sorted(ticket_rooms(emitter.rooms_of_first_publication())) == sorted(
         [ticket_room(first.token), ticket_room(second.token)])

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from tests.factories import issue, make_office, make_staff
-from tests.realtime.support import FeedFollower, ServerProcess, following, staff_api
+from tests.realtime.support import FeedFollower, ServerProcess, following, staff_api, wait_until
 from waitwell.realtime import attach_publisher
 from waitwell.realtime.rooms import DISPLAY_NAMESPACE, TICKET_NAMESPACE
+from waitwell.realtime.watchers import SharedWatchers
 from waitwell.runtime import Runtime
 from waitwell.services import counters, displays
 
@@ -73,3 +74,45 @@ def test_a_worker_process_publishes_through_redis(shared, sqlite_url, redis_url,
             board = screen.wait_for(lambda s: s["calls"], what="the call made by the worker")
             assert board["calls"][0]["number"] == "A001"
     publisher.close()
+
+
+def test_through_redis_only_followed_tickets_get_their_place_in_line(shared, sqlite_url, redis_url, channel,
+                                                                     tmp_path: Path):
+    """Each process counts its phones per ticket in Redis; the one that publishes sends to those alone."""
+    import json
+
+    import redis
+
+    office = make_office(shared, name="Counted office")
+    clerk = make_staff(shared, [office.office_id])
+    api = staff_api(shared, clerk)
+    tickets = issue(shared, office.services["A"], 4)
+    mine = tickets[2]
+    listener = redis.Redis.from_url(redis_url).pubsub()
+    listener.subscribe(channel)
+    watchers = SharedWatchers.for_url(redis_url, channel)
+
+    def ticket_rooms_sent() -> list[str]:
+        rooms = []
+        while (message := listener.get_message(timeout=0.2)) is not None:
+            if message["type"] == "message":
+                data = json.loads(message["data"])
+                if data.get("namespace") == TICKET_NAMESPACE and data.get("room"):
+                    rooms.append(data["room"])
+        return rooms
+
+    with api, ServerProcess(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_a, \
+            ServerProcess(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_b:
+        phone = FeedFollower(process_b.url, TICKET_NAMESPACE, {"token": mine.token}).connect()
+        with following(phone):
+            assert watchers.tokens(office.office_id) == {mine.token}
+            time.sleep(1.5)  # the issued tickets' folded publication and refresh, before we listen
+            ticket_rooms_sent()
+            response = api.post(f"{process_a.url}/api/v1/counters/{office.counters['Counter 1']}/call-next")
+            assert response.status_code == 200, response.text
+            phone.wait_for(lambda s: s["people_ahead"] == 1, what="the call made on process A")
+            time.sleep(0.5)
+            assert set(ticket_rooms_sent()) == {f"ticket:{mine.token}"}  # not the three other tickets'
+        wait_until(lambda: watchers.tokens(office.office_id) == set(), message="the phone to be uncounted")
+    listener.close()
+    watchers.close()
