@@ -76,10 +76,11 @@ class TicketNamespace(Namespace):
             raise ConnectionRefused(UNKNOWN_TICKET)
         session["ticket_token"] = token
         watchers = current_app.extensions.get(WATCHERS_KEY)
-        office_id = snapshots().office_of_ticket(token) if watchers is not None else None
-        if watchers is not None and office_id is not None:
-            watchers.joined(office_id, token)  # before the join: see watchers.py
-            session["ticket_office"] = office_id
+        if watchers is not None and watchers.counts_phones:
+            office_id = snapshots().office_of_ticket(token)
+            if office_id is not None:
+                watchers.joined(office_id, token)  # before the join: see watchers.py
+                session["ticket_office"] = office_id
         _join_and_send(rooms.ticket_room(token), status, lambda: snapshots().ticket(token))
 
     def on_disconnect(self, _reason: Any = None) -> None:

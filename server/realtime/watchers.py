@@ -28,6 +28,8 @@ return left
 
 
 class Watchers(Protocol):
+    counts_phones: bool  # whether `joined` and `left` must be told (else the answer comes from elsewhere)
+
     def joined(self, office_id: int, token: str) -> None: ...
 
     def left(self, office_id: int, token: str) -> None: ...
@@ -38,6 +40,8 @@ class Watchers(Protocol):
 
 class LocalWatchers:
     """Every phone is this process's: the server's ticket rooms are the answer, nothing to count."""
+
+    counts_phones = False
 
     def __init__(self, server: Any) -> None:
         self._server = server
@@ -54,6 +58,8 @@ class LocalWatchers:
 
 class SharedWatchers:
     """Phones counted per ticket in Redis (`<prefix>:<office id>` hashes), for every process to read."""
+
+    counts_phones = True
 
     def __init__(self, redis_client: Any, prefix: str) -> None:
         self._redis = redis_client

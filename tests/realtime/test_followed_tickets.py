@@ -33,6 +33,8 @@ class RecordingEmitter:
 class JoiningDuringTheRead:
     """Watchers whose answers change from one look to the next (a phone connecting meanwhile)."""
 
+    counts_phones = False
+
     def __init__(self, answers: list[set[str]]) -> None:
         self.answers = answers
 
