@@ -73,8 +73,9 @@ class SharedWatchers:
         from redis.retry import Retry
 
         # One quick retry, not redis-py's default of several with backoff: a publication or a phone's
-        # connect waits at most a second or so, then goes on without the count (see `tokens`).
-        client = redis.Redis.from_url(redis_url, socket_timeout=0.5, socket_connect_timeout=0.5,
+        # connect waits a few seconds at most, then goes on without the count (see `tokens`). The Socket.IO
+        # messages themselves go through the same Redis, so this only matters when it is struggling.
+        client = redis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=1,
                                       retry=Retry(ExponentialBackoff(cap=0.1, base=0.02), 1))
         return cls(client, f"waitwell:watched:{channel}")
 
