@@ -177,16 +177,15 @@ class FeedPublisher:
         """The tickets of the office to send their place in line to: every one in play, or only those a phone
         follows here. Phones that connected while their rows were read are looked up too; one connecting
         later has read a snapshot that is at most this change behind, and resyncs at the next."""
-        watched = self._watchers.tokens(office_id) if self._watchers is not None else None
-        if watched is None:
-            return ticket_rows(session, office_id, also_ticket_id=also_ticket_id)
+        watched = None if self._watchers is None else self._watchers.tokens(office_id)
         tickets = ticket_rows(session, office_id, also_ticket_id=also_ticket_id, tokens=watched)
-        again = self._watchers.tokens(office_id) if self._watchers is not None else None
+        if self._watchers is None or watched is None:
+            return tickets
+        again = self._watchers.tokens(office_id)
         if again is None:  # unknown now: every ticket in play, as without watchers
             return ticket_rows(session, office_id, also_ticket_id=also_ticket_id)
-        joined = again - watched
-        if joined:
-            tickets.update(ticket_rows(session, office_id, also_ticket_id=also_ticket_id, tokens=joined))
+        if again - watched:
+            tickets.update(ticket_rows(session, office_id, also_ticket_id=also_ticket_id, tokens=again - watched))
         return tickets
 
     def _emit_queue(self, state: OfficeState, tickets: dict[str, TicketRow], described: dict[str, Any]) -> None:

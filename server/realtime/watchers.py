@@ -38,19 +38,23 @@ class Watchers(Protocol):
         """The followed tickets' tokens (of this office, or more), or None when unknown: send to all."""
 
 
-class LocalWatchers:
-    """Every phone is this process's: the server's ticket rooms are the answer, nothing to count."""
+class UncountedWatchers:
+    """Watchers that know the answer without being told of each phone."""
 
     counts_phones = False
-
-    def __init__(self, server: Any) -> None:
-        self._server = server
 
     def joined(self, office_id: int, token: str) -> None:
         pass
 
     def left(self, office_id: int, token: str) -> None:
         pass
+
+
+class LocalWatchers(UncountedWatchers):
+    """Every phone is this process's: the server's ticket rooms are the answer, nothing to count."""
+
+    def __init__(self, server: Any) -> None:
+        self._server = server
 
     def tokens(self, office_id: int) -> set[str] | None:
         return watched_tickets(self._server)

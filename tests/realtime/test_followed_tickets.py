@@ -14,6 +14,7 @@ from waitwell.realtime import PUBLISHER_KEY
 from waitwell.realtime.publisher import FeedPublisher
 from waitwell.realtime.rooms import TICKET_NAMESPACE, TICKET_ROOM_PREFIX, ticket_room, watched_tickets
 from waitwell.realtime.snapshots import MOST_TOKENS_LISTED, Snapshots, ticket_rows
+from waitwell.realtime.watchers import UncountedWatchers
 from waitwell.services import counters
 
 
@@ -30,19 +31,11 @@ class RecordingEmitter:
         return [room for version, room in self.sent if version == first]
 
 
-class JoiningDuringTheRead:
+class JoiningDuringTheRead(UncountedWatchers):
     """Watchers whose answers change from one look to the next (a phone connecting meanwhile)."""
-
-    counts_phones = False
 
     def __init__(self, answers: list[set[str]]) -> None:
         self.answers = answers
-
-    def joined(self, office_id: int, token: str) -> None:
-        pass
-
-    def left(self, office_id: int, token: str) -> None:
-        pass
 
     def tokens(self, office_id: int) -> set[str] | None:
         return self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
