@@ -68,19 +68,17 @@ class TicketNamespace(Namespace):
         if guesses.blocked(client_address()):
             raise ConnectionRefused("too many unknown tickets from this address; wait a minute")
         try:
-            status = snapshots().ticket(token) if token else None
+            office_id, status = snapshots().ticket_of_office(token) if token else (None, None)
         except NotFound:
-            status = None
+            office_id, status = None, None
         if status is None:
             guesses.missed(client_address())
             raise ConnectionRefused(UNKNOWN_TICKET)
         session["ticket_token"] = token
         watchers = current_app.extensions.get(WATCHERS_KEY)
-        if watchers is not None and watchers.counts_phones:
-            office_id = snapshots().office_of_ticket(token)
-            if office_id is not None:
-                watchers.joined(office_id, token)  # before the join: see watchers.py
-                session["ticket_office"] = office_id
+        if watchers is not None and watchers.counts_phones and office_id is not None:
+            watchers.joined(office_id, token)  # before the join: see watchers.py
+            session["ticket_office"] = office_id
         _join_and_send(rooms.ticket_room(token), status, lambda: snapshots().ticket(token))
 
     def on_disconnect(self, _reason: Any = None) -> None:

@@ -142,6 +142,10 @@ class Snapshots:
 
     def ticket(self, token: str) -> dict[str, Any]:
         """A ticket's status; raises NotFound, with one message for all, for unknown tokens and past days' tickets."""
+        return self.ticket_of_office(token)[1]
+
+    def ticket_of_office(self, token: str) -> tuple[int, dict[str, Any]]:
+        """A ticket's office and status (the office for counting the phones that follow it)."""
         with self._runtime.uow(read_only=True) as uow:
             row = uow.session.execute(
                 _ticket_query().add_columns(Ticket.service_day, Office.timezone)
@@ -156,11 +160,7 @@ class Snapshots:
             # Issued after this state was read (in another process, or not yet published): read again,
             # or a phone that scans its ticket at once would be told no place in line.
             state = self.office_state(ticket.office_id, reread=True)
-        return ticket.payload(state, token)
-
-    def office_of_ticket(self, token: str) -> int | None:
-        with self._runtime.uow(read_only=True) as uow:
-            return uow.session.scalar(select(Ticket.office_id).where(Ticket.token == token))
+        return ticket.office_id, ticket.payload(state, token)
 
     def staff(self, office_id: int, *, supervisors: bool) -> dict[str, Any]:
         return staff_payload(self.office_state(office_id), supervisors=supervisors)

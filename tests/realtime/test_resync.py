@@ -135,7 +135,7 @@ def test_a_change_published_between_the_snapshot_and_joining_the_room_still_arri
     (Flask-SocketIO's test client: what the handler sends, in order, with no later change to heal it.)"""
     tickets = issue(runtime, office.services["A"], 3)
     assert app.extensions[PUBLISHER_KEY].wait_until_idle(10)  # the issued tickets' publication is out
-    read = Snapshots.ticket if kind == "phone" else Snapshots.display
+    read = Snapshots.ticket_of_office if kind == "phone" else Snapshots.display
     calls_made: list[int] = []
 
     def read_then_call(self, key):
@@ -144,7 +144,7 @@ def test_a_change_published_between_the_snapshot_and_joining_the_room_still_arri
             calls_made.append(counters.call_next(runtime.uow(), counter_id=office.counters["Counter 1"]).id)
         return snapshot
 
-    monkeypatch.setattr(Snapshots, "ticket" if kind == "phone" else "display", read_then_call)
+    monkeypatch.setattr(Snapshots, "ticket_of_office" if kind == "phone" else "display", read_then_call)
     namespace, auth = ((TICKET_NAMESPACE, {"token": tickets[2].token}) if kind == "phone"
                        else (DISPLAY_NAMESPACE, {"display_id": display.id}))
     client = socketio.test_client(app, namespace=namespace, auth=auth)
