@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from waitwell import realtime
-from waitwell.api.rate_limits import kiosk_tap_limit, limiter
+from waitwell.api.rate_limits import check_kiosk_limit
 from waitwell.api.schemas import StrictSchema
 from waitwell.appointments import kiosk_check_in
 from waitwell.config import Config
@@ -99,9 +99,9 @@ def board(kiosk_id: int) -> Any:
 @bp.post("/<int:kiosk_id>/tickets")
 @bp.arguments(TapRequest())
 @bp.response(201, KioskTicketSchema)
-@limiter.limit(kiosk_tap_limit)
 def tap(body: dict[str, Any], kiosk_id: int) -> Any:
     """Issue a ticket for a tap. Retrying with the same idempotency key returns the same ticket, never a second."""
+    check_kiosk_limit()
     estimate = _estimate_for(body["service_id"])
     issued = _tap_batches().submit(
         Tap(kiosk_id, body["service_id"], body["idempotency_key"], body["language"], estimate))
@@ -121,13 +121,13 @@ def print_outcome(kiosk_id: int, job_id: int) -> Any:
 @bp.post("/<int:kiosk_id>/appointments/check-in")
 @bp.arguments(CheckInRequest())
 @bp.response(200)
-@limiter.limit(kiosk_tap_limit)
 def check_in(body: dict[str, Any], kiosk_id: int) -> Any:
     """Check in for an appointment with the booking code (typed, or scanned from the confirmation's QR code).
 
     `outcome` is "checked_in" (with the ticket, like a tap), "too_early" (with when check-in opens) or
     "too_late" (with the service of the walk-in ticket the kiosk can offer instead).
     """
+    check_kiosk_limit()
     return kiosk_check_in.answer(kiosk_id, body["code"], body["language"], _config().public_base_url, _ticket_body)
 
 
@@ -172,7 +172,7 @@ def _tap_batches() -> GroupCommit[Tap, KioskTicket]:
     batches = current_app.extensions.get(TAP_BATCHES_KEY)
     if batches is None:
         batches = current_app.extensions.setdefault(
-            TAP_BATCHES_KEY, GroupCommit(_issue_taps, pause=realtime.cooperative_sleep()))
+            TAP_BATCHES_KEY, GroupCommit(_issue_taps, settle=realtime.until_idle()))
     return batches
 
 

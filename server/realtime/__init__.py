@@ -90,12 +90,14 @@ def new_ticket_estimates(service_id: int, now: datetime, max_age_seconds: float)
     return {} if snapshots is None else snapshots.waits.new_ticket(service_id, now, max_age_seconds)
 
 
-def cooperative_sleep() -> Callable[[float], object] | None:
-    """Under gevent, a sleep that lets the other greenlets run meanwhile (None with native threads, which
-    the interpreter switches between by itself)."""
+def until_idle() -> Callable[[], object] | None:
+    """Under gevent, a wait until no other greenlet is ready to run and no socket has anything to read
+    (None with native threads, which the interpreter switches between by itself)."""
     if socketio.server is None or socketio.server.async_mode != "gevent":
         return None
-    return socketio.sleep  # type: ignore[no-any-return]
+    from gevent import idle
+
+    return idle
 
 
 def _background() -> Background:

@@ -17,10 +17,7 @@ from typing import Generic, TypeVar
 Item = TypeVar("Item")
 Answer = TypeVar("Answer")
 
-# Under load, the leader waits this long at a time for more requests while they keep coming, and this
-# long at most in all (see GroupCommit's `pause`). gevent's loop sleeps in whole milliseconds (epoll's
-# timeout) when no I/O wakes it, so a step with nobody arriving takes about 1 ms; docs/kiosk.md has figures.
-GATHER_STEP_SECONDS = 0.0005
+# Under load, the leader gathers for this long at most (see GroupCommit's `settle`).
 GATHER_MOST_SECONDS = 0.002
 
 
@@ -43,21 +40,23 @@ class GroupCommit(Generic[Item, Answer]):
     exception is raised to that item's caller only. Should `handle` itself fail on a batch of several,
     each item is handled again on its own, so one bad item cannot fail the others.
 
-    `pause(seconds)` is a cooperative sleep (gevent's), for processes where nothing preempts the leader
-    the way threads are preempted. The leader first pauses for no time, so that requests the process has
-    already read join its batch instead of waiting for the next one. Under load (the last batch carried
-    several), the answers just sent bring their kiosks' next requests within a fraction of a millisecond:
-    the leader pauses a little longer while they keep arriving (steps of GATHER_STEP_SECONDS, at most
-    GATHER_MOST_SECONDS). Bigger batches cost less per tap (8 kiosks on one process: 1.85 to 1.62 ms of
-    CPU per tap); a lone request still goes at once.
+    `settle()` returns once the process has nothing else ready to run (gevent's `idle`): every request it
+    has already read, and any that just reached its sockets, has run up to `submit`. It is for processes
+    where nothing preempts the leader the way threads are preempted. The leader settles once before it
+    takes the waiting items, so that those requests join its batch instead of waiting for the next one.
+    Under load (the last batch carried several), the answers just sent bring their kiosks' next requests
+    within a fraction of a millisecond: the leader settles again while they keep arriving, for at most
+    GATHER_MOST_SECONDS. Bigger batches cost less per tap; a lone request still goes at once. Settling,
+    not sleeping: a timed step of gevent's loop lasts a whole millisecond when nothing wakes it (epoll's
+    timeout), and the last step of every batch left the process idle for that long (docs/kiosk.md).
     """
 
     def __init__(self, handle: Callable[[Sequence[Item]], Sequence[Answer | Exception]],
-                 *, largest_batch: int = 64, pause: Callable[[float], object] | None = None,
+                 *, largest_batch: int = 64, settle: Callable[[], object] | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self._handle = handle
         self._largest_batch = largest_batch
-        self._pause = pause
+        self._settle = settle
         self._clock = clock
         self._lock = threading.Lock()
         self._queue: list[_Waiting[Item, Answer]] = []
@@ -87,16 +86,16 @@ class GroupCommit(Generic[Item, Answer]):
         return me.answer  # type: ignore[return-value]
 
     def _gather(self) -> None:
-        """Let requests join the batch before it is taken (see the class's `pause`)."""
-        if self._pause is None:
+        """Let requests join the batch before it is taken (see the class's `settle`)."""
+        if self._settle is None:
             return
-        self._pause(0)
+        self._settle()
         if self._last_batch < 2:
             return
         deadline = self._clock() + GATHER_MOST_SECONDS
         seen = self.waiting
         while self._clock() < deadline and seen < self._largest_batch:
-            self._pause(GATHER_STEP_SECONDS)
+            self._settle()
             now_waiting = self.waiting
             if now_waiting == seen:
                 return
@@ -107,7 +106,7 @@ class GroupCommit(Generic[Item, Answer]):
         try:
             try:
                 self._gather()
-            finally:  # even if the pause was interrupted: the batch is taken and answered or failed below
+            finally:  # even if settling was interrupted: the batch is taken and answered or failed below
                 with self._lock:
                     batch, self._queue = self._queue[:self._largest_batch], self._queue[self._largest_batch:]
             self._answer(batch)

@@ -37,7 +37,9 @@ config = Config(
     redis_url=arguments.redis_url,
     instance_path=Path(arguments.instance),
     secret_key="test-secret",
-    extra={"WAITWELL_ASYNC_MODE": arguments.async_mode, "WAITWELL_SOCKETIO_CHANNEL": arguments.channel},
+    # The channel also names the rate limits' counts, so runs sharing one Redis never count each other's taps.
+    extra={"WAITWELL_ASYNC_MODE": arguments.async_mode, "WAITWELL_SOCKETIO_CHANNEL": arguments.channel,
+           "RATELIMIT_KEY_PREFIX": f"waitwell-limits-{arguments.channel}"},
 )
 app = create_app(config)
 post_worker_init(None)  # what gunicorn does with -c python:waitwell.gunicorn_conf

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 import pytest
 
-from waitwell.services.group_commit import GATHER_MOST_SECONDS, GATHER_STEP_SECONDS, GroupCommit
+from waitwell.services.group_commit import GATHER_MOST_SECONDS, GroupCommit
 
 
 class Recorder:
@@ -91,14 +91,14 @@ def test_an_error_of_a_lone_request_reaches_its_caller() -> None:
 
 
 def test_requests_arriving_while_the_leader_yields_join_its_batch() -> None:
-    """Under gevent the leader pauses for no time before it takes the waiting items (`pause`): a request
-    the process read meanwhile is in the same batch, not alone in the next one."""
+    """Under gevent the leader lets the process settle before it takes the waiting items (`settle`): a
+    request the process read meanwhile is in the same batch, not alone in the next one."""
     handler = Recorder()
     joined = threading.Event()
-    batches: GroupCommit[int, str] = GroupCommit(handler, pause=lambda seconds: joined.wait(5))
+    batches: GroupCommit[int, str] = GroupCommit(handler, settle=lambda: joined.wait(5))
     first = threading.Thread(target=batches.submit, args=(1,))
     first.start()
-    assert soon(lambda: batches.waiting == 1)  # the first request leads and is yielding in its pause
+    assert soon(lambda: batches.waiting == 1)  # the first request leads and is yielding while it settles
     second = threading.Thread(target=batches.submit, args=(2,))
     second.start()
     soon(lambda: batches.waiting == 2)  # queued behind it, unless the leader took its batch already
@@ -108,17 +108,17 @@ def test_requests_arriving_while_the_leader_yields_join_its_batch() -> None:
     assert handler.batches == [[1, 2]]
 
 
-def test_a_leader_interrupted_while_it_pauses_leaves_nobody_waiting_for_ever() -> None:
-    """Under gevent a pause can raise (a timeout, a killed greenlet): the next request must still be served."""
+def test_a_leader_interrupted_while_it_settles_leaves_nobody_waiting_for_ever() -> None:
+    """Under gevent settling can raise (a timeout, a killed greenlet): the next request must still be served."""
     handler = Recorder()
-    pauses: list[float] = []
+    settles: list[int] = []
 
-    def pause(seconds: float) -> None:
-        pauses.append(seconds)
-        if len(pauses) == 1:
+    def settle() -> None:
+        settles.append(1)
+        if len(settles) == 1:
             raise TimeoutError("the request's time ran out")
 
-    batches: GroupCommit[int, str] = GroupCommit(handler, pause=pause)
+    batches: GroupCommit[int, str] = GroupCommit(handler, settle=settle)
     with pytest.raises(TimeoutError):
         batches.submit(1)
     answers: list[str] = []
@@ -129,12 +129,15 @@ def test_a_leader_interrupted_while_it_pauses_leaves_nobody_waiting_for_ever() -
 
 
 class Arrivals:
-    """A cooperative sleep during which kiosks' next requests arrive, as answered kiosks tap again: each
-    pause brings the next group of items (submitted from threads), then nothing; time moves only here."""
+    """The process settling while kiosks' next requests arrive, as answered kiosks tap again: each settle
+    brings the next group of items (submitted from threads), then nothing, and moves time on by `TICK`
+    (the other requests' work); time moves only here."""
+
+    TICK = 0.0004
 
     def __init__(self, groups: list[list[int]]) -> None:
         self.groups = groups
-        self.pauses: list[float] = []
+        self.settles = 0
         self.now = 0.0
         self.batches: GroupCommit[int, str] | None = None
         self.threads: list[threading.Thread] = []
@@ -142,9 +145,9 @@ class Arrivals:
     def clock(self) -> float:
         return self.now
 
-    def pause(self, seconds: float) -> None:
-        self.pauses.append(seconds)
-        self.now += seconds
+    def settle(self) -> None:
+        self.settles += 1
+        self.now += self.TICK
         if self.groups and self.batches is not None:
             group = self.groups.pop(0)
             for item in group:  # one at a time, so they queue in this order
@@ -158,31 +161,31 @@ class Arrivals:
 def test_under_load_the_leader_waits_for_more_while_they_keep_coming() -> None:
     handler = Recorder()
     arrivals = Arrivals([])
-    batches: GroupCommit[int, str] = GroupCommit(handler, pause=arrivals.pause, clock=arrivals.clock)
+    batches: GroupCommit[int, str] = GroupCommit(handler, settle=arrivals.settle, clock=arrivals.clock)
     arrivals.batches = batches
-    assert batches.submit(1) == "answer 1"  # quiet: a lone tap goes after one pause for no time
-    assert arrivals.pauses == [0]
+    assert batches.submit(1) == "answer 1"  # quiet: a lone tap goes after settling once
+    assert arrivals.settles == 1
     answers, _ = behind_a_held_batch_of(batches, handler, [2, 3, 8])
     assert handler.batches[-1] == [3, 8] and answers[8] == "answer 8"  # a batch of two: under load now
-    arrivals.pauses.clear()
-    arrivals.groups = [[], [5, 6], [7], []]  # already read: none; then two, then one, then nobody
+    arrivals.settles = 0
+    arrivals.groups = [[], [5, 6], [7], [], [9]]  # already read: none; then two, then one, then nobody
     assert batches.submit(4) == "answer 4"
     for thread in arrivals.threads:
         thread.join(5)
-    assert handler.batches[-1] == [4, 5, 6, 7]
-    assert arrivals.pauses == [0, GATHER_STEP_SECONDS, GATHER_STEP_SECONDS, GATHER_STEP_SECONDS]
+    assert handler.batches[-1] == [4, 5, 6, 7]  # went when a settle brought nobody: 9 is for the next batch
+    assert arrivals.settles == 4
 
 
 def test_the_leader_stops_gathering_after_a_short_while_even_if_more_keep_coming() -> None:
     handler = Recorder()
     arrivals = Arrivals([])
-    batches: GroupCommit[int, str] = GroupCommit(handler, pause=arrivals.pause, clock=arrivals.clock)
+    batches: GroupCommit[int, str] = GroupCommit(handler, settle=arrivals.settle, clock=arrivals.clock)
     arrivals.batches = batches
     behind_a_held_batch_of(batches, handler, [1, 2, 8])
-    arrivals.pauses.clear()
-    arrivals.groups = [[item] for item in range(10, 30)]  # a new request at every pause
+    arrivals.now = 0.0
+    arrivals.groups = [[item] for item in range(10, 30)]  # a new request at every settle
     batches.submit(3)
-    assert sum(arrivals.pauses) <= GATHER_MOST_SECONDS + GATHER_STEP_SECONDS
+    assert arrivals.now <= GATHER_MOST_SECONDS + Arrivals.TICK
     assert len(handler.batches[-1]) < 20  # went before they stopped coming
     arrivals.groups.clear()
     for thread in arrivals.threads:
