@@ -90,14 +90,19 @@ def new_ticket_estimates(service_id: int, now: datetime, max_age_seconds: float)
     return {} if snapshots is None else snapshots.waits.new_ticket(service_id, now, max_age_seconds)
 
 
-def until_idle() -> Callable[[], object] | None:
-    """Under gevent, a wait until no other greenlet is ready to run and no socket has anything to read
-    (None with native threads, which the interpreter switches between by itself)."""
+def until_idle() -> Callable[[float], object] | None:
+    """Under gevent, a wait of at most `seconds` until no other greenlet is ready to run and no socket
+    has anything to read (None with native threads, which the interpreter switches between by itself).
+    Bounded: with a print worker inside this process, the loop may not be idle for long."""
     if socketio.server is None or socketio.server.async_mode != "gevent":
         return None
-    from gevent import idle
+    from gevent import Timeout, idle
 
-    return idle
+    def settle(seconds: float) -> None:
+        with Timeout(seconds, False):
+            idle()
+
+    return settle
 
 
 def _background() -> Background:

@@ -40,8 +40,9 @@ class GroupCommit(Generic[Item, Answer]):
     exception is raised to that item's caller only. Should `handle` itself fail on a batch of several,
     each item is handled again on its own, so one bad item cannot fail the others.
 
-    `settle()` returns once the process has nothing else ready to run (gevent's `idle`): every request it
-    has already read, and any that just reached its sockets, has run up to `submit`. It is for processes
+    `settle(seconds)` returns once the process has nothing else ready to run (gevent's `idle`), or after
+    `seconds`: every request it has already read, and any that just reached its sockets, has run up to
+    `submit`. It is for processes
     where nothing preempts the leader the way threads are preempted. The leader settles once before it
     takes the waiting items, so that those requests join its batch instead of waiting for the next one.
     Under load (the last batch carried several), the answers just sent bring their kiosks' next requests
@@ -52,7 +53,7 @@ class GroupCommit(Generic[Item, Answer]):
     """
 
     def __init__(self, handle: Callable[[Sequence[Item]], Sequence[Answer | Exception]],
-                 *, largest_batch: int = 64, settle: Callable[[], object] | None = None,
+                 *, largest_batch: int = 64, settle: Callable[[float], object] | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self._handle = handle
         self._largest_batch = largest_batch
@@ -89,13 +90,13 @@ class GroupCommit(Generic[Item, Answer]):
         """Let requests join the batch before it is taken (see the class's `settle`)."""
         if self._settle is None:
             return
-        self._settle()
+        deadline = self._clock() + GATHER_MOST_SECONDS
+        self._settle(GATHER_MOST_SECONDS)
         if self._last_batch < 2:
             return
-        deadline = self._clock() + GATHER_MOST_SECONDS
         seen = self.waiting
-        while self._clock() < deadline and seen < self._largest_batch:
-            self._settle()
+        while seen < self._largest_batch and (left := deadline - self._clock()) > 0:
+            self._settle(left)
             now_waiting = self.waiting
             if now_waiting == seen:
                 return
