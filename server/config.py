@@ -57,11 +57,25 @@ def port_number(name: str, value: object, default: int) -> int:
     return int(text)
 
 
+def rate_limit(name: str, value: object) -> str:
+    """A rate limit in Flask-Limiter's notation, one or more joined by ';' ("10 per 10 seconds")."""
+    from limits import parse_many
+
+    text = str(value).strip()
+    try:
+        if parse_many(text):
+            return text
+    except ValueError:
+        pass
+    raise ConfigError(f"{name} must be limits such as '30 per minute;10 per 10 seconds', not {value!r}")
+
+
 # The on/off and number settings read from the environment elsewhere (with their defaults there): checked
 # at once by `check_environment` before `waitwell serve` starts processes that would each fail on them.
 ENVIRONMENT_SWITCHES = ("WAITWELL_SECURE_COOKIES", "WAITWELL_SCHEDULER", "WAITWELL_PRINT_WORKER",
                         "WAITWELL_RECORD_ISSUE_ESTIMATES")
 ENVIRONMENT_NUMBERS = ("WAITWELL_STALE_AFTER_MINUTES", "WAITWELL_PRINT_SCAN_SECONDS")
+TAP_LIMIT_SETTING = "WAITWELL_KIOSK_TAP_LIMIT"  # the app's KIOSK_TAP_LIMIT (docs/kiosk.md, "Rate limits")
 
 
 def check_environment() -> None:
@@ -70,6 +84,8 @@ def check_environment() -> None:
         switch(name, os.environ.get(name), False)
     for name in ENVIRONMENT_NUMBERS:
         positive_number(name, os.environ.get(name), 1.0)
+    if os.environ.get(TAP_LIMIT_SETTING):
+        rate_limit(TAP_LIMIT_SETTING, os.environ[TAP_LIMIT_SETTING])
 
 
 def default_instance_path() -> Path:
@@ -109,6 +125,10 @@ class Config:
             "session_cookie_secure": switch("WAITWELL_SECURE_COOKIES", os.environ.get("WAITWELL_SECURE_COOKIES"),
                                             False),
         }
+        extra: dict[str, Any] = {}
+        if os.environ.get(TAP_LIMIT_SETTING):
+            extra["KIOSK_TAP_LIMIT"] = rate_limit(TAP_LIMIT_SETTING, os.environ[TAP_LIMIT_SETTING])
+        values["extra"] = {**extra, **overrides.pop("extra", {})}
         values.update(overrides)
         return cls(**values)
 

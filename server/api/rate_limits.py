@@ -10,12 +10,13 @@ from functools import lru_cache
 from typing import Any
 
 from flask import Flask, current_app, request
-from flask_limiter import Limiter
+from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse_many
+from limits.errors import StorageError
 
 from waitwell.api.errors import error_response
-from waitwell.config import Config
+from waitwell.config import Config, rate_limit
 
 log = logging.getLogger(__name__)
 LIMIT_KEY_PREFIX = "waitwell-limits"
@@ -49,25 +50,29 @@ class KioskLimitReached(Exception):
 
 
 def check_kiosk_limit() -> None:
-    """Count this request against the kiosk limit, per endpoint, kiosk and address; raise KioskLimitReached
+    """Count this request against the kiosk limit, per kiosk, address and endpoint; raise KioskLimitReached
     when it is over.
 
     Flask-Limiter's own strategy and storage, without its decorator: the decorator's bookkeeping took
     about 35 µs of CPU per request, and its pass before every request as much again, where this takes 5
-    (a whole tap costs about 1.5 ms; docs/kiosk.md). When the storage cannot be reached (Redis down), the
-    tap goes through: a ticket matters more than the brake.
+    (a whole tap costs about 1.5 ms; docs/kiosk.md). As with the decorator, the limits are counted
+    shortest window first and the first one that refuses ends the count. When the storage cannot be
+    reached (Redis down), the tap goes through: a ticket matters more than the brake.
     """
-    scope = (current_app.config["RATELIMIT_KEY_PREFIX"], request.endpoint or "kiosk", device_and_address())
-    strategy = limiter.limiter
+    if not limiter.enabled:  # RATELIMIT_ENABLED = False
+        return
+    limits = _limits(kiosk_tap_limit())
+    scope = (current_app.config["RATELIMIT_KEY_PREFIX"], device_and_address(), request.endpoint or "kiosk")
     try:
-        for limit in _limits(kiosk_tap_limit()):  # the shortest window first, as Flask-Limiter checks them
-            if not strategy.hit(limit, *scope):
-                reset_at = strategy.get_window_stats(limit, *scope).reset_time
-                raise KioskLimitReached(limit, retry_after=max(1, math.ceil(reset_at - time.time())))
-    except KioskLimitReached:
-        raise
-    except Exception:  # the storage's own errors (redis-py's, for one) are not known here
-        log.exception("the kiosk rate limit could not be counted; the request goes through")
+        strategy = limiter.limiter
+        refused_by = next((limit for limit in limits if not strategy.hit(limit, *scope)), None)
+        if refused_by is None:
+            return
+        reset_at = strategy.get_window_stats(refused_by, *scope).reset_time
+    except StorageError as error:
+        _storage_unreachable(error)
+        return
+    raise KioskLimitReached(refused_by, retry_after=max(1, math.ceil(reset_at - time.time())))
 
 
 @lru_cache(maxsize=16)
@@ -75,23 +80,55 @@ def _limits(setting: str) -> list[RateLimitItem]:
     return sorted(parse_many(setting))
 
 
+UNREACHABLE_LOG_EVERY_SECONDS = 60.0
+UNREACHABLE_LOGGED_KEY = "waitwell.limit_storage_error_logged_at"
+
+
+def _storage_unreachable(error: StorageError) -> None:
+    """Logged once a minute at most: every tap meets the same outage."""
+    now = time.monotonic()
+    logged_at = current_app.extensions.get(UNREACHABLE_LOGGED_KEY)
+    if logged_at is None or now - logged_at >= UNREACHABLE_LOG_EVERY_SECONDS:
+        current_app.extensions[UNREACHABLE_LOGGED_KEY] = now
+        log.error("the kiosk rate limit could not be counted (%s); kiosk requests go through unlimited",
+                  error.storage_error)
+
+
 def init_app(app: Flask) -> None:
     """Bind the limiter once per app; Redis keeps counts shared between processes when configured."""
     if "limiter" in app.extensions:
         return
     config: Config = app.config["WAITWELL"]
+    app.config["KIOSK_TAP_LIMIT"] = rate_limit("KIOSK_TAP_LIMIT", app.config.get("KIOSK_TAP_LIMIT",
+                                                                                DEFAULT_KIOSK_TAP_LIMIT))
+    app.config.setdefault("RATELIMIT_ENABLED", True)  # the limiter is shared: no app inherits another's off
     app.config.setdefault("RATELIMIT_STORAGE_URI", config.redis_url or "memory://")
     app.config.setdefault("RATELIMIT_KEY_PREFIX", LIMIT_KEY_PREFIX)
+    if app.config["RATELIMIT_STORAGE_URI"].startswith("redis"):
+        from redis.backoff import ExponentialBackoff  # the redis extra, which a Redis storage needs anyway
+        from redis.retry import Retry
+
+        # Storage errors as limits' StorageError (the kiosk check lets taps through on them), and a Redis
+        # that does not answer costs a tap a second or two, not redis-py's default retries.
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {
+            "wrap_exceptions": True, "socket_connect_timeout": 1, "socket_timeout": 2,
+            "retry": Retry(ExponentialBackoff(cap=0.1, base=0.02), 1)})
     limiter.init_app(app)
     _skip_the_pass_before_every_request(app)
 
     @app.errorhandler(KioskLimitReached)
-    def too_many(error: KioskLimitReached) -> Any:
+    def too_many_taps(error: KioskLimitReached) -> Any:
         response = error_response(429, "too_many_requests",
                                   "too many tickets were asked for from this kiosk just now; please wait a moment",
                                   limit=str(error.limit))
         response.headers["Retry-After"] = str(error.retry_after)
         return response
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many(error: RateLimitExceeded) -> Any:  # Flask-Limiter's limits, should any be configured
+        response = error_response(429, "too_many_requests", "too many requests just now; please wait a moment",
+                                  limit=str(error.description))
+        return with_retry_after(response)
 
 
 def _skip_the_pass_before_every_request(app: Flask) -> None:

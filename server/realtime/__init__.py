@@ -91,11 +91,16 @@ def new_ticket_estimates(service_id: int, now: datetime, max_age_seconds: float)
 
 
 def until_idle() -> Callable[[float], object] | None:
-    """Under gevent, a wait of at most `seconds` until no other greenlet is ready to run and no socket
-    has anything to read (None with native threads, which the interpreter switches between by itself).
-    Bounded: with a print worker inside this process, the loop may not be idle for long."""
+    """Under gevent, `gevent_settle()` (None with native threads, which the interpreter switches between
+    by itself)."""
     if socketio.server is None or socketio.server.async_mode != "gevent":
         return None
+    return gevent_settle()
+
+
+def gevent_settle() -> Callable[[float], None]:
+    """A wait of at most `seconds` until no other greenlet is ready to run and no socket has anything to
+    read. Bounded: with a print worker inside the process, the loop may not be idle for long."""
     from gevent import Timeout, idle
 
     def settle(seconds: float) -> None:

@@ -40,16 +40,16 @@ class GroupCommit(Generic[Item, Answer]):
     exception is raised to that item's caller only. Should `handle` itself fail on a batch of several,
     each item is handled again on its own, so one bad item cannot fail the others.
 
-    `settle(seconds)` returns once the process has nothing else ready to run (gevent's `idle`), or after
-    `seconds`: every request it has already read, and any that just reached its sockets, has run up to
-    `submit`. It is for processes
-    where nothing preempts the leader the way threads are preempted. The leader settles once before it
-    takes the waiting items, so that those requests join its batch instead of waiting for the next one.
-    Under load (the last batch carried several), the answers just sent bring their kiosks' next requests
-    within a fraction of a millisecond: the leader settles again while they keep arriving, for at most
-    GATHER_MOST_SECONDS. Bigger batches cost less per tap; a lone request still goes at once. Settling,
-    not sleeping: a timed step of gevent's loop lasts a whole millisecond when nothing wakes it (epoll's
-    timeout), and the last step of every batch left the process idle for that long (docs/kiosk.md).
+    `settle(seconds)` waits until the process has nothing else ready to run (gevent's `idle`), for at
+    most `seconds`: the requests it has already read, and any that just reached its sockets, then have
+    run up to `submit`, unless the time ran out first. It is for processes where nothing preempts the
+    leader the way threads are preempted. The leader settles once before it takes the waiting items, so
+    that those requests join its batch instead of waiting for the next one; a lone request waits for
+    nothing else. Under load (the last batch carried several), the answers just sent bring their kiosks'
+    next requests within a fraction of a millisecond: the leader settles again while they keep arriving,
+    GATHER_MOST_SECONDS in all at most. Bigger batches cost less per tap. Settling, not sleeping: a timed
+    step of gevent's loop lasts a whole millisecond when nothing wakes it (epoll's timeout), and the last
+    step of every batch left the process idle for that long (docs/kiosk.md, "2026-12-07").
     """
 
     def __init__(self, handle: Callable[[Sequence[Item]], Sequence[Answer | Exception]],
@@ -107,9 +107,12 @@ class GroupCommit(Generic[Item, Answer]):
         try:
             try:
                 self._gather()
-            finally:  # even if settling was interrupted: the batch is taken and answered or failed below
-                with self._lock:
-                    batch, self._queue = self._queue[:self._largest_batch], self._queue[self._largest_batch:]
+            except BaseException:  # settling interrupted (a timeout, a killed greenlet): only the leader's
+                with self._lock:  # own request fails with it (below); the next one leads the others
+                    batch, self._queue = self._queue[:1], self._queue[1:]
+                raise
+            with self._lock:
+                batch, self._queue = self._queue[:self._largest_batch], self._queue[self._largest_batch:]
             self._answer(batch)
         finally:
             with self._lock:

@@ -124,3 +124,26 @@ def test_odd_port_values_are_refused_by_name(value: object) -> None:
 def test_a_yes_is_not_a_number_of_minutes() -> None:
     with pytest.raises(ConfigError, match="WAITWELL_STALE_AFTER_MINUTES must be a number above 0"):
         positive_number("WAITWELL_STALE_AFTER_MINUTES", True, 60)
+
+
+def test_the_kiosk_tap_limit_is_set_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("WAITWELL_KIOSK_TAP_LIMIT", "20 per minute;5 per 10 seconds")
+    app = create_app(Config.from_env(instance_path=tmp_path, testing=True))
+    assert app.config["KIOSK_TAP_LIMIT"] == "20 per minute;5 per 10 seconds"
+
+
+def test_an_unreadable_kiosk_tap_limit_stops_serve_by_name(waitwell: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """It used to be a 500 on every tap (or, counted past, no limit at all)."""
+    waitwell("db", "upgrade")
+    monkeypatch.setenv("WAITWELL_KIOSK_TAP_LIMIT", "30 a minute")
+    code, output = waitwell("serve", "--port", str(free_port()))
+    assert code == 1
+    assert "Error: WAITWELL_KIOSK_TAP_LIMIT must be limits such as '30 per minute;10 per 10 seconds', " \
+           "not '30 a minute'" in output
+
+
+def test_an_app_configured_by_hand_with_an_unreadable_tap_limit_refuses_to_start(tmp_path: Path) -> None:
+    config = Config(instance_path=tmp_path, database_url=f"sqlite:///{tmp_path / 'w.db'}", testing=True,
+                    extra={"KIOSK_TAP_LIMIT": "lots"})
+    with pytest.raises(ConfigError, match="KIOSK_TAP_LIMIT must be limits"):
+        create_app(config)

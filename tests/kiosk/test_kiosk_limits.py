@@ -35,16 +35,27 @@ def test_one_kiosk_over_its_limit_leaves_the_others_taking_tickets(runtime: Runt
     assert tap_status(client, second.kiosk.id, service_id, "second-0001") == 201  # same address, other kiosk
 
 
-def test_the_limit_counts_the_shortest_window_too(runtime: Runtime, app: Flask, client: FlaskClient) -> None:
-    """With two limits, the tighter one refuses first and its own window says when to come back."""
+def test_the_shortest_window_is_counted_first_and_a_refusal_counts_no_further(runtime: Runtime, app: Flask,
+                                                                               client: FlaskClient) -> None:
+    """As Flask-Limiter does: taps refused by the 10-second limit do not use up the hour's, so it is the
+    10-second limit that keeps refusing, and its own window says when to come back."""
     setup = make_kiosk(runtime, printer=None)
-    app.config["KIOSK_TAP_LIMIT"] = "30 per hour;2 per 10 seconds"
-    codes = [tap_status(client, setup.kiosk.id, setup.office.services["A"], f"short-{i:04d}") for i in range(3)]
-    assert codes == [201, 201, 429]
+    app.config["KIOSK_TAP_LIMIT"] = "3 per hour;2 per 10 seconds"
+    codes = [tap_status(client, setup.kiosk.id, setup.office.services["A"], f"short-{i:04d}") for i in range(4)]
+    assert codes == [201, 201, 429, 429]
     refused = client.post(f"/api/v1/kiosks/{setup.kiosk.id}/tickets",
                           json={"service_id": setup.office.services["A"], "idempotency_key": "short-9999"})
+    assert refused.status_code == 429
     assert refused.get_json()["error"]["limit"] == "2 per 10 second"
     assert 1 <= int(refused.headers["Retry-After"]) <= 10
+
+
+def test_with_rate_limits_switched_off_every_tap_is_served(runtime: Runtime, tmp_path: Path) -> None:
+    config = Config(instance_path=tmp_path / "instance", database_url=runtime.database_url, testing=True,
+                    secret_key="test-secret", extra={"RATELIMIT_ENABLED": False, "KIOSK_TAP_LIMIT": "2 per minute"})
+    client = create_app(config, runtime=runtime).test_client()
+    setup = make_kiosk(runtime, printer=None)
+    assert {tap_status(client, setup.kiosk.id, setup.office.services["A"], f"off-{i:04d}") for i in range(4)} == {201}
 
 
 def test_a_kiosk_gets_its_ticket_when_the_limit_counts_cannot_be_reached(runtime: Runtime, tmp_path: Path,
