@@ -1,10 +1,11 @@
-"""The public /waits page: every office and service with its last-10 average wait, like the Connecticut DMV's."""
+"""The public /waits page: every office and service with its last-10 average wait, like the Connecticut DMV's;
+the site's bare address leads there."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
 
 from waitwell.api.metrics import stale_after
 from waitwell.services.metrics import payloads
@@ -15,6 +16,12 @@ bp = Blueprint("waits", __name__, template_folder="templates", static_folder="st
                static_url_path="/waits/static")
 
 REFRESH_SECONDS = 60
+
+
+@bp.get("/")
+def home() -> Any:
+    """Someone who types the office's address gets the current waits, with booking and staff sign-in below."""
+    return redirect(url_for("waits.waits"))
 
 
 @bp.get("/waits")

@@ -33,6 +33,15 @@ def test_waits_page_lists_each_service_with_its_figure_and_update_time(client, o
     assert "not current" in stale and "No one called for over 60 min" in stale
 
 
+def test_the_site_s_address_leads_to_the_waits_with_booking_and_staff_sign_in(client, office):
+    """Typing the office's address used to give a bare 'Not Found'."""
+    home = client.get("/")
+    assert home.status_code == 302 and home.headers["Location"].endswith("/waits")
+    page = client.get("/waits?lang=es").get_data(as_text=True)
+    assert re.search(r'href="/book/[^"]*">Reservar una cita</a>', page)
+    assert re.search(r'href="/sign-in[^"]*">Acceso del personal</a>', page)
+
+
 def test_waits_page_says_closed_outside_opening_hours(client, office, clock):
     clock.advance(hours=8)  # 18:12, after 17:00
     page = client.get("/waits").get_data(as_text=True)

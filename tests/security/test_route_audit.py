@@ -65,6 +65,7 @@ PUBLIC: dict[str, str] = {
     "metrics.list_waits": "posted waits of every office (published like a DMV's lobby figure)",
     "metrics.get_office_waits": "an office's posted waits",
     "waits.waits": "the public page of posted waits",
+    "waits.home": "the site's bare address: a redirect to the posted waits",
     "waits.static": "that page's CSS and script",
     "dashboard.static": "the supervisor dashboard's CSS and script (its data needs a supervisor)",
     "prometheus_metrics": "Prometheus scrape of aggregate counts; needs WAITWELL_METRICS_TOKEN when that is set",
