@@ -1,11 +1,13 @@
-"""Every API error is `{"error": {"code": ..., "message": ...}}` with the right HTTP status."""
+"""Every API error is `{"error": {"code": ..., "message": ...}}` with the right HTTP status; a browser that
+opened a page (a mistyped kiosk or display address, say) gets a page saying the same in words."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from flask import Flask, jsonify, redirect, request, url_for
+from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
 from waitwell.domain.errors import WaitwellError
@@ -27,12 +29,14 @@ def init_app(app: Flask) -> None:
         signing_in = "auth_pages.sign_in" in app.view_functions
         if error.http_status == 401 and signing_in and not request.path.startswith("/api/"):
             return redirect(url_for("auth_pages.sign_in", next=request.full_path))
+        if _wants_a_page():
+            return error_page(error.http_status, as_sentence(error.message))
         return error_response(error.http_status, error.code, error.message)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
         if not request.path.startswith("/api/"):
-            return error
+            return error_page(error.code or 500) if _wants_a_page() else error
         status = error.code or 500
         data = getattr(error, "data", None) or {}
         messages = data.get("messages")
@@ -43,9 +47,38 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> Any:
         log.exception("unhandled error on %s %s", request.method, request.path)
+        if _wants_a_page():
+            return error_page(500)
         if not request.path.startswith("/api/"):
             raise error
         return error_response(500, "internal_error", "something went wrong on the server; it has been logged")
+
+
+def _wants_a_page() -> bool:
+    """A browser navigating to a page (GET, HTML preferred), not a script or a page's own fetch: those
+    keep the JSON answer they read the message from."""
+    if request.method != "GET" or request.path.startswith("/api/"):
+        return False
+    accepted = request.accept_mimetypes
+    return accepted.quality("text/html") > accepted.quality("application/json")
+
+
+def error_page(status: int, message: str = "") -> Any:
+    """The error as a page, in the visitor's language where it has words of its own."""
+    titles = {404: gettext("Page not found"), 409: gettext("Not possible right now"),
+              429: gettext("Too many requests; please wait a moment")}
+    title = titles.get(status) or (gettext("Something went wrong") if status >= 500 else
+                                   gettext("This cannot be done"))
+    if status == 404 and not message:
+        message = gettext("Check the address, or start from the current wait times.")
+    if status >= 500 and not message:
+        message = gettext("The problem has been logged. Please try again in a moment.")
+    return render_template("error.html", title=title, message=message, status=status), status
+
+
+def as_sentence(message: str) -> str:
+    """Domain messages start in lower case, for the API's JSON; on a page they are sentences."""
+    return message[:1].upper() + message[1:] + ("" if message.endswith((".", "!", "?")) else ".")
 
 
 def _describe(messages: dict[str, Any]) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 
+from waitwell.api.errors import as_sentence
 from waitwell.audit.recorder import note
 from waitwell.auth import client_address, staff, staff_required
 from waitwell.console.actions import ACTIONS
@@ -39,10 +40,10 @@ SHORTCUTS = [
 def console_error(error: WaitwellError) -> Any:
     """JSON for the script; pages fall back to the app's handling (a 401 goes to the sign-in page)."""
     if _wants_json():
-        return jsonify({"error": {"code": error.code, "message": _sentence(error.message)}}), error.http_status
+        return jsonify({"error": {"code": error.code, "message": as_sentence(error.message)}}), error.http_status
     if error.http_status == 401:
         return redirect(url_for("auth_pages.sign_in", next=request.full_path))
-    return render_template("staff/error.html", title="Not possible", message=_sentence(error.message),
+    return render_template("staff/error.html", title="Not possible", message=as_sentence(error.message),
                            back=url_for("console.index")), error.http_status
 
 
@@ -142,6 +143,3 @@ def _wants_json() -> bool:
     return request.is_json or request.path.endswith("/state") or "/actions/" in request.path \
         or request.accept_mimetypes.best == "application/json"
 
-
-def _sentence(message: str) -> str:
-    return message[:1].upper() + message[1:] + ("" if message.endswith((".", "!", "?")) else ".")
