@@ -46,10 +46,11 @@ def new_service(office_id: int) -> Any:
 @staff_required(Role.ADMIN)
 def service(service_id: int) -> Any:
     row, office = _service(service_id)
-    form = ServiceForm() if request.method == "POST" else ServiceForm(
-        formdata=None, name=row.name, prefix=row.prefix, description=row.description,
-        names=names_to_text(row.names), target_wait_minutes=row.target_wait_minutes,
-        priority_weight=row.priority_weight, colour=row.colour, active=row.active)
+    # `data=`, not keywords: WTForms takes a `prefix` keyword as the prefix of every field's name.
+    form = ServiceForm() if request.method == "POST" else ServiceForm(formdata=None, data={
+        "name": row.name, "prefix": row.prefix, "description": row.description, "names": names_to_text(row.names),
+        "target_wait_minutes": row.target_wait_minutes, "priority_weight": row.priority_weight,
+        "colour": row.colour, "active": row.active})
     return submit(form, lambda: office_setup.update_service(uow(), service_id=service_id, **_service_fields(form)),
                   audit="admin.service.update", target=f"service {row.name}", office_id=office.id,
                   done=f"{row.name} saved.", next_url=url_for("admin.services", office_id=office.id),
