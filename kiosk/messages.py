@@ -23,6 +23,7 @@ def _messages() -> dict[str, str]:
         "wait": gettext("Estimated wait: %(range)s"),
         "no_estimate": gettext("No wait estimate right now"),
         "unavailable": gettext("Not taking tickets right now"),
+        "more_services": gettext("More services below: slide the list up"),
         "appointment": gettext("I have an appointment"),
         "issuing": gettext("Issuing your ticket…"),
         "reconnecting": gettext("Reconnecting… please wait, your ticket will not be lost"),

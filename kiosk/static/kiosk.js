@@ -50,6 +50,7 @@
     screen = name;
     screens.forEach((id) => { $(id).hidden = id !== name; });
     document.body.className = document.body.className.replace(/\bscreen-\S+/g, "").trim() + " screen-" + name;
+    if (name === "start") fitServices();
     armIdle();
   }
 
@@ -143,7 +144,25 @@
         : wait ? t("wait", { range: wait }) : t("no_estimate");
       button.disabled = !service.active;
     });
+    fitServices();
   }
+
+  // Every service on screen without scrolling: a visitor does not guess that the list scrolls. Denser
+  // layouts are tried in turn (more columns, then no descriptions, then smaller type) until all fit;
+  // should even the densest not fit, a hint says that more services are below.
+  const DENSITIES = ["", "columns", "columns compact", "columns compact small", "more-columns compact small"];
+
+  function fitServices() {
+    const list = $("services");
+    if (screen !== "start") return;  // sizes are only known on screen; fitted again when it shows
+    for (const density of DENSITIES) {
+      list.dataset.density = density;
+      if (list.scrollHeight <= list.clientHeight + 1) break;
+    }
+    $("more-services").hidden = list.scrollHeight <= list.clientHeight + 1;
+  }
+
+  window.addEventListener("resize", fitServices);
 
   // --- a tap: one key, retried until the server answers ----------------------------------------
   function newKey() {

@@ -18,7 +18,7 @@ from tests.printers.fake_printer import FakeNetworkPrinter, closed_port
 from tests.printers.profiles import read_ticket
 from tests.printing.support import PROFILE, network_printer, ticket_jobs
 from tests.realtime.support import LiveServer, wait_until
-from waitwell.persistence import Ticket
+from waitwell.persistence import Service, Ticket
 from waitwell.runtime import Runtime
 
 pytestmark = pytest.mark.browser
@@ -141,3 +141,51 @@ def test_reconnecting_banner_during_a_server_restart_and_recovery(
         page.locator("#result-number").filter(has_text="A001").wait_for(timeout=20000)
         banner.wait_for(state="hidden")
     assert ticket_count(runtime) == 1
+
+
+MANY_SERVICES = tuple((f"{name}", prefix) for name, prefix in (
+    ("Licence renewal", "A"), ("Registration", "B"), ("New licence", "C"), ("Title", "D"),
+    ("Road-test check-in", "E"), ("Permits", "F"), ("Plates and placards", "G"), ("Records", "H")))
+
+
+def describe_every_service(runtime: Runtime) -> None:
+    """Descriptions as an office writes them: two lines on a portrait kiosk."""
+    with runtime.uow() as uow:
+        for service in uow.session.scalars(select(Service)):
+            service.description = "Renew, replace or change what you already have, or ask about the documents needed."
+        uow.commit()
+
+
+@pytest.mark.parametrize(("orientation", "viewport"), [("portrait", PORTRAIT), ("landscape", LANDSCAPE)])
+def test_eight_services_all_show_without_scrolling(
+    chromium: Any, live_kiosk: LiveServer, runtime: Runtime, artifacts_dir: Path, orientation: str,
+    viewport: dict[str, int],
+) -> None:
+    """A visitor does not guess that the list scrolls: with five long services the fifth was off screen."""
+    setup = make_kiosk(runtime, printer=None, services=MANY_SERVICES)
+    describe_every_service(runtime)
+    page = chromium.new_page(viewport=viewport)
+    page.goto(f"{live_kiosk.url}/kiosk/{setup.kiosk.id}")
+    page.get_by_role("button", name="Records").wait_for()
+    page.screenshot(path=str(artifacts_dir / f"eight-services-{orientation}.png"))
+    for name, _ in MANY_SERVICES:
+        box = page.get_by_role("button", name=name).bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"], (name, box)
+        assert box["height"] >= 57  # still a touch target of 15 mm
+    assert page.locator("#more-services").is_hidden()
+    page.close()
+
+
+def test_when_even_the_densest_layout_is_too_long_the_kiosk_says_more_are_below(
+    chromium: Any, live_kiosk: LiveServer, runtime: Runtime, artifacts_dir: Path,
+) -> None:
+    services = tuple((f"Service {index}", chr(ord("A") + index)) for index in range(24))
+    setup = make_kiosk(runtime, printer=None, services=services)
+    page = chromium.new_page(viewport=LANDSCAPE)
+    page.goto(f"{live_kiosk.url}/kiosk/{setup.kiosk.id}")
+    page.get_by_role("button", name="Service 23").wait_for(state="attached")
+    hint = page.locator("#more-services")
+    hint.wait_for()
+    assert "More services below" in hint.inner_text()
+    page.screenshot(path=str(artifacts_dir / "many-services-landscape.png"))
+    page.close()
