@@ -74,6 +74,21 @@ def test_status_page_turns_into_its_your_turn(chromium, live, office, runtime, c
         page.context.close()
 
 
+def test_a_transferred_ticket_shows_its_new_line_without_a_reload(chromium, live, office, runtime):
+    """The page kept the old service's name until reloaded (found by exploratory testing)."""
+    (mine,) = issue(runtime, office.services["A"])
+    page = open_status(chromium, live.url, mine.token)
+    try:
+        page.wait_for_function("window.waitwellStatus && window.waitwellStatus.state === 'waiting'")
+        before = page.text_content(".ticket [data-field=service]")
+        counters.transfer(runtime.uow(), ticket_id=mine.id, to_service_id=office.services["B"])
+        page.wait_for_function(f"document.querySelector('.ticket [data-field=service]').textContent !== {before!r}")
+        assert page.text_content(".ticket [data-field=service]") == "Title and registration"
+        assert page.text_content(".ticket [data-field=number]") == mine.number
+    finally:
+        page.context.close()
+
+
 def test_after_service_the_citizen_can_rate_the_visit(chromium, live, office, runtime, screenshots: Path):
     (mine,) = issue(runtime, office.services["A"])
     called = counters.call_next(runtime.uow(), counter_id=office.counters["Counter 1"])

@@ -26,7 +26,9 @@
       people_ahead: s.people_ahead === null ? "–" : String(s.people_ahead),
       wait: waitText(s.wait),
       last_called: s.last_called || "–",
-      counter: s.counter || ""
+      counter: s.counter || "",
+      number: s.number,
+      service: s.service  // a transfer moves the ticket to another line
     };
     all("[data-field]").forEach(function (field) { field.textContent = values[field.dataset.field]; });
     all("[data-needs=wait]").forEach(function (item) { item.hidden = !s.wait; });
