@@ -50,6 +50,7 @@ def _messages() -> dict[str, str]:
         "check_in": gettext("Check in"),
         "checking_in": gettext("Checking in…"),
         "too_early": gettext("You are early. Check-in for your appointment opens at %(time)s."),
+        "too_early_day": gettext("Your appointment is on %(day)s, not today. Check-in opens at %(time)s that day."),
         "too_late": gettext("Your appointment was at %(time)s. You can still take an ordinary ticket and wait your "
                             "turn."),
         "walk_in": gettext("Take a ticket for %(service)s"),

@@ -321,7 +321,9 @@
         showResult(body);  // a ticket like a tap's: number, QR, printing
         return;
       } else if (answer.status === 200 && body.outcome === "too_early") {
-        message.textContent = t("too_early", { time: inLanguage(body.opens_at) });
+        message.textContent = body.opens_on
+          ? t("too_early_day", { day: inLanguage(body.opens_on), time: inLanguage(body.opens_at) })
+          : t("too_early", { time: inLanguage(body.opens_at) });
       } else if (answer.status === 200 && body.outcome === "too_late") {
         message.textContent = t("too_late", { time: inLanguage(body.appointment_at) });
         if (body.walk_in && body.walk_in.offered) {

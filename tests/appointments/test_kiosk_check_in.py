@@ -47,6 +47,16 @@ def test_too_early_says_when_check_in_opens(runtime: Runtime, client: FlaskClien
     clock.set(SLOT - timedelta(minutes=30))
     body = post(client, kiosk_id, code).get_json()
     assert body["outcome"] == "too_early" and body["opens_at"] == {"en": "10:45\u202fAM", "es": "10:45"}
+    assert body["opens_on"] is None  # today: the time says it all
+
+
+def test_too_early_on_another_day_says_which_day(runtime: Runtime, client: FlaskClient, clock: VirtualClock) -> None:
+    """'Opens at 10:45' on the Sunday before a Tuesday booking had the visitor waiting for the wrong 10:45."""
+    kiosk_id, code = setup_kiosk(runtime)
+    clock.set(SLOT - timedelta(days=2))
+    body = post(client, kiosk_id, code).get_json()
+    assert body["outcome"] == "too_early" and body["opens_at"]["en"] == "10:45\u202fAM"
+    assert body["opens_on"] == {"en": "Tue, March 10", "es": "mar, 10 de marzo"}
 
 
 def test_too_late_offers_the_walk_in_ticket_when_the_kiosk_issues_it(runtime: Runtime, client: FlaskClient,
