@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from waitwell.i18n import available_languages
 from waitwell.kiosk.messages import language_name, messages_by_language
@@ -40,8 +40,8 @@ def show_kiosk(kiosk_id: int) -> Any:
 
 @bp.get("/qr/<token>.svg")
 def qr_code(token: str) -> Response:
-    """The ticket's QR code: the same status URL as on the paper."""
-    url = kiosk_taps.status_url(current_app.config["WAITWELL"].public_base_url, token)
+    """The ticket's QR code: the same status URL as on the paper (`?lang=` the language it was taken in)."""
+    url = kiosk_taps.status_url(current_app.config["WAITWELL"].public_base_url, token, request.args.get("lang"))
     response = Response(qr_svg(url), mimetype="image/svg+xml")
     response.cache_control.private = True
     response.cache_control.max_age = 3600

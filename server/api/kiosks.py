@@ -105,7 +105,7 @@ def tap(body: dict[str, Any], kiosk_id: int) -> Any:
     estimate = _estimate_for(body["service_id"])
     issued = _tap_batches().submit(
         Tap(kiosk_id, body["service_id"], body["idempotency_key"], body["language"], estimate))
-    return _ticket_body(kiosk_id, issued, estimate)
+    return _ticket_body(kiosk_id, issued, estimate, body["language"])
 
 
 @bp.get("/<int:kiosk_id>/print-jobs/<int:job_id>")
@@ -180,13 +180,16 @@ def _issue_taps(taps: Sequence[Tap]) -> list[KioskTicket | WaitwellError]:
     return kiosk_taps.issue_taps(uow(), taps, public_base_url=_config().public_base_url)
 
 
-def _ticket_body(kiosk_id: int, issued: KioskTicket, estimate: WaitEstimate | None) -> dict[str, Any]:
+def _ticket_body(kiosk_id: int, issued: KioskTicket, estimate: WaitEstimate | None,
+                 language: str | None) -> dict[str, Any]:
+    """`language`: the page's, which it also printed in; the status address carries it (kiosk_taps.status_url)."""
     ticket, job = issued.ticket, issued.print_job
+    carried = language if kiosk_taps.language_to_carry(language) else None
     return {
         "ticket_id": ticket.id, "number": ticket.number, "service_name": ticket.service_name,
         "people_ahead": ticket.people_ahead, "wait": wait_in_every_language(estimate),
-        "status_url": kiosk_taps.status_url(_config().public_base_url, ticket.token),
-        "qr_svg_url": url_for("kiosk.qr_code", token=ticket.token),
+        "status_url": kiosk_taps.status_url(_config().public_base_url, ticket.token, carried),
+        "qr_svg_url": url_for("kiosk.qr_code", token=ticket.token, lang=carried),
         "replayed": issued.replayed, "print": _outcome(job) if job else None,
         "printer_status": issued.printer_status.value if issued.printer_status else None,
     }

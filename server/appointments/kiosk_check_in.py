@@ -18,7 +18,7 @@ from waitwell.services.appointments.check_in import CheckInTooEarly
 from waitwell.services.kiosk_taps import KioskTicket
 from waitwell.web import runtime, uow
 
-TicketBody = Callable[[int, KioskTicket, Any], dict[str, Any]]
+TicketBody = Callable[[int, KioskTicket, Any, "str | None"], dict[str, Any]]
 
 
 def answer(kiosk_id: int, code: str, language: str | None, public_base_url: str,
@@ -40,7 +40,7 @@ def answer(kiosk_id: int, code: str, language: str | None, public_base_url: str,
                 "walk_in": {"offered": offered, "service_id": result.walk_in_service_id,
                             "service_name": result.walk_in_service_name}}
     assert result.kiosk_ticket is not None
-    return {"outcome": "checked_in", **ticket_body(kiosk_id, result.kiosk_ticket, None),
+    return {"outcome": "checked_in", **ticket_body(kiosk_id, result.kiosk_ticket, None, language),
             "appointment_at": _in_every_language(booking.starts_at, booking.timezone)}
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from waitwell.domain.errors import Conflict, InvalidInput, NotFound, WaitwellError
 from waitwell.domain.states import TicketState
 from waitwell.estimates.estimate import WaitEstimate
+from waitwell.i18n import DEFAULT_LANGUAGE, available_languages
 from waitwell.persistence import IdempotencyKey, Kiosk, Office, Printer, PrintJob, Service
 from waitwell.persistence.devices import PrintDelivery, PrinterStatus, kiosk_services
 from waitwell.services.lookups import could_exist, get_ticket, people_ahead_by_ticket
@@ -172,9 +173,16 @@ def forget_old_tap_keys(uow: UnitOfWork, *, older_than: timedelta = timedelta(da
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def status_url(public_base_url: str, token: str) -> str:
-    """The absolute address on the paper's QR code and the kiosk's screen."""
-    return f"{public_base_url.rstrip('/')}/t/{token}"
+def status_url(public_base_url: str, token: str, language: str | None = None) -> str:
+    """The absolute address on the paper's QR code and the kiosk's screen. A visitor who took the ticket
+    in another language than English gets the status page in it, whatever their phone's language."""
+    url = f"{public_base_url.rstrip('/')}/t/{token}"
+    return f"{url}?lang={language}" if language_to_carry(language) else url
+
+
+def language_to_carry(language: str | None) -> bool:
+    """Whether the status address names `language`: one the pages offer, other than the default."""
+    return bool(language) and language != DEFAULT_LANGUAGE and language in available_languages()
 
 
 def print_content(kiosk: TapKiosk, ticket: TicketView, public_base_url: str, language: str,
@@ -189,7 +197,7 @@ def print_content(kiosk: TapKiosk, ticket: TicketView, public_base_url: str, lan
         "people_ahead": ticket.people_ahead or 0,
         "wait": None if estimate is None else {
             "expected": estimate.expected_minutes, "low": estimate.low_minutes, "high": estimate.high_minutes},
-        "status_url": status_url(public_base_url, ticket.token),
+        "status_url": status_url(public_base_url, ticket.token, language),
         "language": language,
     }
 

@@ -36,7 +36,9 @@ def test_checking_in_answers_like_a_tap(runtime: Runtime, client: FlaskClient, c
     answer = post(client, kiosk_id, code)
     body = answer.get_json()
     assert answer.status_code == 200 and body["outcome"] == "checked_in"
-    assert body["number"] == "A001" and body["status_url"].endswith(body["qr_svg_url"].split("/qr/")[1][:-4])
+    token = body["qr_svg_url"].split("/qr/")[1].split(".svg")[0]
+    assert body["number"] == "A001" and body["status_url"].endswith(f"/t/{token}?lang=es")  # checked in in Spanish
+    assert body["qr_svg_url"].endswith("?lang=es")
     assert body["print"]["state"] == "queued" and body["appointment_at"]["en"] == "11:00\u202fAM"
     again = post(client, kiosk_id, code).get_json()  # the scanner fired twice
     assert again["number"] == "A001" and again["replayed"] is True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -139,3 +141,19 @@ def test_the_kiosk_gives_the_lobby_screens_estimate_without_running_the_estimato
     app.extensions[ESTIMATES_KEY].clear()
     tap(client, setup.kiosk.id, office.services["B"], "tap-screens-0002")
     assert looked == [office.services["B"]]
+
+
+def test_a_ticket_taken_in_spanish_opens_its_status_page_in_spanish(runtime: Runtime, client: FlaskClient) -> None:
+    """The paper's QR code and the screen's carry the language the visitor chose; English needs nothing."""
+    setup = make_kiosk(runtime, printer=preview_printer())
+    spanish = tap(client, setup.kiosk.id, setup.office.services["A"], "tap-spanish-0001", language="es")
+    english = tap(client, setup.kiosk.id, setup.office.services["A"], "tap-english-0001", language="en")
+    assert spanish["status_url"].endswith("?lang=es") and "?" not in english["status_url"]
+    with runtime.uow(read_only=True) as uow:
+        printed = {job.ticket_id: job.content["status_url"] for job in uow.session.scalars(select(PrintJob))}
+    assert printed == {spanish["ticket_id"]: spanish["status_url"], english["ticket_id"]: english["status_url"]}
+    qr = client.get(spanish["qr_svg_url"])
+    assert qr.status_code == 200 and spanish["qr_svg_url"].endswith("?lang=es")
+    address = urlsplit(spanish["status_url"])
+    page = client.get(f"{address.path}?{address.query}")
+    assert page.status_code == 200 and 'lang="es"' in page.get_data(as_text=True)
