@@ -137,7 +137,7 @@
     board.services.forEach((service) => {
       const button = list.querySelector('[data-service-id="' + service.service_id + '"]');
       const wait = service.wait[language] || service.wait.en || "";
-      button.querySelector(".service-name-text").textContent = service.name;
+      button.querySelector(".service-name-text").textContent = serviceName(service.service_id, service.name);
       button.querySelector(".service-description").textContent = service.description;
       button.querySelector(".waiting").textContent = service.active ? plural("waiting", service.people_waiting) : "";
       button.querySelector(".wait").textContent = !service.active ? t("unavailable")
@@ -145,6 +145,12 @@
       button.disabled = !service.active;
     });
     fitServices();
+  }
+
+  // A service's name in the page's language, where the office gave one (its default name otherwise).
+  function serviceName(serviceId, fallback) {
+    const service = board && board.services.find((s) => s.service_id === serviceId);
+    return (service && service.names && service.names[language]) || fallback;
   }
 
   // Every service on screen without scrolling: a visitor does not guess that the list scrolls. Denser
@@ -251,7 +257,7 @@
     const ahead = ticket.people_ahead || 0;
     const wait = ticket.wait[language] || ticket.wait.en || "";
     $("result-number").textContent = ticket.number;
-    $("result-service").textContent = ticket.service_name;
+    $("result-service").textContent = serviceName(ticket.service_id, ticket.service_name);
     $("result-ahead").textContent = plural("ahead", ahead);
     const booked = ticket.appointment_at && (ticket.appointment_at[language] || ticket.appointment_at.en);
     $("result-wait").textContent = booked ? t("checked_in_for", { time: booked }) : wait ? t("wait", { range: wait }) : "";

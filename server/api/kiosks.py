@@ -50,6 +50,7 @@ class PrintOutcomeSchema(StrictSchema):
 class ButtonSchema(StrictSchema):
     service_id = fields.Int()
     name = fields.Str()
+    names = fields.Dict(keys=fields.Str(), values=fields.Str(), metadata={"description": "Name by language"})
     description = fields.Str()
     people_waiting = fields.Int()
     active = fields.Bool()
@@ -68,6 +69,7 @@ class BoardSchema(StrictSchema):
 
 class KioskTicketSchema(StrictSchema):
     ticket_id = fields.Int()
+    service_id = fields.Int()
     number = fields.Str()
     service_name = fields.Str()
     people_ahead = fields.Int(allow_none=True)
@@ -90,6 +92,7 @@ def board(kiosk_id: int) -> Any:
         "printer_status": shown.printer_status.value if shown.printer_status else None,
         "services": [
             {"service_id": b.service_id, "name": b.name, "description": b.description,
+             "names": {language: b.names.get(language, b.name) for language in available_languages()},
              "people_waiting": b.people_waiting, "active": b.active, "wait": wait_in_every_language(b.estimate)}
             for b in shown.buttons
         ],
@@ -186,7 +189,8 @@ def _ticket_body(kiosk_id: int, issued: KioskTicket, estimate: WaitEstimate | No
     ticket, job = issued.ticket, issued.print_job
     carried = language if kiosk_taps.language_to_carry(language) else None
     return {
-        "ticket_id": ticket.id, "number": ticket.number, "service_name": ticket.service_name,
+        "ticket_id": ticket.id, "service_id": ticket.service_id, "number": ticket.number,
+        "service_name": ticket.service_name,
         "people_ahead": ticket.people_ahead, "wait": wait_in_every_language(estimate),
         "status_url": kiosk_taps.status_url(_config().public_base_url, ticket.token, carried),
         "qr_svg_url": url_for("kiosk.qr_code", token=ticket.token, lang=carried),

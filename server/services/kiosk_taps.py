@@ -8,7 +8,7 @@ for one transaction and one statement per table, while each tap keeps its own an
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -154,7 +154,7 @@ def _issue(uow: UnitOfWork, taps: Sequence[Tap], kiosks: dict[int, TapKiosk],
                                  for tap, ticket in zip(taps, tickets, strict=True)])
     printed = [(index, NewPrintJob(ticket, kiosk.id, kiosk.office_id, kiosk.printer_id, kiosk.printer_delivery,
                                    print_content(kiosk, ticket, public_base_url, tap.language or kiosk.language,
-                                                 tap.estimate)))
+                                                 tap.estimate, services[tap.service_id].names)))
                for index, (tap, ticket) in enumerate(zip(taps, tickets, strict=True))
                if (kiosk := kiosks[tap.kiosk_id]).printer_id is not None and kiosk.printer_delivery is not None]
     jobs: dict[int, PrintJobView] = dict(zip((index for index, _ in printed),
@@ -186,11 +186,12 @@ def language_to_carry(language: str | None) -> bool:
 
 
 def print_content(kiosk: TapKiosk, ticket: TicketView, public_base_url: str, language: str,
-                  estimate: WaitEstimate | None) -> dict[str, object]:
-    """What the paper says, frozen at issue time so the paper matches the screen even if printed later."""
+                  estimate: WaitEstimate | None, service_names: Mapping[str, str] | None = None) -> dict[str, object]:
+    """What the paper says, frozen at issue time so the paper matches the screen even if printed later.
+    `service_names`: the service's name by language, where the office gave one (Service.names)."""
     return {
         "office_name": kiosk.office_name,
-        "service_name": ticket.service_name,
+        "service_name": (service_names or {}).get(language, ticket.service_name),
         "number": ticket.number,
         "issued_at": ticket.issued_at.isoformat(),
         "timezone": kiosk.office_timezone,

@@ -50,6 +50,7 @@ class ServiceButton:
     people_waiting: int
     estimate: WaitEstimate | None
     active: bool
+    names: dict[str, str]  # the public name by language tag, where the office gave one (admin, service page)
 
 
 @dataclass(frozen=True)
@@ -114,13 +115,13 @@ def kiosk_board(uow: UnitOfWork, kiosk_id: int) -> KioskBoard:
             .where(Ticket.office_id == kiosk.office_id, Ticket.state == TicketState.WAITING)
             .group_by(Ticket.service_id)
         ).all())
-        services = [(s.id, s.name, s.description, s.active) for s in kiosk.services]
+        services = [(s.id, s.name, s.description, s.active, dict(s.names or {})) for s in kiosk.services]
         printer_status = _printer_status(kiosk)
     snapshot = office_snapshot(uow, view.office_id)
     buttons = tuple(
         ServiceButton(service_id, name, description, int(waiting.get(service_id, 0)),
-                      estimate_new_ticket(snapshot, service_id) if active else None, active)
-        for service_id, name, description, active in services
+                      estimate_new_ticket(snapshot, service_id) if active else None, active, names)
+        for service_id, name, description, active, names in services
     )
     return KioskBoard(view, buttons, printer_status)
 

@@ -189,3 +189,18 @@ def test_when_even_the_densest_layout_is_too_long_the_kiosk_says_more_are_below(
     assert "More services below" in hint.inner_text()
     page.screenshot(path=str(artifacts_dir / "many-services-landscape.png"))
     page.close()
+
+
+def test_the_spanish_screen_uses_the_office_s_spanish_service_names(
+    chromium: Any, live_kiosk: LiveServer, runtime: Runtime,
+) -> None:
+    setup = make_kiosk(runtime, printer=None, services=SERVICES)
+    with runtime.uow() as uow:
+        uow.session.get(Service, setup.office.services["A"]).names = {"es": "Renovación de licencia"}
+        uow.commit()
+    page = open_kiosk(chromium, live_kiosk, setup.kiosk.id, PORTRAIT)
+    page.get_by_role("button", name="Español").click()
+    page.get_by_role("button", name="Renovación de licencia").click()
+    page.locator("#result-number").filter(has_text="A001").wait_for()
+    assert page.locator("#result-service").inner_text() == "Renovación de licencia"
+    page.close()

@@ -13,7 +13,7 @@ from tests.factories import make_office
 from tests.kiosk.support import make_kiosk, preview_printer
 from tests.realtime.support import wait_until
 from waitwell.api.kiosks import ESTIMATES_KEY
-from waitwell.persistence import IssueEstimate, PrintJob
+from waitwell.persistence import IssueEstimate, PrintJob, Service
 from waitwell.realtime.namespaces import SNAPSHOTS_KEY
 from waitwell.runtime import Runtime
 from waitwell.services import estimates, tickets
@@ -157,3 +157,20 @@ def test_a_ticket_taken_in_spanish_opens_its_status_page_in_spanish(runtime: Run
     address = urlsplit(spanish["status_url"])
     page = client.get(f"{address.path}?{address.query}")
     assert page.status_code == 200 and 'lang="es"' in page.get_data(as_text=True)
+
+
+def test_a_service_s_name_in_another_language_is_on_the_board_and_the_paper(runtime: Runtime,
+                                                                            client: FlaskClient) -> None:
+    """The kiosk ignored the names an office gives its services per language (found by exploratory testing)."""
+    setup = make_kiosk(runtime, printer=preview_printer())
+    with runtime.uow() as uow:
+        uow.session.get(Service, setup.office.services["A"]).names = {"es": "Renovación de licencia"}
+        uow.commit()
+    board = client.get(f"/api/v1/kiosks/{setup.kiosk.id}/board").get_json()
+    button = next(b for b in board["services"] if b["service_id"] == setup.office.services["A"])
+    assert button["names"] == {"en": "Licence renewal", "es": "Renovación de licencia"}
+    spanish = tap(client, setup.kiosk.id, setup.office.services["A"], "tap-names-es-01", language="es")
+    english = tap(client, setup.kiosk.id, setup.office.services["A"], "tap-names-en-01", language="en")
+    with runtime.uow(read_only=True) as uow:
+        printed = {job.ticket_id: job.content["service_name"] for job in uow.session.scalars(select(PrintJob))}
+    assert printed == {spanish["ticket_id"]: "Renovación de licencia", english["ticket_id"]: "Licence renewal"}

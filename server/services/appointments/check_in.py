@@ -64,7 +64,8 @@ def check_in_at_kiosk(uow: UnitOfWork, *, kiosk_id: int, code: str, public_base_
         if result.ticket is None or result.replayed or kiosk.printer is None:
             uow.commit()
             return _with_kiosk_ticket(result, None)
-        content = print_content(TapKiosk.of(kiosk), result.ticket, public_base_url, language or kiosk.language, None)
+        content = print_content(TapKiosk.of(kiosk), result.ticket, public_base_url, language or kiosk.language, None,
+                                appointment.service.names)
         content["appointment_at"] = appointment.starts_at.isoformat()
         job = add_print_job(uow, ticket=result.ticket, kiosk=kiosk, content=content)
         printed = KioskTicket(result.ticket, job, replayed=False, printer_status=kiosk.printer.status)
