@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from waitwell.domain.clock import require_aware
@@ -32,6 +33,11 @@ def parse_opening_hours(raw: object) -> OpeningHours:
             if opens >= closes:
                 raise InvalidInput(f"opening hours for {day}: {period[0]} is not before {period[1]}")
             checked.append([opens.strftime("%H:%M"), closes.strftime("%H:%M")])
+        checked.sort()
+        for earlier, later in pairwise(checked):
+            if later[0] < earlier[1]:  # "HH:MM" strings compare as times
+                raise InvalidInput(f"opening hours for {day}: {'-'.join(earlier)} and {'-'.join(later)} overlap; "
+                                   f"write them as one period or as periods that do not overlap")
         schedule[day] = checked
     return schedule
 

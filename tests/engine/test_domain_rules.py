@@ -65,6 +65,9 @@ def test_service_day_refuses_a_naive_time() -> None:
 def test_opening_hours_are_normalised() -> None:
     assert parse_opening_hours({"mon": [["08:00:00", "12:00"], ("13:00", "17:30")]}) == {
         "mon": [["08:00", "12:00"], ["13:00", "17:30"]]}
+    assert parse_opening_hours({"tue": [["13:00", "17:00"], ["08:00", "12:00"]]}) == {  # in order; touching is fine
+        "tue": [["08:00", "12:00"], ["13:00", "17:00"]]}
+    assert parse_opening_hours({"wed": [["08:00", "12:00"], ["12:00", "16:00"]]})["wed"][1] == ["12:00", "16:00"]
 
 
 @pytest.mark.parametrize(("raw", "message"), [
@@ -74,6 +77,7 @@ def test_opening_hours_are_normalised() -> None:
     ({"tue": [["08:00"]]}, "opening hours for tue: ['08:00'] is not an [open, close] pair"),
     ({"wed": [["8am", "5pm"]]}, "opening hours for wed: '8am' is not a time like 08:30"),
     ({"thu": [["17:00", "08:00"]]}, "opening hours for thu: 17:00 is not before 08:00"),
+    ({"fri": [["11:00", "13:00"], ["08:00", "12:00"]]}, "opening hours for fri: 08:00-12:00 and 11:00-13:00 overlap"),
 ])
 def test_faulty_opening_hours_are_refused_with_the_faulty_entry_named(raw: object, message: str) -> None:
     with pytest.raises(InvalidInput) as raised:
