@@ -73,7 +73,8 @@ def choose_time(service_id: int, day: str) -> Any:
 
 @bp.route("/service/<int:service_id>/at/<at>", methods=["GET", "POST"])
 @public
-@limiter.limit(BOOKING_LIMIT, methods=["POST"])
+# Only bookings made count: a typo in the form, or a time just taken, must not use up a family's bookings.
+@limiter.limit(BOOKING_LIMIT, methods=["POST"], deduct_when=lambda response: response.status_code == 303)
 def details(service_id: int, at: str) -> Any:
     """Name, email and optional phone for the chosen time; booking it sends the confirmation email."""
     service = _bookable(service_id)

@@ -144,3 +144,14 @@ def test_too_many_bookings_from_one_address_get_a_page_not_json(runtime: Runtime
     assert [a.status_code for a in answers] == [303] * 5 + [429]
     assert "Please wait a moment" in answers[-1].text
     assert int(answers[-1].headers["Retry-After"]) >= 1
+
+
+def test_forms_sent_back_with_a_mistake_do_not_count_against_the_booking_limit(runtime: Runtime,
+                                                                              client: FlaskClient) -> None:
+    """Two typos and three bookings used to hit the limit of five a minute (found by exploratory testing)."""
+    office = make_bookable_office(runtime, capacity=10)
+    url = f"/book/service/{office.service_id}/at/{stamp(local(WEDNESDAY, '09:00'))}"
+    typos = [client.post(url, data={"name": "P", "email": "not-an-address"}) for _ in range(3)]
+    assert [a.status_code for a in typos] == [422] * 3
+    answers = [client.post(url, data={"name": f"P{i}", "email": f"p{i}@example.org"}) for i in range(6)]
+    assert [a.status_code for a in answers] == [303] * 5 + [429]
