@@ -161,8 +161,9 @@ def test_reports_page_for_a_week(chromium, runtime, busy_morning, live, shots):
     page.context.close()
 
 
-def test_public_waits_page(chromium, clock, busy_morning, live, shots):
+def test_public_waits_page(chromium, runtime, clock, busy_morning, live, shots):
     clock.advance(minutes=5)
+    offices.add_service(runtime.uow(), office_id=busy_morning.office_id, name="Road-test check-in", prefix="RC")
     for viewport, name in ((LAPTOP, "waits.png"), (PHONE, "waits-phone.png")):
         page = chromium.new_page(viewport=viewport)
         page.goto(f"{live.url}/waits")
@@ -172,6 +173,10 @@ def test_public_waits_page(chromium, clock, busy_morning, live, shots):
         norwich = page.locator("section.office", has_text="Norwich DMV")
         assert norwich.locator(".status").inner_text() == "Closed now"
         assert "Closed" in norwich.locator("td.figure").inner_text()
+        # Every column fits the screen: on a phone "No customers called yet" pushed "Last updated" off it.
+        assert page.evaluate("[...document.querySelectorAll('table')].every(t => t.scrollWidth <= "
+                             "t.parentElement.clientWidth)")
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         page.screenshot(path=str(shots / name), full_page=True)
         page.close()
 
