@@ -161,11 +161,12 @@
   function fitServices() {
     const list = $("services");
     if (screen !== "start") return;  // sizes are only known on screen; fitted again when it shows
+    const fits = () => list.scrollHeight <= list.clientHeight + 1;
     for (const density of DENSITIES) {
       list.dataset.density = density;
-      if (list.scrollHeight <= list.clientHeight + 1) break;
+      if (fits()) break;
     }
-    $("more-services").hidden = list.scrollHeight <= list.clientHeight + 1;
+    $("more-services").hidden = fits();
   }
 
   window.addEventListener("resize", fitServices);

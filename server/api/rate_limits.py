@@ -16,7 +16,7 @@ from limits import RateLimitItem, parse_many
 from limits.errors import StorageError
 
 from waitwell.api.errors import error_response
-from waitwell.config import Config, rate_limit
+from waitwell.config import Config, quick_redis_options, rate_limit
 
 log = logging.getLogger(__name__)
 LIMIT_KEY_PREFIX = "waitwell-limits"
@@ -105,14 +105,9 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", config.redis_url or "memory://")
     app.config.setdefault("RATELIMIT_KEY_PREFIX", LIMIT_KEY_PREFIX)
     if app.config["RATELIMIT_STORAGE_URI"].startswith("redis"):
-        from redis.backoff import ExponentialBackoff  # the redis extra, which a Redis storage needs anyway
-        from redis.retry import Retry
-
         # Storage errors as limits' StorageError (the kiosk check lets taps through on them), and a Redis
         # that does not answer costs a tap a second or two, not redis-py's default retries.
-        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {
-            "wrap_exceptions": True, "socket_connect_timeout": 1, "socket_timeout": 2,
-            "retry": Retry(ExponentialBackoff(cap=0.1, base=0.02), 1)})
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"wrap_exceptions": True, **quick_redis_options()})
     limiter.init_app(app)
     _skip_the_pass_before_every_request(app)
 

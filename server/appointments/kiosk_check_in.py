@@ -6,11 +6,11 @@ Times come worded in every language the kiosk offers, so switching language need
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from waitwell.appointments.wording import local_time, month_day
+from waitwell.domain.numbering import service_day
 from waitwell.i18n import available_languages
 from waitwell.services import kiosks
 from waitwell.services.appointments import check_in
@@ -28,7 +28,7 @@ def answer(kiosk_id: int, code: str, language: str | None, public_base_url: str,
                                             language=language)
     except CheckInTooEarly as early:
         # A visitor on the wrong day must not wait for a time that comes days later: say the day too.
-        other_day = _local_date(early.opens_at, early.timezone) != _local_date(runtime().clock.now(), early.timezone)
+        other_day = service_day(early.opens_at, early.timezone) != service_day(runtime().clock.now(), early.timezone)
         return {"outcome": "too_early", "message": early.message,
                 "opens_at": _in_every_language(early.opens_at, early.timezone),
                 "opens_on": {language: month_day(early.opens_at, early.timezone, language)
@@ -42,10 +42,6 @@ def answer(kiosk_id: int, code: str, language: str | None, public_base_url: str,
     assert result.kiosk_ticket is not None
     return {"outcome": "checked_in", **ticket_body(kiosk_id, result.kiosk_ticket, None, language),
             "appointment_at": _in_every_language(booking.starts_at, booking.timezone)}
-
-
-def _local_date(moment: datetime, timezone: str) -> date:
-    return moment.astimezone(ZoneInfo(timezone)).date()
 
 
 def _in_every_language(moment: datetime, timezone: str) -> dict[str, str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
+from waitwell.config import quick_redis_options
 from waitwell.realtime.rooms import watched_tickets
 
 log = logging.getLogger(__name__)
@@ -73,14 +74,11 @@ class SharedWatchers:
     @classmethod
     def for_url(cls, redis_url: str, channel: str) -> SharedWatchers:
         import redis
-        from redis.backoff import ExponentialBackoff
-        from redis.retry import Retry
 
-        # One quick retry, not redis-py's default of several with backoff: a publication or a phone's
-        # connect waits a few seconds at most, then goes on without the count (see `tokens`). The Socket.IO
-        # messages themselves go through the same Redis, so this only matters when it is struggling.
-        client = redis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=1,
-                                      retry=Retry(ExponentialBackoff(cap=0.1, base=0.02), 1))
+        # A publication or a phone's connect waits a few seconds at most, then goes on without the count
+        # (see `tokens`). The Socket.IO messages themselves go through the same Redis, so this only
+        # matters when it is struggling.
+        client = redis.Redis.from_url(redis_url, **quick_redis_options())
         return cls(client, f"waitwell:watched:{channel}")
 
     def key(self, office_id: int) -> str:
