@@ -11,6 +11,7 @@ from waitwell.auth import public
 from waitwell.display.chime import chime_wav
 from waitwell.i18n import available_languages
 from waitwell.realtime.namespaces import SNAPSHOTS_KEY
+from waitwell.realtime.payloads import latest_per_ticket
 from waitwell.realtime.waits import describe_wait, wait_templates
 
 bp = Blueprint("display", __name__, url_prefix="/display", template_folder="templates", static_folder="static",
@@ -46,7 +47,8 @@ def show_display(display_id: int) -> Any:
         },
     }
     response = current_app.make_response(render_template(
-        "display/board.html", board=board, settings=settings, describe_wait=describe_wait,
+        "display/board.html", board=board, shown_calls=latest_per_ticket(board["calls"]), settings=settings,
+        describe_wait=describe_wait,
         last_ten_text=settings["last_ten"],
         language=languages[0],
     ))

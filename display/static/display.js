@@ -48,8 +48,20 @@
     }
   }
 
+  // One row per call in the feed (a recall is a call of its own, announced again); the board shows each
+  // ticket once, at its latest call.
+  function latestPerTicket(calls) {
+    var seen = new Set();
+    return calls.filter(function (call) {
+      if (seen.has(call.number)) return false;
+      seen.add(call.number);
+      return true;
+    });
+  }
+
   function render(data) {
-    var newest = data.calls[0];
+    var shown = latestPerTicket(data.calls);
+    var newest = shown[0];
     el("now-call").hidden = !newest;
     el("now-idle").hidden = !!newest;
     if (newest) {
@@ -57,7 +69,7 @@
       el("now-counter").textContent = newest.counter || "";
     }
     var recent = el("recent");
-    recent.replaceChildren.apply(recent, data.calls.slice(1, data.display.calls_shown).map(function (call) {
+    recent.replaceChildren.apply(recent, shown.slice(1, data.display.calls_shown).map(function (call) {
       var item = document.createElement("li");
       var number = document.createElement("span");
       number.className = "number";

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,7 +18,7 @@ from waitwell.domain.errors import NotFound, WaitwellError
 from waitwell.estimates.estimate import WaitEstimate
 from waitwell.i18n import available_languages
 from waitwell.printing.wording import wait_text
-from waitwell.services import estimates, kiosk_taps, kiosks, print_jobs
+from waitwell.services import kiosk_taps, kiosks, print_jobs
 from waitwell.services.group_commit import GroupCommit
 from waitwell.services.kiosk_taps import KioskTicket, Tap
 from waitwell.services.print_jobs import PrintJobView
@@ -85,7 +84,8 @@ class KioskTicketSchema(StrictSchema):
 @bp.response(200, BoardSchema)
 def board(kiosk_id: int) -> Any:
     """The start screen: each service with people waiting now and the wait of a ticket taken now."""
-    shown = kiosks.kiosk_board(uow(read_only=True), kiosk_id)
+    shown = kiosks.kiosk_board(uow(read_only=True), kiosk_id,
+                               lambda service_id, office_id: _estimates_for(service_id, office_id))
     return {
         "kiosk_id": shown.kiosk.id, "kiosk_name": shown.kiosk.name, "office_name": shown.kiosk.office_name,
         "language": shown.kiosk.language, "languages": available_languages(),
@@ -105,7 +105,7 @@ def board(kiosk_id: int) -> Any:
 def tap(body: dict[str, Any], kiosk_id: int) -> Any:
     """Issue a ticket for a tap. Retrying with the same idempotency key returns the same ticket, never a second."""
     check_kiosk_limit()
-    estimate = _estimate_for(body["service_id"])
+    estimate = _estimates_for(body["service_id"]).get(body["service_id"])
     issued = _tap_batches().submit(
         Tap(kiosk_id, body["service_id"], body["idempotency_key"], body["language"], estimate))
     return _ticket_body(kiosk_id, issued, estimate, body["language"])
@@ -139,32 +139,22 @@ def wait_in_every_language(estimate: WaitEstimate | None) -> dict[str, str]:
     return {language: wait_text(estimate, language) for language in available_languages()}
 
 
-# A burst of taps would each rebuild the office snapshot; a few seconds old is as good. One rebuild
-# refreshes the figures of all the office's services.
-ESTIMATE_REUSE_SECONDS = 3.0
-ESTIMATES_KEY = "waitwell.kiosk_estimates"
-# The lobby screens' estimates are refreshed behind every change (within 2 s, later when the process is
-# busy): the kiosk takes theirs while they are this recent, so button, paper and screens say the same
-# and the estimator runs once for all of them.
-SCREENS_ESTIMATE_MAX_AGE_SECONDS = 10.0
+# The lobby screens' estimates are refreshed behind every change (within 2 s; later when the line is so long
+# that the estimator takes a while): the kiosk gives theirs while they are this recent, so button, paper and
+# screens say the same and the estimator runs once for all of them. None that recent: the ticket is issued
+# without a wait on its paper (its estimate is kept behind it), and a refresh is asked for.
+SCREENS_ESTIMATE_MAX_AGE_SECONDS = 60.0
 
 
-def _estimate_for(service_id: int) -> WaitEstimate | None:
-    recent: dict[int, tuple[float, WaitEstimate | None]] = current_app.extensions.setdefault(ESTIMATES_KEY, {})
-    cached = recent.get(service_id)
-    if cached and time.monotonic() - cached[0] < ESTIMATE_REUSE_SECONDS:
-        return cached[1]
-    try:
-        on_screens = realtime.new_ticket_estimates(service_id, runtime().clock.now(), SCREENS_ESTIMATE_MAX_AGE_SECONDS)
-        if service_id in on_screens:  # looked up afresh each time: its age is the screens' refresh's
-            return on_screens[service_id]
-        office_estimates = estimates.estimates_for_new_tickets(uow(read_only=True), service_id)
-    except Exception:  # the ticket matters more than its estimate: issue it without one
-        current_app.logger.exception("no wait estimate for service %s", service_id)
-        return None
-    now = time.monotonic()
-    recent.update({each: (now, estimate) for each, estimate in office_estimates.items()})
-    return office_estimates.get(service_id)
+def _estimates_for(service_id: int, office_id: int | None = None) -> dict[int, WaitEstimate | None]:
+    """The wait of a ticket taken now, per active service of the office of `service_id`; never computed here: a
+    request must not wait for a replay of the office, which takes long when the line is long."""
+    on_screens = realtime.new_ticket_estimates(service_id, runtime().clock.now(), SCREENS_ESTIMATE_MAX_AGE_SECONDS)
+    if not on_screens:
+        office_id = office_id if office_id is not None else kiosks.office_of_service(uow(read_only=True), service_id)
+        if office_id is not None:
+            realtime.refresh_estimates(office_id)
+    return on_screens
 
 
 TAP_BATCHES_KEY = "waitwell.tap_batches"

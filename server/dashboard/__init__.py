@@ -20,6 +20,7 @@ ENV_SETTINGS = ("WAITWELL_STALE_AFTER_MINUTES", "WAITWELL_METRICS_TOKEN", RECORD
 
 def init_app(app: Flask) -> None:
     """Register the pages and /metrics, and (unless turned off) record the estimate of every new ticket."""
+    from waitwell import realtime
     from waitwell.dashboard import pages, prometheus, public
     from waitwell.services.metrics.stored_estimates import IssueEstimateRecorder
 
@@ -32,7 +33,8 @@ def init_app(app: Flask) -> None:
     prometheus.init_app(app)
     runtime: Runtime = app.extensions[RUNTIME_KEY]
     if app.config.get(RECORD_SETTING, True) and runtime not in _recorded:  # one recorder per runtime and bus
-        recorder = IssueEstimateRecorder(runtime)
+        behind = realtime.background_work()
+        recorder = IssueEstimateRecorder(runtime, start=behind.start, sleep=behind.sleep, offload=behind.offload)
         recorder.subscribe(runtime.bus)
         _recorded.add(runtime)
         app.extensions[RECORDER_KEY] = recorder

@@ -29,6 +29,7 @@ class AppointmentsOnTime:
 
     name = "appointments-on-time"
     new_walk_in_ranks_last = False  # a booking due later ranks after it, an overdue walk-in before
+    ranks_by_weighted_wait = False  # due bookings first, and the counter's recent calls matter
 
     def __init__(
         self,

@@ -42,8 +42,12 @@ class CallingStrategy(Protocol):
     # ahead are simply those waiting in competing lines (issuing then needs counts, not the whole line).
     new_walk_in_ranks_last: bool
     # True when, of two walk-ins in one line (same service and priority weight), the one waiting longer
-    # (then the lower ticket id) always ranks first: the estimator's replays then rank line fronts only.
+    # (then the lower ticket id) always ranks first: the estimator's replays and a call then rank line
+    # fronts only.
     oldest_first_within_a_line: bool
+    # True when the ranking is `WeightedLongestWait.key` alone (no counter's recent calls, no appointment
+    # rule): one ticket's people ahead can then be counted with a bounded read (`position.ahead_boundary`).
+    ranks_by_weighted_wait: bool
 
     def rank(self, candidates: Sequence[Candidate], context: CallContext) -> list[Candidate]:
         """All candidates, the one to call first at the front."""
@@ -61,13 +65,16 @@ class WeightedLongestWait:
     name = "weighted-longest-wait"
     new_walk_in_ranks_last = True  # it has waited 0 s and came last; every weight is positive
     oldest_first_within_a_line = True  # equal weights: the longer wait (then the earlier ticket) scores higher
+    ranks_by_weighted_wait = True
 
     def rank(self, candidates: Sequence[Candidate], context: CallContext) -> list[Candidate]:
-        def key(candidate: Candidate) -> tuple[float, datetime, int]:
-            waited = max((context.now - candidate.waiting_since).total_seconds(), 0.0)
-            return (-waited * candidate.priority_weight, candidate.waiting_since, candidate.ticket_id)
+        return sorted(candidates, key=lambda candidate: self.key(candidate, context.now))
 
-        return sorted(candidates, key=key)
+    @staticmethod
+    def key(candidate: Candidate, now: datetime) -> tuple[float, datetime, int]:
+        """Smaller is called first: the weighted wait, then the earlier ticket."""
+        waited = max((now - candidate.waiting_since).total_seconds(), 0.0)
+        return (-waited * candidate.priority_weight, candidate.waiting_since, candidate.ticket_id)
 
 
 STRATEGIES: dict[str, CallingStrategy] = {

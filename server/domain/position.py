@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from waitwell.domain.calling import CallContext, CallingStrategy, Candidate
 
@@ -52,3 +52,11 @@ def people_ahead_of_newest(
     everyone already waiting in a line that competes with it for a counter."""
     return sum(waiting_per_service.get(service, 0)
                for service in competing_services(service_id, counter_services.values()))
+
+
+def ahead_boundary(ticket: Candidate, weight: float, now: datetime) -> datetime:
+    """Under weighted longest wait, a ticket of a line with `weight` scores higher than `ticket` when it has
+    waited since before this moment (equal at it: then the earlier ticket goes first). Lets one ticket's
+    people ahead be counted per line on an index instead of ranking the whole office."""
+    score = max((now - ticket.waiting_since).total_seconds(), 0.0) * ticket.priority_weight
+    return now - timedelta(seconds=score / weight)

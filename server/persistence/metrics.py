@@ -45,3 +45,5 @@ class IssueEstimate(Base):
 
 # The last-10 figure reads the newest "called" rows of one service.
 Index("ix_ticket_events_service_kind_time", TicketEvent.service_id, TicketEvent.kind, TicketEvent.occurred_at)
+# A counter's recent calls, read by every call.
+Index("ix_ticket_events_counter_kind_time", TicketEvent.counter_id, TicketEvent.kind, TicketEvent.occurred_at)

@@ -105,7 +105,13 @@ class Ticket(Base):
     __tablename__ = "tickets"
     __table_args__ = (
         UniqueConstraint("office_id", "service_day", "number", name="uq_ticket_number_per_day"),
-        Index("ix_tickets_waiting", "office_id", "state", "service_id"),
+        # Every hot read of a long line or an old database is bounded by one of these (migration 0007).
+        Index("ix_tickets_line", "office_id", "state", "service_id", "waiting_since", "id"),
+        Index("ix_tickets_line_appointments", "office_id", "state", "service_id", "appointment_at"),
+        Index("ix_tickets_called", "office_id", "service_day", "called_at"),
+        Index("ix_tickets_line_called", "office_id", "service_id", "service_day", "called_at"),
+        Index("ix_tickets_counter_state", "counter_id", "state"),
+        Index("ix_tickets_office_finished", "office_id", "finished_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -60,7 +60,7 @@ def init_app(app: Flask, config: Config) -> None:
         socketio.on_namespace(TicketNamespace(TICKET_NAMESPACE))
         socketio.on_namespace(StaffNamespace(STAFF_NAMESPACE))
     runtime: Runtime = app.extensions[RUNTIME_KEY]
-    background = _background()
+    background = background_work()
     stale_after = _stale_after(app)
     snapshots = Snapshots(runtime, offload=background.offload, stale_after=stale_after)
     app.extensions[SNAPSHOTS_KEY] = snapshots
@@ -73,6 +73,7 @@ def init_app(app: Flask, config: Config) -> None:
     publisher = FeedPublisher(runtime, server, snapshots, background=background, stale_after=stale_after,
                               watchers=watchers)
     publisher.subscribe(runtime.bus)
+    snapshots.refresh_estimates = publisher.refresh_soon
     app.extensions[PUBLISHER_KEY] = publisher
 
 
@@ -88,6 +89,13 @@ def new_ticket_estimates(service_id: int, now: datetime, max_age_seconds: float)
     when this process's last refresh of them is at most `max_age_seconds` old (empty otherwise)."""
     snapshots: Snapshots | None = current_app.extensions.get(SNAPSHOTS_KEY)
     return {} if snapshots is None else snapshots.waits.new_ticket(service_id, now, max_age_seconds)
+
+
+def refresh_estimates(office_id: int) -> None:
+    """Have the office's estimates computed behind the request (a kiosk found none recent enough)."""
+    publisher: FeedPublisher | None = current_app.extensions.get(PUBLISHER_KEY)
+    if publisher is not None:
+        publisher.refresh_soon(office_id)
 
 
 def until_idle() -> Callable[[float], object] | None:
@@ -110,8 +118,9 @@ def gevent_settle() -> Callable[[float], None]:
     return settle
 
 
-def _background() -> Background:
-    """Background tasks and sleep of the chosen async mode; under gevent, replays in a native thread."""
+def background_work() -> Background:
+    """Background tasks and sleep of the chosen async mode; under gevent, replays in a native thread (also for
+    the other work that runs behind the changes, such as keeping each new ticket's estimate)."""
     offload = run_here
     if socketio.server.async_mode == "gevent":
         from gevent import get_hub

@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from waitwell.domain.numbering import service_day
 from waitwell.domain.states import TicketState
-from waitwell.persistence import Counter, Service, Ticket
+from waitwell.persistence import Counter, Service, Ticket, TicketEvent
 from waitwell.realtime.wait_estimates import Waits
 from waitwell.services.lookups import ACTIVE_STATES, get_office, people_ahead_by_ticket
 from waitwell.services.metrics.waits import STALE_AFTER, OfficeWaits, read_office_waits
@@ -138,15 +138,40 @@ def read_queue(session: Session, board: OfficeState, waits: Waits) -> OfficeStat
 
 
 def _recent_calls(session: Session, office_id: int, today: Any) -> list[CallRow]:
-    rows = session.execute(
-        select(Ticket.number, Ticket.service_id, Ticket.counter_id, Counter.name, Ticket.called_at,
-               Ticket.call_count, Ticket.state)
-        .outerjoin(Counter, Counter.id == Ticket.counter_id)
-        .where(Ticket.office_id == office_id, Ticket.service_day == today, Ticket.called_at.is_not(None))
-        .order_by(Ticket.called_at.desc(), Ticket.id.desc())
-        .limit(RECENT_CALLS)
-    ).all()
-    return [CallRow(*row) for row in rows]
+    """The office's latest calls and recalls of the day, newest first, one row per call: read from the tickets'
+    history, so a publication that lags behind a call and its recall still carries both (each is announced)."""
+    latest = session.execute(_LATEST_CALLED, {"office_id": office_id, "today": today, "limit": RECENT_CALLS}).all()
+    if not latest:
+        return []
+    tickets = {row.id: row for row in latest}
+    calls = []
+    made_after: dict[int, int] = {}  # calls of each ticket already listed (newer ones)
+    for event in session.execute(_CALLS_OF, {"ticket_ids": list(tickets)}):
+        ticket = tickets[event.ticket_id]
+        later = made_after.get(ticket.id, 0)
+        made_after[ticket.id] = later + 1
+        calls.append(CallRow(ticket.number, event.service_id, event.counter_id, event.name, event.occurred_at,
+                             max(ticket.call_count - later, 1), ticket.state))
+    calls.sort(key=lambda call: call.called_at, reverse=True)
+    return calls[:RECENT_CALLS]
+
+
+# A ticket's called_at is its latest call: the tickets of the latest calls are among the latest called.
+_LATEST_CALLED = (
+    select(Ticket.id, Ticket.number, Ticket.call_count, Ticket.state)
+    .where(Ticket.office_id == bindparam("office_id"), Ticket.service_day == bindparam("today"),
+           Ticket.called_at.is_not(None))
+    .order_by(Ticket.called_at.desc(), Ticket.id.desc())
+    .limit(bindparam("limit"))
+)
+_CALLS_OF = (
+    select(TicketEvent.ticket_id, TicketEvent.service_id, TicketEvent.counter_id, Counter.name,
+           TicketEvent.occurred_at)
+    .outerjoin(Counter, Counter.id == TicketEvent.counter_id)
+    .where(TicketEvent.ticket_id.in_(bindparam("ticket_ids", expanding=True)),
+           TicketEvent.kind.in_(("called", "recalled")))
+    .order_by(TicketEvent.id.desc())
+)
 
 
 def _services(session: Session, office_id: int, today: Any, new_ticket_waits: dict[int, Any]) -> list[ServiceRow]:

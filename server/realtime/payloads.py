@@ -70,6 +70,18 @@ def display_payload(state: OfficeState, display: DisplayView, kind: str | None =
     return payload
 
 
+def latest_per_ticket(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A display payload's calls as the board shows them: each ticket once, at its latest call (the feed has one
+    entry per call, so that a recall is announced again)."""
+    seen: set[str] = set()
+    shown = []
+    for call in calls:
+        if call["number"] not in seen:
+            seen.add(call["number"])
+            shown.append(call)
+    return shown
+
+
 def _last_ten_figures(state: OfficeState) -> dict[int | None, dict[str, Any]]:
     """The last-10 figures by service id (None: the whole office), shaped as the /waits page shapes them."""
     waits = state.last_ten
@@ -93,7 +105,7 @@ def ticket_payload(
     rating: int | None,
 ) -> dict[str, Any]:
     """One citizen's ticket as their phone shows it."""
-    assert state.complete, "a ticket's place in line needs the whole office state"
+    assert state.complete or ticket_state != TicketState.WAITING, "a place in line needs the whole office state"
     waiting = state.waiting_ticket(token) if ticket_state == TicketState.WAITING else None
     service = state.service(service_id)
     return {

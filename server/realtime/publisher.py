@@ -14,8 +14,8 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from waitwell.domain.events import CounterChange, Event, TicketChange, TicketIssued
+from waitwell.domain.states import TicketState
 from waitwell.realtime import rooms
-from waitwell.realtime.coalescing import PerOfficeRuns
 from waitwell.realtime.office_state import OfficeState, read_board, read_queue
 from waitwell.realtime.payloads import WAITS_UPDATED, display_payload, event_kind, kind_name, staff_event, staff_payload
 from waitwell.realtime.snapshots import Snapshots, TicketRow, ticket_rows
@@ -23,6 +23,7 @@ from waitwell.realtime.versions import bump_version
 from waitwell.realtime.wait_estimates import Offload, Waits, WaitsCache, compute_waits, run_here
 from waitwell.realtime.watchers import Watchers
 from waitwell.runtime import Runtime
+from waitwell.services.coalescing import PerOfficeRuns
 from waitwell.services.displays import DisplayView, load_displays
 from waitwell.services.event_bus import EventBus
 from waitwell.services.lookups import get_office
@@ -31,12 +32,14 @@ from waitwell.services.metrics.waits import STALE_AFTER
 log = logging.getLogger(__name__)
 ISSUED = kind_name(TicketIssued)
 REFRESH_EVERY_SECONDS = 2.0  # at most one estimator run per office per 2 s; the last change always gets one
-# Issued tickets come in bursts at the kiosks and announce nothing, while every publication reads and
-# sends the whole office: a burst goes out as one publication per office per second (a lone tap at once).
-ISSUED_FOLD_SECONDS = 1.0
+# Everyone's place in line (phones, staff) is read and sent for the whole office: changes go out so at most
+# once a second per office (a lone change at once). Calls reach the lobby and the called phone sooner,
+# on their own (`publish_board`).
+QUEUE_EVERY_SECONDS = 1.0
 # Work behind the changes (estimates, folded publications) slows down rather than take more than this
 # share of a core per office when the line is long: the taps and calls themselves come first.
 BACKGROUND_SHARE = 0.1
+MOST_EVENTS_DESCRIBED = 50  # of the changes folded into one staff message, the latest are listed
 
 
 @dataclass(frozen=True)
@@ -56,10 +59,15 @@ class Emitter(Protocol):
 
 
 class FeedPublisher:
-    """Turns each ticket or counter change into versioned messages for every room that shows the office.
+    """Turns ticket and counter changes into versioned messages for every room that shows the office.
 
-    The change goes out at once with the estimates last computed here; a refresh follows behind it
-    (in the background when `start_background_task` is given) and publishes new estimates if they moved.
+    The committing request only notes the change. Behind it, per office and one at a time, a board
+    publication sends the lobby displays the new calls and lines, and the phones of the tickets that changed
+    their new state; a queue publication (at most once a second, folding every change since) sends everyone
+    their place in line and the staff the whole office. Both take a version and send the displays their
+    board, so displays see every version; a phone or staff screen may see versions skipped (each message is
+    complete). Calls are read from the tickets' history, so a publication that lags behind never merges a call
+    and its recall: both are on the board, and announced. Estimates refresh behind the changes too.
     """
 
     def __init__(self, runtime: Runtime, emitter: Emitter, snapshots: Snapshots | None = None, *,
@@ -73,28 +81,32 @@ class FeedPublisher:
         self._snapshots = snapshots
         self._waits = snapshots.waits if snapshots is not None else WaitsCache()
         self._background = background or Background()
+        behind = self._background.start is not None
         self._refresher = PerOfficeRuns(self.refresh_waits, self._background.start, sleep=self._background.sleep,
-                                        min_interval=REFRESH_EVERY_SECONDS if self._background.start else 0.0,
+                                        min_interval=REFRESH_EVERY_SECONDS if behind else 0.0,
                                         max_share=BACKGROUND_SHARE)
-        self._issued = PerOfficeRuns(self.publish_issued, self._background.start, sleep=self._background.sleep,
-                                     min_interval=ISSUED_FOLD_SECONDS, max_share=BACKGROUND_SHARE)
+        self._boards = PerOfficeRuns(self.publish_board, self._background.start, sleep=self._background.sleep)
+        self._queues = PerOfficeRuns(self.publish_queue, self._background.start, sleep=self._background.sleep,
+                                     min_interval=QUEUE_EVERY_SECONDS, max_share=BACKGROUND_SHARE)
+        self._changes: dict[int, list[Event]] = {}  # noted, not yet on a board publication
+        self._described: dict[int, list[dict[str, Any]]] = {}  # noted, not yet in a staff message
+        self._changes_lock = threading.Lock()
         self._bus: EventBus | None = None
         self._closed = False
         self._locks: dict[int, threading.Lock] = {}
         self._locks_guard = threading.Lock()
 
     def subscribe(self, bus: EventBus) -> None:
-        # In the committing thread, not the bus's background: each change must be read and sent as the
-        # state right after it, or a call quickly followed by a recall would reach screens as one.
+        # In the committing thread, which only notes the change: its publication runs behind, in order.
         bus.subscribe(TicketChange, self.publish)
         bus.subscribe(CounterChange, self.publish)
         bus.on_close(self.close)  # before the runtime closes the database its background runs read
         self._bus = bus
 
     def wait_until_idle(self, timeout: float) -> bool:
-        """Whether every folded publication and estimate refresh requested so far finished within
-        `timeout` seconds (for tests that need the screens' feed to have settled)."""
-        return all(runs.wait_until_idle(timeout) for runs in (self._issued, self._refresher))
+        """Whether every publication and estimate refresh requested so far finished within `timeout` seconds
+        (for tests that need the screens' feed to have settled)."""
+        return all(runs.wait_until_idle(timeout) for runs in (self._boards, self._queues, self._refresher))
 
     def close(self) -> None:
         """Stop publishing: a publication or refresh under way finishes, none starts after (screens that
@@ -106,7 +118,7 @@ class FeedPublisher:
             self._bus.unsubscribe(self.publish)
             self._bus = None
         self._refresher.close(0)  # first, so that a publication finishing below requests no new refresh
-        for runs in (self._issued, self._refresher):
+        for runs in (self._boards, self._queues, self._refresher):
             if not runs.close():
                 log.warning("a screens' publication or refresh was still running when the publisher closed")
         manager = getattr(getattr(self._emitter, "server", None), "redis", None)
@@ -117,25 +129,51 @@ class FeedPublisher:
             close_watchers()
 
     def publish(self, event: Event) -> None:
-        """Take the next version and read the office in one transaction, then emit after it commits.
-
-        Calls, recalls and every other change go out one by one, in the committing thread: each is
-        announced, so two of them must never merge into one state. Issued tickets are folded.
-        """
-        if isinstance(event, TicketIssued):
-            if self._snapshots is not None:
-                self._snapshots.forget(event.office_id)  # its state lacks the new ticket until published
-            self._issued.request(event.office_id)
-            return
-        also = event.ticket_id if isinstance(event, TicketChange) else None
-        self._publish(event.office_id, self._waits.latest(event.office_id), event_kind(event), staff_event(event),
-                      also_ticket_id=also)
-        self._refresher.request(event.office_id)
+        """Note a committed change; its publications follow behind (at once in a process without background
+        tasks, such as a CLI command)."""
+        office_id = event.office_id
+        if self._snapshots is not None:
+            self._snapshots.forget(office_id)  # its state lacks the change until published
+        with self._changes_lock:
+            self._described.setdefault(office_id, []).append(staff_event(event))
+            if not isinstance(event, TicketIssued):  # a new ticket is announced nowhere: the queue has it
+                self._changes.setdefault(office_id, []).append(event)
+        if self._background.start is not None and not isinstance(event, TicketIssued):
+            self._boards.request(office_id)
+        self._queues.request(office_id)
 
     def publish_issued(self, office_id: int) -> None:
-        """The office after the tickets issued since its last publication (the new ones are waiting, so
-        their rooms get their place in line as part of the whole office)."""
-        self._publish(office_id, self._waits.latest(office_id), ISSUED, {"kind": ISSUED})
+        """The office after the tickets issued since its last publication (kept for callers of the old name)."""
+        self.publish_queue(office_id)
+
+    def publish_board(self, office_id: int) -> None:
+        """The displays' board and the new state of each ticket that changed, read once for every change
+        noted since the last one (`publish`)."""
+        with self._changes_lock:
+            changes = self._changes.pop(office_id, [])
+        if not changes:
+            return
+        tokens = {event.token for event in changes if isinstance(event, TicketChange)}
+        with self._lock_for(office_id):
+            board, displays = self._publish_board(office_id, self._waits.latest(office_id), changes[-1])
+            with self._runtime.uow(read_only=True) as uow:
+                rows = ticket_rows(uow.session, office_id, tokens=self._watched(office_id, tokens), any_state=True)
+            for token, ticket in rows.items():
+                if ticket.state != TicketState.WAITING:  # a waiting ticket's place comes with the queue
+                    self._emitter.emit(rooms.CHANGE, ticket.payload(board, token), to=rooms.ticket_room(token),
+                                       namespace=rooms.TICKET_NAMESPACE)
+        log.debug("published version %s of office %s (%s changes) to %s displays", board.version, office_id,
+                  len(changes), len(displays))
+
+    def publish_queue(self, office_id: int) -> None:
+        """Everything about the office: the board, everyone's place in line and the staff's view."""
+        with self._changes_lock:
+            described = self._described.pop(office_id, [])
+        self._publish(office_id, self._waits.latest(office_id), described)
+        self._refresher.request(office_id)
+
+    def refresh_soon(self, office_id: int) -> None:
+        """Ask for the office's estimates to be computed again, behind the request (folded like the others)."""
         self._refresher.request(office_id)
 
     def refresh_waits(self, office_id: int) -> None:
@@ -146,56 +184,74 @@ class FeedPublisher:
                                   self._background.offload)
         self._waits.store(office_id, fresh)
         if not fresh.same_ranges(used):
-            self._publish(office_id, fresh, WAITS_UPDATED, {"kind": WAITS_UPDATED})
+            self._publish(office_id, fresh, [{"kind": WAITS_UPDATED}])
 
-    def _publish(self, office_id: int, waits: Waits, kind: str, described: dict[str, Any], *,
-                 also_ticket_id: int | None = None) -> None:
-        # One publication at a time per office in this process, so versions leave here in order.
+    def _publish_board(self, office_id: int, waits: Waits, last: Event | None) -> tuple[OfficeState, list[Any]]:
+        """Take the next version, read the board in the same transaction and send it to the displays (called
+        holding the office's lock, so versions leave this process in order)."""
+        with self._runtime.uow() as uow:
+            version = bump_version(uow.session, office_id)
+            board = read_board(uow.session, office_id, uow.clock.now(), version, waits,
+                               stale_after=self._stale_after)
+            displays = [DisplayView.of(d) for d in load_displays(uow.session, office_id)]
+            uow.commit()
+        kind = event_kind(last) if last is not None else WAITS_UPDATED
+        for display in displays:
+            self._emitter.emit(rooms.CHANGE, display_payload(board, display, kind),
+                               to=rooms.display_room(display.id), namespace=rooms.DISPLAY_NAMESPACE)
+        self._background.sleep(0)  # gevent: let the sockets' writers send it now
+        return board, displays
+
+    def _publish(self, office_id: int, waits: Waits, described: list[dict[str, Any]]) -> None:
         with self._lock_for(office_id):
             generation = self._snapshots.generation(office_id) if self._snapshots is not None else 0
-            with self._runtime.uow() as uow:
-                version = bump_version(uow.session, office_id)
-                board = read_board(uow.session, office_id, uow.clock.now(), version, waits,
-                                   stale_after=self._stale_after)
-                displays = [DisplayView.of(d) for d in load_displays(uow.session, office_id)]
-                uow.commit()
-            for display in displays:  # the lobby first: the call is on screen before the slower part is read
-                self._emitter.emit(rooms.CHANGE, display_payload(board, display, kind),
-                                   to=rooms.display_room(display.id), namespace=rooms.DISPLAY_NAMESPACE)
-            self._background.sleep(0)  # gevent: let the sockets' writers send it now, not after this request
+            with self._changes_lock:  # changes not yet on a board are on this one: the displays get them now
+                changes = self._changes.pop(office_id, [])
+            board, displays = self._publish_board(office_id, waits, changes[-1] if changes else None)
             # Read after the version's commit: at least as new as `version`, which is all a client relies on.
             with self._runtime.uow(read_only=True) as uow:
                 state = read_queue(uow.session, board, waits)
-                tickets = self._followed_tickets(uow.session, office_id, also_ticket_id)
+                also = {event.token for event in changes if isinstance(event, TicketChange)}
+                tickets = self._followed_tickets(uow.session, office_id, also)
             self._emit_queue(state, tickets, described)
         if self._snapshots is not None:
             self._snapshots.remember(state, generation)
-        log.debug("published version %s (%s) of office %s to %s displays and %s tickets",
-                  version, kind, office_id, len(displays), len(tickets))
+        log.debug("published version %s of office %s to %s displays and %s tickets",
+                  board.version, office_id, len(displays), len(tickets))
 
-    def _followed_tickets(self, session: Session, office_id: int, also_ticket_id: int | None) -> dict[str, TicketRow]:
-        """The tickets of the office to send their place in line to: every one in play, or only those a phone
-        follows here. Phones that connected while their rows were read are looked up too; one connecting
-        later has read a snapshot that is at most this change behind, and resyncs at the next."""
+    def _watched(self, office_id: int, tokens: set[str]) -> set[str]:
         watched = None if self._watchers is None else self._watchers.tokens(office_id)
-        tickets = ticket_rows(session, office_id, also_ticket_id=also_ticket_id, tokens=watched)
-        if self._watchers is None or watched is None:
-            return tickets
-        again = self._watchers.tokens(office_id)
-        if again is None:  # unknown now: every ticket in play, as without watchers
-            return ticket_rows(session, office_id, also_ticket_id=also_ticket_id)
-        if again - watched:
-            tickets.update(ticket_rows(session, office_id, also_ticket_id=also_ticket_id, tokens=again - watched))
+        return tokens if watched is None else tokens & watched
+
+    def _followed_tickets(self, session: Session, office_id: int, also: set[str]) -> dict[str, TicketRow]:
+        """The tickets of the office to send their place in line to: every one in play, or only those a phone
+        follows here, and those of `also` (changed since the last board: a finished ticket's last word).
+        Phones that connected while their rows were read are looked up too; one connecting later has read a
+        snapshot that is at most this change behind, and resyncs at the next."""
+        watched = None if self._watchers is None else self._watchers.tokens(office_id)
+        tickets = ticket_rows(session, office_id, tokens=watched)
+        if self._watchers is not None and watched is not None:
+            again = self._watchers.tokens(office_id)
+            if again is None:  # unknown now: every ticket in play, as without watchers
+                tickets = ticket_rows(session, office_id)
+            elif again - watched:
+                tickets.update(ticket_rows(session, office_id, tokens=again - watched))
+        finished = self._watched(office_id, also) - tickets.keys()
+        if finished:
+            tickets.update(ticket_rows(session, office_id, tokens=finished, any_state=True))
         return tickets
 
-    def _emit_queue(self, state: OfficeState, tickets: dict[str, TicketRow], described: dict[str, Any]) -> None:
+    def _emit_queue(self, state: OfficeState, tickets: dict[str, TicketRow], described: list[dict[str, Any]]) -> None:
         emit = self._emitter.emit
         for token, ticket in tickets.items():
             emit(rooms.CHANGE, ticket.payload(state, token), to=rooms.ticket_room(token),
                  namespace=rooms.TICKET_NAMESPACE)
-        emit(rooms.CHANGE, staff_payload(state, described), to=rooms.staff_room(state.office_id),
+        event = dict(described[-1]) if described else {"kind": WAITS_UPDATED}
+        if len(described) > 1:
+            event["folded"] = described[-MOST_EVENTS_DESCRIBED:]
+        emit(rooms.CHANGE, staff_payload(state, event), to=rooms.staff_room(state.office_id),
              namespace=rooms.STAFF_NAMESPACE)
-        emit(rooms.CHANGE, staff_payload(state, described, supervisors=True),
+        emit(rooms.CHANGE, staff_payload(state, event, supervisors=True),
              to=rooms.supervisors_room(state.office_id), namespace=rooms.STAFF_NAMESPACE)
 
     def _lock_for(self, office_id: int) -> threading.Lock:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -56,17 +57,16 @@ class TicketRow:
 MOST_TOKENS_LISTED = 200
 
 
-def ticket_rows(session: Session, office_id: int, *, also_ticket_id: int | None = None,
-                tokens: set[str] | None = None) -> dict[str, TicketRow]:
-    """Tickets of an office still in play (waiting, called, serving), plus one more, by token; only those
+def ticket_rows(session: Session, office_id: int, *, tokens: set[str] | None = None,
+                any_state: bool = False) -> dict[str, TicketRow]:
+    """Tickets of an office still in play (waiting, called, serving), or in any state, by token; only those
     with one of `tokens` when given."""
     if tokens is not None and not tokens:
         return {}
-    condition = Ticket.state.in_((TicketState.WAITING, *ACTIVE_STATES))
-    if also_ticket_id is not None:
-        condition = condition | (Ticket.id == also_ticket_id)
-    query = _ticket_query().where(Ticket.office_id == office_id, condition)
-    if tokens is not None and len(tokens) <= MOST_TOKENS_LISTED:
+    query = _ticket_query().where(Ticket.office_id == office_id)
+    if not any_state:
+        query = query.where(Ticket.state.in_((TicketState.WAITING, *ACTIVE_STATES)))
+    if tokens is not None and (any_state or len(tokens) <= MOST_TOKENS_LISTED):
         query = query.where(Ticket.token.in_(tokens))
     return {
         row.token: TicketRow(row.office_id, row.number, row.state, row.service_id, row.name, row.call_count,
@@ -91,6 +91,8 @@ class Snapshots:
         self.stale_after = stale_after
         self._offload = offload
         self.waits = WaitsCache()
+        # Asks for an office's estimates to be computed behind the request (the publisher's, once it exists).
+        self.refresh_estimates: Callable[[int], None] | None = None
         self._states: dict[int, tuple[OfficeState, float]] = {}
         # Bumped by `forget`: a state whose read began before a change that has no version yet is not kept.
         self._generations: dict[int, int] = {}
@@ -127,7 +129,12 @@ class Snapshots:
                     and time.monotonic() - cached[1] < MAX_AGE_SECONDS):
                 return cached[0]
             waits = self.waits.fresh(office_id)
-            if waits is None:
+            if waits is None and self.refresh_estimates is not None:
+                # A connect or a page must not wait for a replay of the office (long when the line is long):
+                # the last estimates or none, and new ones behind it (the publisher sends them when ready).
+                waits = self.waits.latest(office_id)
+                self.refresh_estimates(office_id)
+            elif waits is None:  # no publisher to refresh them behind (a test's snapshots on their own)
                 waits = compute_waits(uow.session, get_office(uow.session, office_id), uow.clock.now(), self._offload)
                 self.waits.store(office_id, waits)
             state = read_office_state(uow.session, office_id, uow.clock.now(), version, waits,

@@ -16,16 +16,19 @@ from waitwell.persistence import Counter, CounterSession, Office, Service, Ticke
 from waitwell.services.counter_sessions import CounterHolder, holder_from_row
 from waitwell.services.lookups import (
     ACTIVE_STATES,
+    calling_candidates,
     current_ticket_at,
     get_counter,
     recent_calls_at,
-    waiting_candidates,
 )
 from waitwell.services.recall_rules import office_rules
 from waitwell.services.results import TicketView
 from waitwell.services.unit_of_work import UnitOfWork
 
 RECENT = 6
+# The waiting tickets listed, in calling order: a clerk picks out of turn near the front, and a long line
+# must not make every console answer read and send all of it.
+WAITING_SHOWN = 50
 
 
 @dataclass(frozen=True)
@@ -112,10 +115,12 @@ def console_state(uow: UnitOfWork, *, counter_id: int) -> ConsoleState:
         lines = {s.id: ServiceLine(s.id, s.name, s.prefix, s.colour, int(waiting_counts.get(s.id, 0)))
                  for s in services}
 
-        candidates = waiting_candidates(session, office.id, counter.service_ids)
+        strategy = strategy_named(office.calling_strategy)
+        candidates = calling_candidates(session, office.id, counter.service_ids, strategy, now,
+                                        per_line=WAITING_SHOWN)
         recent = recent_calls_at(session, counter.id, start_of_day(now, office.timezone))  # as call_next sees them
-        ranked = strategy_named(office.calling_strategy).rank(
-            candidates, CallContext(counter_id=counter.id, now=now, recent_calls=recent))
+        ranked = strategy.rank(candidates, CallContext(counter_id=counter.id, now=now, recent_calls=recent))
+        ranked = ranked[:WAITING_SHOWN]
         tickets = {t.id: t for t in session.scalars(select(Ticket).where(Ticket.id.in_([c.ticket_id for c in ranked])))}
         waiting = [_waiting(tickets[c.ticket_id]) for c in ranked if c.ticket_id in tickets]
 

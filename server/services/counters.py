@@ -20,6 +20,8 @@ from waitwell.persistence import Counter, Ticket
 from waitwell.services.counter_log import record_counter_state
 from waitwell.services.history import record_history, ticket_fields
 from waitwell.services.lookups import (
+    LINE_FRONT,
+    calling_candidates,
     could_exist,
     current_ticket_at,
     get_counter,
@@ -46,11 +48,13 @@ def call_next(
         counter = _callable_counter(uow, counter_id)
         now = uow.clock.now()
         strategy = strategy or strategy_named(counter.office.calling_strategy)
-        candidates = waiting_candidates(uow.session, counter.office_id, counter.service_ids)
         recent = recent_calls_at(uow.session, counter.id, start_of_day(now, counter.office.timezone))
         context = CallContext(counter_id=counter.id, now=now, recent_calls=recent)
-        ranked = [candidate.ticket_id for candidate in strategy.rank(candidates, context)]
-        ticket = _first_lockable(uow, ranked)
+        fronts = calling_candidates(uow.session, counter.office_id, counter.service_ids, strategy, now)
+        ticket = _first_lockable(uow, [candidate.ticket_id for candidate in strategy.rank(fronts, context)])
+        if ticket is None and len(fronts) >= LINE_FRONT:  # the fronts are all being called elsewhere: rank all
+            everyone = waiting_candidates(uow.session, counter.office_id, counter.service_ids)
+            ticket = _first_lockable(uow, [candidate.ticket_id for candidate in strategy.rank(everyone, context)])
         if ticket is None:
             raise NothingToCall(f"nobody is waiting for the services of {counter.name}")
         view = _call(uow, ticket, counter, user_id)

@@ -24,7 +24,7 @@ from waitwell.estimates.estimate import WaitEstimate
 from waitwell.i18n import DEFAULT_LANGUAGE, available_languages
 from waitwell.persistence import IdempotencyKey, Kiosk, Office, Printer, PrintJob, Service
 from waitwell.persistence.devices import PrintDelivery, PrinterStatus, kiosk_services
-from waitwell.services.lookups import could_exist, get_ticket, people_ahead_by_ticket
+from waitwell.services.lookups import could_exist, get_ticket, people_ahead_of_ticket
 from waitwell.services.print_jobs import NewPrintJob, PrintJobView, add_print_jobs
 from waitwell.services.results import TicketView
 from waitwell.services.tickets import add_tickets, issuable_services
@@ -256,7 +256,7 @@ def _replay_or_error(uow: UnitOfWork, kiosk: TapKiosk, tap: Tap) -> KioskTicket 
     ticket = get_ticket(uow.session, claimed.ticket_id)
     ahead = None
     if ticket.state == TicketState.WAITING:
-        ahead = people_ahead_by_ticket(uow.session, ticket.office, uow.clock.now()).get(ticket.id, 0)
+        ahead = people_ahead_of_ticket(uow.session, ticket, uow.clock.now())
     job = uow.session.scalar(select(PrintJob).where(PrintJob.ticket_id == ticket.id).order_by(PrintJob.id.desc()))
     return KioskTicket(TicketView.of(ticket, people_ahead=ahead), PrintJobView.of(job) if job else None,
                        replayed=True, printer_status=kiosk.printer_status)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -11,10 +11,8 @@ from sqlalchemy.orm import Session, selectinload
 from waitwell.domain.errors import InvalidInput, NotFound
 from waitwell.domain.states import TicketState
 from waitwell.estimates.estimate import WaitEstimate
-from waitwell.estimates.estimator import estimate_new_ticket
 from waitwell.persistence import Kiosk, Printer, Service, Ticket
 from waitwell.persistence.devices import PrinterStatus
-from waitwell.services.estimates import office_snapshot
 from waitwell.services.lookups import get_office
 from waitwell.services.unit_of_work import UnitOfWork
 
@@ -105,8 +103,10 @@ def get_kiosk(uow: UnitOfWork, kiosk_id: int) -> KioskView:
         return KioskView.of(_kiosk(uow.session, kiosk_id))
 
 
-def kiosk_board(uow: UnitOfWork, kiosk_id: int) -> KioskBoard:
-    """The kiosk's services with people waiting now and the wait of a ticket taken now."""
+def kiosk_board(uow: UnitOfWork, kiosk_id: int,
+                estimates: Callable[[int, int], Mapping[int, WaitEstimate | None]]) -> KioskBoard:
+    """The kiosk's services with people waiting now and the wait of a ticket taken now, as `estimates(service_id,
+    office_id)` gives it for the office's services (none when not known yet)."""
     with uow:
         kiosk = _kiosk(uow.session, kiosk_id)
         view = KioskView.of(kiosk)
@@ -117,13 +117,18 @@ def kiosk_board(uow: UnitOfWork, kiosk_id: int) -> KioskBoard:
         ).all())
         services = [(s.id, s.name, s.description, s.active, dict(s.names or {})) for s in kiosk.services]
         printer_status = _printer_status(kiosk)
-    snapshot = office_snapshot(uow, view.office_id)
+    waits = estimates(services[0][0], view.office_id) if services else {}
     buttons = tuple(
         ServiceButton(service_id, name, description, int(waiting.get(service_id, 0)),
-                      estimate_new_ticket(snapshot, service_id) if active else None, active, names)
+                      waits.get(service_id) if active else None, active, names)
         for service_id, name, description, active, names in services
     )
     return KioskBoard(view, buttons, printer_status)
+
+
+def office_of_service(uow: UnitOfWork, service_id: int) -> int | None:
+    with uow:
+        return uow.session.scalar(select(Service.office_id).where(Service.id == service_id))
 
 
 def _printer_status(kiosk: Kiosk) -> PrinterStatus | None:

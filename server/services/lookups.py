@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Select, bindparam, func, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
-from waitwell.domain.calling import Candidate, strategy_named
+from waitwell.domain.calling import CallingStrategy, Candidate, WeightedLongestWait, strategy_named
 from waitwell.domain.errors import NotFound
-from waitwell.domain.position import people_ahead
+from waitwell.domain.position import ahead_boundary, competing_services, people_ahead
 from waitwell.domain.states import CounterState, TicketState
 from waitwell.persistence import Counter, Office, Service, Ticket, TicketEvent
 from waitwell.persistence.models import counter_services
@@ -93,12 +95,57 @@ def waiting_candidates(session: Session, office_id: int, service_ids: frozenset[
     )
     if service_ids is not None:
         query = query.where(Ticket.service_id.in_(service_ids))
-    return [
-        Candidate(ticket_id=row.id, service_id=row.service_id, waiting_since=row.waiting_since,
-                  priority_weight=row.priority_weight, is_appointment=row.appointment_at is not None,
-                  appointment_at=row.appointment_at)
-        for row in session.execute(query)
-    ]
+    return [_candidate(row) for row in session.execute(query)]
+
+
+# How many tickets from the front of each line a call ranks: the first one the strategy ranks is among
+# them, and so are the next ones when other counters calling at the same moment hold those.
+LINE_FRONT = 32
+
+
+def calling_candidates(session: Session, office_id: int, service_ids: Iterable[int], strategy: CallingStrategy,
+                       now: datetime, *, per_line: int = LINE_FRONT) -> list[Candidate]:
+    """The waiting tickets that can rank among the first `per_line` of the counter's services: the front of
+    each line by wait, and of its checked-in appointments by slot time, when the strategy ranks the oldest
+    first within a line; else every waiting ticket of those services. A bounded read however long the line."""
+    services = sorted(set(service_ids))
+    if not services:
+        return []
+    if not getattr(strategy, "oldest_first_within_a_line", False):  # a plug-in strategy may not say
+        return waiting_candidates(session, office_id, frozenset(services))
+    values: dict[str, Any] = {"office_id": office_id, "per_line": per_line, "now": now}
+    values.update({f"service_{index}": service_id for index, service_id in enumerate(services)})
+    seen: set[int] = set()
+    candidates = []
+    for row in session.execute(_line_fronts(len(services)), values):
+        if row.id not in seen:
+            seen.add(row.id)
+            candidates.append(_candidate(row))
+    return candidates
+
+
+@cache
+def _line_fronts(services: int) -> Select[Any]:
+    """One statement for `services` lines, built once per count (building costs more than running it)."""
+    columns = (Ticket.id, Ticket.service_id, Ticket.waiting_since, Ticket.appointment_at)
+    fronts = []
+    for index in range(services):
+        line = (Ticket.office_id == bindparam("office_id"), Ticket.state == TicketState.WAITING,
+                Ticket.service_id == bindparam(f"service_{index}"))
+        fronts.append(select(*columns).where(*line).order_by(Ticket.waiting_since, Ticket.id)
+                      .limit(bindparam("per_line")).subquery())
+        fronts.append(select(*columns).where(*line, Ticket.appointment_at <= bindparam("now"))
+                      .order_by(Ticket.appointment_at, Ticket.waiting_since, Ticket.id)
+                      .limit(bindparam("per_line")).subquery())
+    both = union_all(*(select(front) for front in fronts)).subquery()
+    return (select(both, Service.priority_weight).join(Service, Service.id == both.c.service_id)
+            .order_by(both.c.waiting_since, both.c.id))
+
+
+def _candidate(row: Any) -> Candidate:
+    return Candidate(ticket_id=row.id, service_id=row.service_id, waiting_since=row.waiting_since,
+                     priority_weight=row.priority_weight, is_appointment=row.appointment_at is not None,
+                     appointment_at=row.appointment_at)
 
 
 def recent_calls_at(session: Session, counter_id: int, since: datetime, limit: int = 5) -> tuple[Candidate, ...]:
@@ -156,6 +203,41 @@ def people_ahead_by_ticket(session: Session, office: Office, now: datetime) -> d
         counter_skills(session, office.id),
         now,
     )
+
+
+# Tickets this close to a line's boundary (`ahead_boundary`) are ranked one by one, so rounding in the
+# arithmetic of weighted waits never miscounts.
+BOUNDARY_SLACK = timedelta(milliseconds=5)
+
+
+def people_ahead_of_ticket(session: Session, ticket: Ticket, now: datetime) -> int:
+    """People ahead of one waiting ticket, as `people_ahead_by_ticket` counts them: under weighted longest
+    wait, with one count per line on an index (a status page or a kiosk's answer need not rank the whole
+    office); other strategies rank the office."""
+    office = ticket.office
+    strategy = strategy_named(office.calling_strategy)
+    if not getattr(strategy, "ranks_by_weighted_wait", False):
+        return people_ahead_by_ticket(session, office, now).get(ticket.id, 0)
+    competing = competing_services(ticket.service_id, counter_skills(session, office.id).values())
+    weights = dict(session.execute(select(Service.id, Service.priority_weight).where(Service.id.in_(competing))).all())
+    me = Candidate(ticket.id, ticket.service_id, ticket.waiting_since, weights.get(ticket.service_id, 1.0))
+    by_weight: dict[float, list[int]] = {}
+    for service_id, weight in weights.items():
+        by_weight.setdefault(weight, []).append(service_id)
+    ahead = 0
+    mine = WeightedLongestWait.key(me, now)
+    for weight, services in by_weight.items():
+        boundary = ahead_boundary(me, weight, now)
+        low, high = boundary - BOUNDARY_SLACK, boundary + BOUNDARY_SLACK
+        if mine[0] == 0:  # not waiting yet (a booking before its slot): every such ticket ties on no wait
+            high = max(high, me.waiting_since)
+        lines = (Ticket.office_id == office.id, Ticket.state == TicketState.WAITING, Ticket.service_id.in_(services))
+        ahead += session.scalar(select(func.count()).where(*lines, Ticket.waiting_since < low)) or 0
+        near = session.execute(select(Ticket.id, Ticket.service_id, Ticket.waiting_since)
+                               .where(*lines, Ticket.waiting_since >= low, Ticket.waiting_since <= high))
+        ahead += sum(1 for row in near if WeightedLongestWait.key(
+            Candidate(row.id, row.service_id, row.waiting_since, weight), now) < mine)
+    return ahead
 
 
 def waiting_per_service_of_offices(session: Session, offices: Iterable[Office]) -> dict[int, dict[int, int] | None]:

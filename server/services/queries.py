@@ -16,6 +16,7 @@ from waitwell.services.lookups import (
     get_service,
     get_ticket,
     people_ahead_by_ticket,
+    people_ahead_of_ticket,
 )
 from waitwell.services.offices import ServiceView
 from waitwell.services.results import CounterView, TicketView
@@ -65,7 +66,7 @@ def ticket_view(uow: UnitOfWork, *, ticket_id: int) -> TicketView:
         ticket = get_ticket(uow.session, ticket_id)
         ahead = None
         if ticket.state == TicketState.WAITING:
-            ahead = people_ahead_by_ticket(uow.session, ticket.office, uow.clock.now()).get(ticket.id, 0)
+            ahead = people_ahead_of_ticket(uow.session, ticket, uow.clock.now())
         return TicketView.of(ticket, people_ahead=ahead)
 
 

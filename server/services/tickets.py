@@ -28,6 +28,7 @@ from waitwell.services.lookups import (
     counter_skills_of_offices,
     get_ticket_by_token,
     people_ahead_by_ticket,
+    people_ahead_of_ticket,
     waiting_per_service_of_offices,
 )
 from waitwell.services.metrics.stored_estimates import issue_estimate_values
@@ -218,7 +219,7 @@ def ticket_status(uow: UnitOfWork, *, token: str) -> TicketStatus:
         ticket = get_ticket_by_token(uow.session, token)
         ahead = None
         if ticket.state == TicketState.WAITING:
-            ahead = people_ahead_by_ticket(uow.session, ticket.office, uow.clock.now()).get(ticket.id, 0)
+            ahead = people_ahead_of_ticket(uow.session, ticket, uow.clock.now())
         last_called = uow.session.scalar(
             select(Ticket.number)
             .where(

@@ -10,10 +10,12 @@ from sqlalchemy import func, select
 from tests.kiosk.support import make_kiosk, preview_printer
 from waitwell.domain.errors import Conflict, InvalidInput, NotFound, OfficeClosed
 from waitwell.domain.events import PrintJobQueued, TicketIssued
+from waitwell.estimates.estimate import WaitEstimate
 from waitwell.persistence import PrintJob, Ticket
 from waitwell.persistence.devices import PrintJobState
 from waitwell.runtime import Runtime
 from waitwell.services import kiosk_taps, kiosks
+from waitwell.services.estimates import estimates_for_new_tickets
 from waitwell.services.kiosk_taps import KioskTicket
 
 BASE = "https://queue.example.org"
@@ -120,10 +122,19 @@ def test_board_shows_people_waiting_and_an_estimate_per_service(runtime: Runtime
     setup = make_kiosk(runtime, printer=preview_printer())
     for index in range(3):
         tap(runtime, setup.kiosk.id, setup.office.services["A"], f"tap-board-{index:04d}")
-    board = kiosks.kiosk_board(runtime.uow(read_only=True), setup.kiosk.id)
+    asked: list[tuple[int, int]] = []
+
+    def estimates(service_id: int, office_id: int) -> dict[int, WaitEstimate | None]:
+        asked.append((service_id, office_id))
+        return estimates_for_new_tickets(runtime.uow(read_only=True), service_id)
+
+    board = kiosks.kiosk_board(runtime.uow(read_only=True), setup.kiosk.id, estimates)
     by_name = {b.name: b for b in board.buttons}
     assert by_name["Licence renewal"].people_waiting == 3 and by_name["Title"].people_waiting == 0
     assert by_name["Licence renewal"].estimate is not None
+    assert asked == [(setup.office.services["A"], setup.office.office_id)]  # one look serves every button
+    unknown = kiosks.kiosk_board(runtime.uow(read_only=True), setup.kiosk.id, lambda *_: {})
+    assert all(button.estimate is None for button in unknown.buttons)  # not known yet: no figure, no wait
     assert board.printer_status is not None and board.printer_status.value == "unknown"
 
 

@@ -23,6 +23,7 @@ from flask import Flask
 from werkzeug.serving import ThreadedWSGIServer
 
 from waitwell.commands.processes import dying_with_parent
+from waitwell.realtime.rooms import TICKET_NAMESPACE
 from waitwell.runtime import Runtime
 from waitwell.services import accounts
 from waitwell.services.accounts import StaffMember
@@ -241,7 +242,8 @@ class Proxy:
 
 class FeedFollower:
     """A python-socketio client that follows one namespace the way the pages' scripts do:
-    apply a snapshot, apply the next version, ask for a snapshot on a gap, ignore stale changes."""
+    apply a snapshot, apply the next version (any newer one on a phone), ask for a snapshot on a gap, ignore
+    stale changes."""
 
     def __init__(self, url: str, namespace: str, auth: dict[str, Any], *, headers: dict[str, str] | None = None,
                  reconnection: bool = True) -> None:
@@ -308,7 +310,9 @@ class FeedFollower:
         if current is None or data["version"] <= current:
             self.received.append(("change", data))
             return
-        if data["version"] == current + 1:
+        # A phone is sent only the versions that concern it, each its ticket's whole state (status.js);
+        # displays and staff get every version, and a gap there means a missed change.
+        if data["version"] == current + 1 or self.namespace == TICKET_NAMESPACE:
             self.state = data  # before it is seen received: a test that saw it may read the state at once
             self.received.append(("change", data))
         else:

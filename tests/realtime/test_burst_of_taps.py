@@ -15,7 +15,7 @@ from waitwell.realtime.snapshots import Snapshots
 def slower_folding(monkeypatch: pytest.MonkeyPatch) -> None:
     """Three seconds instead of one before the folded publication (set before the live server is made),
     so the phone surely connects before it even on a busy machine: what it is told then is the point."""
-    monkeypatch.setattr("waitwell.realtime.publisher.ISSUED_FOLD_SECONDS", 3.0)
+    monkeypatch.setattr("waitwell.realtime.publisher.QUEUE_EVERY_SECONDS", 3.0)
 
 
 def test_a_phone_scanning_during_a_burst_of_taps_sees_its_place_at_once(live, office, runtime) -> None:

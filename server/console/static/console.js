@@ -142,7 +142,9 @@
   function renderWaiting() {
     const body = $("waiting");
     body.replaceChildren();
-    $("waiting-count").textContent = String(state.waiting.length);
+    // The list holds the first few in calling order; the count is everyone in the counter's lines.
+    const total = state.lines.reduce((sum, line) => sum + line.waiting, 0);
+    $("waiting-count").textContent = String(Math.max(total, state.waiting.length));
     $("waiting-empty").hidden = state.waiting.length > 0;
     const canCall = available("call");
     state.waiting.forEach((ticket, index) => {

@@ -17,7 +17,7 @@ from waitwell.persistence import Appointment, AppointmentSettings, AppointmentSt
 from waitwell.services.appointments.setup import OfficePolicy, office_policy
 from waitwell.services.appointments.views import AppointmentView
 from waitwell.services.kiosk_taps import KioskTicket, TapKiosk, print_content
-from waitwell.services.lookups import people_ahead_by_ticket
+from waitwell.services.lookups import people_ahead_of_ticket
 from waitwell.services.print_jobs import add_print_job
 from waitwell.services.results import TicketView
 from waitwell.services.tickets import add_ticket
@@ -155,7 +155,7 @@ def _check_in(uow: UnitOfWork, appointment: Appointment) -> CheckInResult:
 
 
 def _ticket_view(uow: UnitOfWork, ticket: Ticket, now: datetime) -> TicketView:
-    ahead = people_ahead_by_ticket(uow.session, ticket.office, now).get(ticket.id) if ticket.state == "waiting" \
+    ahead = people_ahead_of_ticket(uow.session, ticket, now) if ticket.state == "waiting" \
         else None
     return TicketView.of(ticket, people_ahead=ahead)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -10,12 +13,13 @@ from sqlalchemy.orm import Session
 
 from waitwell.domain.events import TicketIssued
 from waitwell.estimates.estimate import WaitEstimate
-from waitwell.estimates.estimator import Predictor, default_predictor
+from waitwell.estimates.estimator import Predictor, default_predictor, estimate_waits
 from waitwell.metrics.accuracy import GivenEstimate
 from waitwell.metrics.local_time import day_bounds
 from waitwell.persistence import IssueEstimate, Office, Ticket
 from waitwell.runtime import Runtime
-from waitwell.services.estimates import estimate_office
+from waitwell.services.coalescing import PerOfficeRuns
+from waitwell.services.estimates import office_snapshot
 from waitwell.services.event_bus import EventBus
 from waitwell.services.unit_of_work import UnitOfWork
 
@@ -68,28 +72,61 @@ def given_estimates(session: Session, office_id: int, day: date) -> list[GivenEs
     ]
 
 
+def _run_here(work: Callable[[], Any]) -> Any:
+    return work()
+
+
+def _start_thread(work: Callable[[], None]) -> None:
+    threading.Thread(target=work, name="issue-estimates", daemon=True).start()
+
+
 class IssueEstimateRecorder:
     """Subscribes to TicketIssued and keeps the estimate each new ticket gets, with the estimator the kiosk
     and status page use.
 
-    In the background by default, in batches: a burst of tickets shares one look at the office, and a
-    tap never waits for it. A ticket whose issuer already added the row of the figure it showed, in its
-    own transaction (`add_tickets(estimates=...)`, which says so on its event, or `issue_estimate_row`), is
-    left alone. An estimate that could only be made more than `MAX_DELAY` after the issue is not kept: it
-    would no longer be the one the holder was given.
+    In the background by default: the committing request only notes the ticket, and each office's new
+    tickets share one look at the office at most every `RECORD_EVERY_SECONDS` (later when the estimator runs
+    long: it takes at most `BACKGROUND_SHARE` of a core), so a long line costs one replay per few seconds, not
+    one per ticket, and nobody waits for it. The replay itself runs through `offload` (a native thread under
+    gevent, so the process keeps serving). A ticket whose issuer already added the row of the figure it showed,
+    in its own transaction (`add_tickets(estimates=...)`, which says so on its event, or
+    `issue_estimate_row`), is left alone. An estimate that could only be made more than `MAX_DELAY` after the
+    issue is not kept: it would no longer be the one the holder was given.
     """
 
     MAX_DELAY = timedelta(seconds=60)
+    RECORD_EVERY_SECONDS = 5.0
+    BACKGROUND_SHARE = 0.1
 
-    def __init__(self, runtime: Runtime, predictor: Predictor | None = None) -> None:
+    def __init__(self, runtime: Runtime, predictor: Predictor | None = None, *,
+                 start: Callable[[Callable[[], None]], Any] | None = None,
+                 sleep: Callable[[float], Any] | None = None,
+                 offload: Callable[[Callable[[], Any]], Any] = _run_here) -> None:
         self._runtime = runtime
         self._predictor = predictor
+        self._offload = offload
+        self._pending: dict[int, list[TicketIssued]] = {}
+        self._lock = threading.Lock()
+        self._runs = PerOfficeRuns(self._record_pending, start or _start_thread, sleep=sleep or time.sleep,
+                                   min_interval=self.RECORD_EVERY_SECONDS, max_share=self.BACKGROUND_SHARE)
 
     def subscribe(self, bus: EventBus, *, in_background: bool = True) -> None:
         if in_background:
-            bus.subscribe_batch(TicketIssued, self.record_all)
+            bus.subscribe(TicketIssued, self.note)
+            bus.on_close(self._runs.close)
         else:
             bus.subscribe(TicketIssued, self.record)
+
+    def note(self, event: TicketIssued) -> None:
+        """In the committing thread: keep the ticket for its office's next run."""
+        if event.estimate_kept:
+            return
+        with self._lock:
+            self._pending.setdefault(event.office_id, []).append(event)
+        self._runs.request(event.office_id)
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        return self._runs.wait_until_idle(timeout)
 
     def record(self, event: TicketIssued) -> None:
         self.record_all([event])
@@ -102,6 +139,12 @@ class IssueEstimateRecorder:
         for office_id, issued in by_office.items():
             self._record_office(office_id, issued)
 
+    def _record_pending(self, office_id: int) -> None:
+        with self._lock:
+            issued = self._pending.pop(office_id, [])
+        if issued:
+            self._record_office(office_id, issued)
+
     def _record_office(self, office_id: int, issued: list[TicketIssued]) -> None:
         now = self._runtime.clock.now()
         with self._runtime.uow(read_only=True) as uow:
@@ -111,7 +154,8 @@ class IssueEstimateRecorder:
         if not wanted:
             return
         predictor = self._predictor or default_predictor()
-        estimates = estimate_office(self._runtime.uow(read_only=True), office_id, predictor=predictor)
+        snapshot = office_snapshot(self._runtime.uow(read_only=True), office_id)
+        estimates = self._offload(lambda: estimate_waits(snapshot, predictor=predictor))
         with self._runtime.uow() as uow:
             for event in wanted:
                 estimate = estimates.get(event.ticket_id)

@@ -103,8 +103,9 @@
 
   socket.on("snapshot", function (data) { apply(data); setOffline(false); });
   socket.on("change", function (data) {
+    // Each message is the ticket's whole state: a newer one replaces the page's (a phone is sent only the
+    // versions that concern it, so a skipped version is not a missed change).
     if (data.version <= version) return;
-    if (data.version !== version + 1) { socket.emit("resync"); return; }
     apply(data);
   });
   socket.on("disconnect", function () { setOffline(true); });

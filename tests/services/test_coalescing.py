@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from waitwell.realtime.coalescing import PerOfficeRuns
+from waitwell.services.coalescing import PerOfficeRuns
 
 
 def start_thread(work) -> None:
