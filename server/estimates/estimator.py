@@ -5,11 +5,13 @@ A ticket's wait estimate is the time from the snapshot's `now` until a counter f
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Protocol
 
 from waitwell.domain.calling import CallingStrategy, strategy_named
 from waitwell.estimates.estimate import WaitEstimate
+from waitwell.estimates.rollforward import new_ticket_probes
 from waitwell.estimates.rolling import RollForward
 from waitwell.estimates.snapshot import OfficeSnapshot, WaitingTicket
 
@@ -46,6 +48,27 @@ def estimate_new_ticket(
 ) -> WaitEstimate:
     """The wait of a ticket taken now for `service_id`: what the kiosk shows on the service's button."""
     return estimate_waits(with_new_ticket(snapshot, service_id), strategy=strategy, predictor=predictor)[NEW_TICKET_ID]
+
+
+def estimate_waits_and_new_tickets(
+    snapshot: OfficeSnapshot, service_ids: Iterable[int], *, predictor: Predictor | None = None
+) -> tuple[dict[int, WaitEstimate], dict[int, WaitEstimate]]:
+    """`estimate_waits`, and `estimate_new_ticket` for each service of `service_ids`: from the same replays where
+    that gives the same answer (the roll-forward, for lines whose new ticket ranks last until called), so a
+    kiosk's fifteen buttons cost one look at the office, not fifteen."""
+    strategy = strategy_named(snapshot.calling_strategy)
+    predictor = predictor or default_predictor()
+    wanted = list(service_ids)
+    together = getattr(predictor, "estimate_with_new_tickets", None)
+    if together is None:
+        return (predictor.estimate(snapshot, strategy),
+                {each: estimate_new_ticket(snapshot, each, strategy=strategy, predictor=predictor) for each in wanted})
+    probes = new_ticket_probes(snapshot, strategy, wanted)
+    per_ticket, new_tickets = together(snapshot, strategy, probes)
+    for each in wanted:
+        if each not in new_tickets:
+            new_tickets[each] = estimate_new_ticket(snapshot, each, strategy=strategy, predictor=predictor)
+    return per_ticket, new_tickets
 
 
 def with_new_ticket(snapshot: OfficeSnapshot, service_id: int) -> OfficeSnapshot:

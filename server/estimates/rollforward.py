@@ -12,11 +12,12 @@ from __future__ import annotations
 import bisect
 import heapq
 import random
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
 from waitwell.domain.calling import CallContext, CallingStrategy, Candidate
+from waitwell.domain.position import competing_services
 from waitwell.estimates.lines import WaitingLines
 from waitwell.estimates.roster import Availability, availability
 from waitwell.estimates.service_times import service_samples
@@ -86,9 +87,15 @@ def replay(
     times: ServiceTimes,
     rng: random.Random,
     tickets: list[Candidate],
-) -> dict[int, float]:
+    probes: frozenset[int] = frozenset(),
+) -> tuple[dict[int, float], dict[int, float]]:
     """One possible future: seconds from now until each waiting ticket is called (absent: never, in this model).
-    `tickets`: the waiting and expected tickets as the strategy sees them, made once for all replays."""
+    `tickets`: the waiting and expected tickets as the strategy sees them, made once for all replays.
+
+    Also, for each service of `probes`, when a ticket taken for it now would be called: the first moment a
+    counter serving it is free with nobody else to call. That is exact for the services `new_ticket_probes`
+    picks (the ticket would rank after everyone of its counters' lines until then, so nothing before its call
+    differs from this replay): one replay serves every kiosk button instead of one replay per button."""
     history = snapshot.history
     free: list[tuple[float, int, frozenset[int]]] = []
     for plan in plans:
@@ -99,6 +106,8 @@ def replay(
     # A plug-in strategy that does not say so has everyone ranked at each call.
     waiting = WaitingLines(tickets, by_line=getattr(strategy, "oldest_first_within_a_line", False))
     called: dict[int, float] = {}
+    probed: dict[int, float] = {}
+    unprobed = set(probes)
     recent: dict[int, tuple[Candidate, ...]] = {}  # each counter's calls in this replay (appointment run limits)
     while waiting and free:
         at, counter_id, skills = heapq.heappop(free)
@@ -111,6 +120,9 @@ def replay(
         moment = snapshot.now + timedelta(seconds=at)
         candidates = waiting.callable(skills, moment)
         if not candidates:
+            for service_id in unprobed & skills:  # a new ticket would be the only one this counter could call
+                probed[service_id] = at
+                unprobed.discard(service_id)
             booked = waiting.first_arrival(skills)
             if booked is not None:  # only people with an appointment later are left: the counter waits for the first
                 heapq.heappush(free, ((booked - snapshot.now).total_seconds(), counter_id, skills))
@@ -123,7 +135,12 @@ def replay(
         no_show = rng.random() < history.no_show_rate
         busy = history.no_show_seconds if no_show else times.draw(chosen.service_id, rng)
         heapq.heappush(free, (at + busy, counter_id, skills))
-    return called
+    for at, counter_id, skills in free if unprobed else ():  # everyone called: the first counter free after
+        calls_at = available[counter_id].open_from(at)
+        for service_id in unprobed & skills:
+            if calls_at is not None and calls_at < probed.get(service_id, float("inf")):
+                probed[service_id] = calls_at
+    return called, probed
 
 
 def roll_forward(
@@ -133,15 +150,48 @@ def roll_forward(
     replays: int,
     seed: int = 0,
     pause_return_seconds: float | None = None,
+    probes: frozenset[int] = frozenset(),
 ) -> Mapping[int, list[float]]:
-    """Call times (seconds from now) of each waiting ticket over `replays` seeded replays."""
-    rng = random.Random(seed)
+    """Call times (seconds from now) of each waiting ticket over `replays` seeded replays; with `probes`, also
+    those of a ticket taken now for each of those services, keyed by `probe_key(service_id)`.
+
+    Each replay has a seed of its own, so a replay's draws do not depend on what the ones before it drew (a
+    replay with one more ticket draws the same until that ticket is called)."""
     plans = server_plans(snapshot, pause_return_seconds)
     times = ServiceTimes(snapshot)
     outcomes: dict[int, list[float]] = {t.ticket_id: [] for t in snapshot.waiting}
+    outcomes.update({probe_key(service_id): [] for service_id in probes})
     candidates = [t.as_candidate() for t in (*snapshot.waiting, *snapshot.expected)]
-    for _ in range(replays):
-        for ticket_id, seconds in replay(snapshot, strategy, plans, times, rng, candidates).items():
+    for index in range(replays):
+        rng = random.Random(seed * 1_000_003 + index)
+        called, probed = replay(snapshot, strategy, plans, times, rng, candidates, probes)
+        for ticket_id, seconds in called.items():
             if ticket_id in outcomes:  # not the expected appointments
                 outcomes[ticket_id].append(seconds)
+        for service_id, seconds in probed.items():
+            outcomes[probe_key(service_id)].append(seconds)
     return outcomes
+
+
+def probe_key(service_id: int) -> int:
+    """Where `roll_forward` puts the call times of a ticket taken now for `service_id` (no ticket id is negative)."""
+    return -service_id
+
+
+def new_ticket_probes(snapshot: OfficeSnapshot, strategy: CallingStrategy,
+                      service_ids: Iterable[int]) -> frozenset[int]:
+    """The services whose ticket taken now one replay of the current queue can time (`replay`'s probes): under
+    weighted longest wait, when everyone its counters could call instead has waited since before now with a
+    priority weight at least its own, so it ranks after all of them at every moment until it is called."""
+    if not getattr(strategy, "ranks_by_weighted_wait", False):
+        return frozenset()
+    skills = [counter.service_ids for counter in snapshot.counters]
+    tickets = (*snapshot.waiting, *snapshot.expected)
+    chosen = set()
+    for service_id in service_ids:
+        weight = snapshot.priority_weights.get(service_id, 1.0)
+        competing = competing_services(service_id, skills)
+        if all(t.waiting_since <= snapshot.now and t.priority_weight >= weight
+               for t in tickets if t.service_id in competing):
+            chosen.add(service_id)
+    return frozenset(chosen)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from waitwell.domain.calling import CallingStrategy
 from waitwell.estimates.baselines import spread
 from waitwell.estimates.calibration import CALIBRATED, RangeCalibration, estimate_from_replays
 from waitwell.estimates.estimate import WaitEstimate
-from waitwell.estimates.rollforward import roll_forward
+from waitwell.estimates.rollforward import probe_key, roll_forward
 from waitwell.estimates.service_times import mean_service_seconds
 from waitwell.estimates.snapshot import OfficeSnapshot
 
@@ -32,8 +34,22 @@ class RollForward:
         self.pause_return_seconds = pause_return_seconds
 
     def estimate(self, snapshot: OfficeSnapshot, strategy: CallingStrategy) -> dict[int, WaitEstimate]:
+        return self.estimate_with_new_tickets(snapshot, strategy, frozenset())[0]
+
+    def estimate_with_new_tickets(self, snapshot: OfficeSnapshot, strategy: CallingStrategy,
+                                  probes: frozenset[int]) -> tuple[dict[int, WaitEstimate], dict[int, WaitEstimate]]:
+        """`estimate`, and from the same replays the wait of a ticket taken now for each service of `probes`
+        (chosen by `new_ticket_probes`)."""
         rolled = roll_forward(snapshot, strategy, replays=self.replays, seed=self.seed,
-                              pause_return_seconds=self.pause_return_seconds)
+                              pause_return_seconds=self.pause_return_seconds, probes=probes)
+        new_tickets = {}
+        for service_id in probes:
+            seconds = rolled[probe_key(service_id)]
+            new_tickets[service_id] = (estimate_from_replays(seconds, self.calibration) if len(seconds) == self.replays
+                                       else _unstaffed(snapshot, service_id, len(snapshot.waiting) + 1))
+        return self._estimates(snapshot, rolled), new_tickets
+
+    def _estimates(self, snapshot: OfficeSnapshot, rolled: Mapping[int, list[float]]) -> dict[int, WaitEstimate]:
         estimates = {}
         unstaffed: dict[int, WaitEstimate] = {}  # per service: the same for everyone in its line
         for ticket in snapshot.waiting:

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from waitwell.estimates.estimate import WaitEstimate
-from waitwell.estimates.estimator import estimate_new_ticket, estimate_waits
+from waitwell.estimates.estimator import estimate_waits_and_new_tickets
 from waitwell.estimates.snapshot import OfficeSnapshot
 from waitwell.persistence import Office
 from waitwell.realtime.waits import wait_range
@@ -76,8 +76,7 @@ def compute_waits(session: Session, office: Office, now: datetime, offload: Offl
 
 def _estimates(snapshot: OfficeSnapshot, service_ids: list[int]
                ) -> tuple[dict[int, WaitEstimate | None], dict[int, WaitEstimate | None]]:
-    return (estimate_waits(snapshot),
-            {service_id: estimate_new_ticket(snapshot, service_id) for service_id in service_ids})
+    return estimate_waits_and_new_tickets(snapshot, service_ids)
 
 
 class WaitsCache:

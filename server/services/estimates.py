@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from waitwell.domain.numbering import service_day
 from waitwell.domain.states import CounterState, TicketState
 from waitwell.estimates.estimate import WaitEstimate
-from waitwell.estimates.estimator import Predictor, estimate_new_ticket, estimate_waits
+from waitwell.estimates.estimator import Predictor, estimate_waits, estimate_waits_and_new_tickets
 from waitwell.estimates.snapshot import (
     CounterSnapshot,
     CounterStateName,
@@ -58,7 +58,7 @@ def estimates_for_new_tickets(uow: UnitOfWork, service_id: int, *, predictor: Pr
         service = get_service(uow.session, service_id)
         snapshot = build_snapshot(uow.session, service.office, uow.clock.now(), HISTORY_DAYS)
         service_ids = uow.session.scalars(select(Service.id).where(Service.office_id == service.office_id)).all()
-    return {each: estimate_new_ticket(snapshot, each, predictor=predictor) for each in service_ids}
+    return estimate_waits_and_new_tickets(snapshot, service_ids, predictor=predictor)[1]
 
 
 def build_snapshot(session: Session, office: Office, now: datetime, history_days: int) -> OfficeSnapshot:
