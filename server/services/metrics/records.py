@@ -53,7 +53,8 @@ def _history_rows(ticket_ids: list[int]) -> Select:  # type: ignore[type-arg]
         select(TicketEvent.ticket_id, Ticket.number, Ticket.appointment_at, TicketEvent.kind, TicketEvent.occurred_at,
                TicketEvent.service_id, TicketEvent.counter_id, TicketEvent.user_id, TicketEvent.detail)
         .join(Ticket, Ticket.id == TicketEvent.ticket_id)
-        .where(TicketEvent.ticket_id.in_(ticket_ids))
+        # Both sides by their ids: with stale statistics PostgreSQL otherwise scans every ticket to join them.
+        .where(TicketEvent.ticket_id.in_(ticket_ids), Ticket.id.in_(ticket_ids))
         .order_by(TicketEvent.ticket_id, TicketEvent.id)
     )
 
