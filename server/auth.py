@@ -88,7 +88,7 @@ def init_app(app: Flask) -> None:
         token = bearer_token()
         if not token:
             return None
-        member = accounts.staff_member_for_token(uow(), token)
+        member = accounts.staff_member_for_token(uow(read_only=True), token, note_use=uow())
         return SignedInStaff(member, by_token=True) if member else None
 
     @login_manager.unauthorized_handler

@@ -11,10 +11,12 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 
 from waitwell.auth import SAFE_METHODS, client_address, current_staff
 from waitwell.services import access, audit
+from waitwell.services.audit import AuditRecord
+from waitwell.services.group_commit import GroupCommit
 from waitwell.web import uow
 
 log = logging.getLogger(__name__)
@@ -59,15 +61,28 @@ def _record(response: Response) -> Response:
             action, target = noted.action, noted.target or target
             office_id = noted.office_id if noted.office_id is not None else office_id
             detail.update(noted.detail)
-        audit.record(
-            uow(), action=action, target=target, office_id=office_id, detail=detail,
+        _entries().submit(AuditRecord(
+            action=action, target=target, office_id=office_id, detail=detail,
             username=noted.username if noted and noted.username is not None else (user.member.username if user else ""),
             user_id=noted.user_id if noted and noted.user_id is not None else (user.member.id if user else None),
             address=client_address(), status_code=response.status_code,
-        )
+        ))
     except Exception:
         log.exception("could not record %s %s in the audit log", request.method, request.path)
     return response
+
+
+ENTRIES_KEY = "waitwell.audit_entries"
+
+
+def _entries() -> GroupCommit[AuditRecord, None]:
+    """Entries of requests answered at the same moment are written together (the request still waits for its
+    own to be stored): one commit instead of one per request, while SQLite takes one writer at a time."""
+    entries = current_app.extensions.get(ENTRIES_KEY)
+    if entries is None:
+        entries = current_app.extensions.setdefault(
+            ENTRIES_KEY, GroupCommit(lambda batch: audit.record_all(uow(), batch)))
+    return entries
 
 
 def _error_message(response: Response) -> str:

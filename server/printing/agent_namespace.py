@@ -46,7 +46,8 @@ class PrintAgentNamespace(Namespace):
 
     def on_connect(self, auth: dict[str, Any] | None = None) -> None:
         auth = auth or {}
-        member = accounts.staff_member_for_token(uow(), str(auth.get("token", "")))
+        member = accounts.staff_member_for_token(uow(read_only=True), str(auth.get("token", "")),
+                                                note_use=uow())
         if member is None:
             raise ConnectionRefusedError("unknown or revoked API token")
         try:

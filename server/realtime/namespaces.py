@@ -134,7 +134,7 @@ def _staff_member(auth: dict[str, Any]) -> StaffMember | None:
     if current_user.is_authenticated:
         return current_user.member  # type: ignore[no-any-return]
     token = str(auth.get("token") or "")
-    return accounts.staff_member_for_token(uow(), token) if token else None
+    return accounts.staff_member_for_token(uow(read_only=True), token, note_use=uow()) if token else None
 
 
 def _int(value: Any) -> int | None:

@@ -187,14 +187,17 @@ class FeedPublisher:
             self._publish(office_id, fresh, [{"kind": WAITS_UPDATED}])
 
     def _publish_board(self, office_id: int, waits: Waits, last: Event | None) -> tuple[OfficeState, list[Any]]:
-        """Take the next version, read the board in the same transaction and send it to the displays (called
-        holding the office's lock, so versions leave this process in order)."""
+        """Take the next version, then read the board and send it to the displays (called holding the office's
+        lock, so versions leave this process in order). The version's transaction is kept short: it holds
+        SQLite's write lock, which the clerks' calls and the kiosks' taps wait for. The board is read after its
+        commit, so it is at least as new as the version, which is all a client relies on."""
         with self._runtime.uow() as uow:
             version = bump_version(uow.session, office_id)
+            uow.commit()
+        with self._runtime.uow(read_only=True) as uow:
             board = read_board(uow.session, office_id, uow.clock.now(), version, waits,
                                stale_after=self._stale_after)
             displays = [DisplayView.of(d) for d in load_displays(uow.session, office_id)]
-            uow.commit()
         kind = event_kind(last) if last is not None else WAITS_UPDATED
         for display in displays:
             self._emitter.emit(rooms.CHANGE, display_payload(board, display, kind),

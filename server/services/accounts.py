@@ -6,8 +6,9 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from waitwell.domain.errors import InvalidInput, NotFound
@@ -98,16 +99,26 @@ def create_api_token(uow: UnitOfWork, *, user_id: int, name: str) -> str:
         return token
 
 
-def staff_member_for_token(uow: UnitOfWork, token: str) -> StaffMember | None:
-    """The active user behind a bearer token that is not revoked, or None."""
+# "Last used" is shown to the nearest minute: writing it on every request made each read a write transaction,
+# and SQLite has one writer at a time (a clerk's call waited for other requests' bookkeeping).
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+def staff_member_for_token(uow: UnitOfWork, token: str, *, note_use: UnitOfWork | None = None
+                           ) -> StaffMember | None:
+    """The active user behind a bearer token that is not revoked, or None. Read with `uow` (read-only will do);
+    when it was last used over a minute ago, that is noted with `note_use`."""
     with uow:
         api_token = uow.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
         if api_token is None or api_token.revoked_at is not None or not api_token.user.active:
             return None
-        api_token.last_used_at = uow.clock.now()
         member = StaffMember.of(api_token.user)
-        uow.commit()
-        return member
+        token_id, last_used, now = api_token.id, api_token.last_used_at, uow.clock.now()
+    if note_use is not None and (last_used is None or now - last_used >= LAST_USED_PRECISION):
+        with note_use:
+            note_use.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+            note_use.commit()
+    return member
 
 
 def hash_token(token: str) -> str:

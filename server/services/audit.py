@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -49,13 +49,37 @@ def record(
     status_code: int | None = None,
 ) -> None:
     """Append one entry, in its own transaction, at the unit of work's clock time."""
+    record_all(uow, [AuditRecord(action=action, username=username, user_id=user_id, office_id=office_id,
+                                 target=target, detail=detail, address=address, status_code=status_code)])
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One entry to append (`record_all`)."""
+
+    action: str
+    username: str
+    user_id: int | None = None
+    office_id: int | None = None
+    target: str = ""
+    detail: Mapping[str, Any] | None = None
+    address: str = ""
+    status_code: int | None = None
+
+
+def record_all(uow: UnitOfWork, records: Sequence[AuditRecord]) -> list[None]:
+    """Append entries in one transaction (staff actions made at the same moment share it: one commit, not one
+    per request); one answer per entry, for `GroupCommit`."""
     with uow:
-        uow.session.add(AuditEntry(
-            occurred_at=uow.clock.now(), user_id=user_id, username=username[:80], office_id=office_id,
-            action=action[:60], target=target[:160], address=address[:45], status_code=status_code,
-            detail=json.dumps(dict(detail), sort_keys=True, default=str) if detail else "",
-        ))
+        now = uow.clock.now()
+        uow.session.add_all([AuditEntry(
+            occurred_at=now, user_id=each.user_id, username=each.username[:80], office_id=each.office_id,
+            action=each.action[:60], target=each.target[:160], address=each.address[:45],
+            status_code=each.status_code,
+            detail=json.dumps(dict(each.detail), sort_keys=True, default=str) if each.detail else "",
+        ) for each in records])
         uow.commit()
+    return [None] * len(records)
 
 
 @dataclass(frozen=True)

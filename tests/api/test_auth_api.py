@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import update
+from sqlalchemy import event, select, update
 
 from tests.api.conftest import Clerk, Hartford, add_staff
 from tests.api.support import assert_error
@@ -87,6 +87,28 @@ def test_bearer_token_authenticates_staff_calls(client: FlaskClient, runtime: Ru
     issue(runtime, hartford.office.services["A"])
     response = client.post(f"/api/v1/counters/{hartford.office.counters['Counter 1']}/call-next", headers=clerk.auth)
     assert (response.status_code, response.get_json()["number"]) == (200, "A001")
+
+
+def test_a_tokens_last_use_is_noted_to_the_minute_without_a_write_per_request(client: FlaskClient, runtime: Runtime,
+                                                                             clerk: Clerk) -> None:
+    """Every request with a token used to write its last use: one more write transaction per request, while
+    SQLite takes one writer at a time. The admin page shows it to the minute."""
+    def last_used() -> datetime | None:
+        with runtime.uow(read_only=True) as uow:
+            return uow.session.scalar(select(ApiToken.last_used_at))
+
+    assert client.get("/api/v1/auth/me", headers=clerk.auth).status_code == 200
+    first = last_used()
+    assert first == runtime.clock.now()
+    writes: list[str] = []
+    event.listen(runtime.engine, "before_cursor_execute",
+                 lambda _c, _cu, statement, *_: writes.append(statement) if statement.startswith("UPDATE") else None)
+    runtime.clock.advance(seconds=50)  # type: ignore[attr-defined]
+    assert client.get("/api/v1/auth/me", headers=clerk.auth).status_code == 200
+    assert last_used() == first and writes == []
+    runtime.clock.advance(seconds=15)  # type: ignore[attr-defined]
+    assert client.get("/api/v1/auth/me", headers=clerk.auth).status_code == 200
+    assert last_used() == runtime.clock.now() and len(writes) == 1
 
 
 def test_a_revoked_token_is_refused(client: FlaskClient, runtime: Runtime, clerk: Clerk) -> None:
