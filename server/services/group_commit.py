@@ -22,12 +22,13 @@ GATHER_MOST_SECONDS = 0.002
 
 
 class _Waiting(Generic[Item, Answer]):
-    __slots__ = ("answer", "answered", "error", "item", "leads", "woken")
+    __slots__ = ("answer", "answered", "error", "handled", "item", "leads", "woken")
 
     def __init__(self, item: Item) -> None:
         self.item = item
         self.woken = threading.Event()
         self.answered = False
+        self.handled = False  # `handle` gave its answer or error (an answer may be None)
         self.answer: Answer | None = None
         self.error: Exception | None = None
         self.leads = False
@@ -122,7 +123,7 @@ class GroupCommit(Generic[Item, Answer]):
                 else:
                     successor.leads = True
             for waiting in batch:
-                if waiting.error is None and waiting.answer is None:  # the leader was interrupted
+                if not waiting.handled:  # the leader was interrupted
                     waiting.error = RuntimeError("this request was interrupted; please try again")
                 waiting.answered = True
                 waiting.woken.set()
@@ -140,6 +141,7 @@ class GroupCommit(Generic[Item, Answer]):
         except Exception as error:  # noqa: BLE001 - handed to its caller, or each item is tried alone
             if len(batch) == 1:
                 batch[0].error = error
+                batch[0].handled = True
                 return
             for waiting in batch:
                 self._answer([waiting])
@@ -149,3 +151,4 @@ class GroupCommit(Generic[Item, Answer]):
                 waiting.error = answer
             else:
                 waiting.answer = answer
+            waiting.handled = True

@@ -65,6 +65,15 @@ def test_a_lone_request_is_handled_at_once_in_its_own_batch() -> None:
     assert handler.batches == [[1], [2]]
 
 
+def test_an_answer_of_none_is_an_answer() -> None:
+    """A handler with nothing to give back (an audit entry stored) answers None for each item: that is not
+    an interrupted batch."""
+    stored: list[list[int]] = []
+    batches: GroupCommit[int, None] = GroupCommit(lambda items: stored.append(list(items)) or [None] * len(items))
+    assert batches.submit(1) is None
+    assert stored == [[1]]
+
+
 def test_requests_arriving_during_a_batch_share_the_next_one_and_get_their_own_answers() -> None:
     handler = Recorder(hold_first=True)
     answers, errors = behind_a_held_batch(handler, [1, 2, 3, 4, -5])
