@@ -10,11 +10,13 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
+from waitwell.domain.calling import Candidate, strategy_named
 from waitwell.domain.numbering import service_day
+from waitwell.domain.position import people_ahead
 from waitwell.domain.states import TicketState
 from waitwell.persistence import Counter, Service, Ticket, TicketEvent
 from waitwell.realtime.wait_estimates import Waits
-from waitwell.services.lookups import ACTIVE_STATES, get_office, people_ahead_by_ticket
+from waitwell.services.lookups import ACTIVE_STATES, counter_skills, get_office
 from waitwell.services.metrics.waits import STALE_AFTER, OfficeWaits, read_office_waits
 
 RECENT_CALLS = 50  # enough for any display's filter to find its last few calls
@@ -123,18 +125,46 @@ def read_board(session: Session, office_id: int, now: datetime, version: int, wa
 
 def read_queue(session: Session, board: OfficeState, waits: Waits) -> OfficeState:
     """The board completed with the counters and every waiting ticket's place in line."""
+    return complete_queue(board, read_queue_rows(session, board), waits)
+
+
+@dataclass(frozen=True)
+class QueueRows:
+    """What `complete_queue` needs from the database: read in the publisher's transaction, ranked outside it."""
+
+    calling_strategy: str
+    waiting: list[Any]  # id, token, number, service_id, waiting_since, priority_weight, appointment_at
+    counter_services: dict[int, frozenset[int]]
+    counters: list[CounterRow]
+
+
+def read_queue_rows(session: Session, board: OfficeState) -> QueueRows:
     office = get_office(session, board.office_id)
-    tickets_waiting = session.execute(
-        select(Ticket.id, Ticket.token, Ticket.number, Ticket.service_id, Ticket.waiting_since)
-        .where(Ticket.office_id == office.id, Ticket.state == TicketState.WAITING)
-    ).all()
-    ahead = people_ahead_by_ticket(session, office, board.now)
+    waiting = session.execute(_WAITING_OF, {"office_id": office.id}).all()
+    return QueueRows(office.calling_strategy, list(waiting), counter_skills(session, office.id),
+                     _counters(session, office.id))
+
+
+def complete_queue(board: OfficeState, rows: QueueRows, waits: Waits) -> OfficeState:
+    """Everyone's place in line, from plain values: a long line's ranking can run away from the event loop."""
+    candidates = [Candidate(ticket_id=t.id, service_id=t.service_id, waiting_since=t.waiting_since,
+                            priority_weight=t.priority_weight, is_appointment=t.appointment_at is not None,
+                            appointment_at=t.appointment_at) for t in rows.waiting]
+    ahead = people_ahead(strategy_named(rows.calling_strategy), candidates, rows.counter_services, board.now)
     waiting = sorted(
         (WaitingRow(t.id, t.token, t.number, t.service_id, t.waiting_since, ahead.get(t.id, 0),
-                    waits.per_ticket.get(t.id)) for t in tickets_waiting),
+                    waits.per_ticket.get(t.id)) for t in rows.waiting),
         key=lambda row: (row.people_ahead, row.waiting_since, row.id),
     )
-    return replace(board, counters=_counters(session, office.id), waiting=waiting, complete=True)
+    return replace(board, counters=rows.counters, waiting=waiting, complete=True)
+
+
+_WAITING_OF = (
+    select(Ticket.id, Ticket.token, Ticket.number, Ticket.service_id, Ticket.waiting_since, Service.priority_weight,
+           Ticket.appointment_at)
+    .join(Service, Service.id == Ticket.service_id)
+    .where(Ticket.office_id == bindparam("office_id"), Ticket.state == TicketState.WAITING)
+)
 
 
 def _recent_calls(session: Session, office_id: int, today: Any) -> list[CallRow]:
