@@ -1,4 +1,5 @@
-"""Gunicorn settings for running Waitwell under gunicorn directly: `gunicorn -c python:waitwell.gunicorn_conf ...`.
+"""Gunicorn settings for Waitwell, with either worker: `waitwell serve` runs `gunicorn -c python:waitwell.gunicorn_conf
+...`, and so can an operator.
 
 It imports nothing but the standard library: gunicorn loads it before its gevent worker monkey-patches,
 and anything imported earlier (ssl through HTTP or Redis clients) would escape the patching.

@@ -1,40 +1,34 @@
-"""One gunicorn process serving the Waitwell app: a threaded worker (Flask-SocketIO threading mode), or
-gunicorn's gevent worker in a fresh interpreter (`--gevent`)."""
+"""One gunicorn process serving the Waitwell app: gunicorn's own command line, with a threaded worker
+(Flask-SocketIO in threading mode) or its gevent worker, in a fresh interpreter.
+
+Only the standard library is imported here at first: `waitwell serve` and its supervisor build the
+command line without loading Flask, and gunicorn's arbiter, which only waits for its worker, never loads
+the app. The worker imports `proxied_app` after the fork and builds the app there (docs/deployment.md).
+"""
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import Any, NoReturn
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, NoReturn
 
-from flask import Flask
-from gunicorn.app.base import BaseApplication
-from werkzeug.middleware.proxy_fix import ProxyFix
+if TYPE_CHECKING:
+    from flask import Flask
 
-# Settings older gunicorn releases do not know; they are skipped there.
-NEWER_SETTINGS = {"control_socket_disable"}
-
-
-class WaitwellGunicorn(BaseApplication):  # type: ignore[misc]
-    """gunicorn configured from code, so `waitwell serve` needs no config file."""
-
-    def __init__(self, options: dict[str, Any], proxies: int) -> None:
-        self.options = options
-        self.proxies = proxies
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            if key in self.cfg.settings or key not in NEWER_SETTINGS:
-                self.cfg.set(key, value)
-
-    def load(self) -> Flask:
-        # Built in the worker, after the fork, so no database connection is shared between processes.
-        return proxied_app(self.proxies)
+# The same for either worker. graceful_timeout: open WebSockets would otherwise hold a restart for 30 s.
+TIMEOUTS = {"timeout": 60, "graceful_timeout": 10, "keepalive": 5}
+TIMEOUT_FLAGS = {"timeout": "--timeout", "graceful_timeout": "--graceful-timeout", "keepalive": "--keep-alive"}
+# glibc gives each thread that allocates its own malloc arena, up to 8 per core, and keeps their freed
+# pages: a threaded worker grew by about 9 MB more under load with them (bench/memory). Python runs one
+# thread at a time, so two arenas cost no waiting. An operator's own setting wins.
+MALLOC_ARENAS = "2"
 
 
 def proxied_app(proxies: int = 0) -> Flask:
     """The app from the environment, trusting `proxies` reverse proxies' forwarded headers."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
     from waitwell.app import app_from_env
 
     app = app_from_env()
@@ -43,43 +37,32 @@ def proxied_app(proxies: int = 0) -> Flask:
     return app
 
 
-# The same for either worker. graceful_timeout: open WebSockets would otherwise hold a restart for 30 s.
-TIMEOUTS = {"timeout": 60, "graceful_timeout": 10, "keepalive": 5}
-
-
-def gunicorn_options(*, host: str, port: int, threads: int) -> dict[str, Any]:
-    """One worker per process: Socket.IO sessions live in the process that accepted them."""
-    return {
-        "bind": [_address(host, port)],
-        "workers": 1,
-        "worker_class": "gthread",
-        "threads": threads,
-        **TIMEOUTS,
-        "proc_name": f"waitwell:{port}",
-        # gunicorn 25+ opens a control socket at one path per user; several processes would fight over it.
-        "control_socket_disable": True,
-    }
-
-
-def run_gunicorn(*, host: str, port: int, threads: int, proxies: int) -> None:
-    """Serve until stopped (SIGTERM or Ctrl+C)."""
-    WaitwellGunicorn(gunicorn_options(host=host, port=port, threads=threads), proxies).run()
-
-
-def gevent_command(*, host: str, port: int, proxies: int) -> list[str]:
-    """gunicorn's own command line with its gevent worker, as docs/deployment.md gives it."""
-    flags = {"timeout": "--timeout", "graceful_timeout": "--graceful-timeout", "keepalive": "--keep-alive"}
-    return [sys.executable, "-m", "gunicorn", "--worker-class", "gevent", "--workers", "1",
+def gunicorn_command(*, host: str, port: int, proxies: int, threads: int | None) -> list[str]:
+    """gunicorn's command line for one process on one port, as docs/deployment.md gives it: one worker (Socket.IO
+    sessions live in the process that accepted them), threaded with `threads`, or gevent's when None."""
+    worker = ["--worker-class", "gthread", "--threads", str(threads)] if threads else ["--worker-class", "gevent"]
+    return [sys.executable, "-m", "gunicorn", *worker, "--workers", "1",
             "--config", "python:waitwell.gunicorn_conf", "--bind", _address(host, port), "--name", f"waitwell:{port}",
-            *(part for name, value in TIMEOUTS.items() for part in (flags[name], str(value))),
+            *(part for name, value in TIMEOUTS.items() for part in (TIMEOUT_FLAGS[name], str(value))),
             f"waitwell.commands.gunicorn_server:proxied_app({proxies})"]
 
 
-def run_gevent_gunicorn(*, host: str, port: int, proxies: int) -> NoReturn:
-    """Become gunicorn with the gevent worker. A fresh interpreter, because gevent must patch the standard
-    library before anything uses it, and this one has already imported and connected (the schema check)."""
-    command = gevent_command(host=host, port=port, proxies=proxies)
-    os.execve(sys.executable, command, {**os.environ, "WAITWELL_ASYNC_MODE": "gevent"})
+def gunicorn_environment(environment: Mapping[str, str], *, use_gevent: bool) -> dict[str, str]:
+    """The environment for that command: Socket.IO's mode matching the worker, and few malloc arenas."""
+    return {"MALLOC_ARENA_MAX": MALLOC_ARENAS, **environment,
+            "WAITWELL_ASYNC_MODE": "gevent" if use_gevent else "threading"}
+
+
+def exec_gunicorn(*, host: str, port: int, proxies: int, threads: int | None,
+                  environment: Mapping[str, str] | None = None) -> NoReturn:
+    """Become gunicorn (the same process id): a fresh interpreter, because gevent must patch the standard
+    library before anything uses it, and because this one has loaded the database and migration code for
+    the schema check, which gunicorn's arbiter would otherwise hold while it only waits."""
+    command = gunicorn_command(host=host, port=port, proxies=proxies, threads=threads)
+    environment = gunicorn_environment(os.environ if environment is None else environment, use_gevent=threads is None)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(sys.executable, command, environment)
 
 
 def _address(host: str, port: int) -> str:

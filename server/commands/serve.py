@@ -1,4 +1,8 @@
-"""`waitwell serve`: the production server (gunicorn, threaded worker, Flask-SocketIO in threading mode)."""
+"""`waitwell serve`: the production server (gunicorn, threaded worker, Flask-SocketIO in threading mode).
+
+It checks the settings and the database, then becomes what runs: gunicorn itself for one process, or the
+small supervisor of `waitwell.commands.processes` for several (or a print worker of its own). Either way
+a fresh interpreter, so that what was loaded for the checks is not held by a process that only waits."""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ import click
 
 from waitwell.appointments.settings import MailSettings
 from waitwell.commands.common import configured_database_url, require_current_schema
-from waitwell.commands.processes import SUPERVISED, run_processes
+from waitwell.commands.gunicorn_server import exec_gunicorn
+from waitwell.commands.processes import exec_supervisor
 from waitwell.config import check_environment
 from waitwell.printing import worker_switched_on
 
@@ -27,20 +32,27 @@ from waitwell.printing import worker_switched_on
 @click.option("--gevent", "use_gevent", is_flag=True,
               help="gunicorn's gevent worker instead of threads: thousands of Socket.IO connections per process, "
                    "and bursts of kiosk taps handled faster. Needs the gevent extra; --threads does not apply.")
-def serve(host: str, port: int, workers: int, threads: int, proxies: int, use_gevent: bool) -> None:
+@click.option("--separate-print-worker", is_flag=True,
+              help="Print from a process of its own (`waitwell print-worker`) beside the one web process: more "
+                   "tickets a second for a busy office, for about 75 MB more memory (docs/kiosk.md). Always so with "
+                   "--workers above 1, and with --gevent when the server prints over USB, a device file or CUPS.")
+def serve(host: str, port: int, workers: int, threads: int, proxies: int, use_gevent: bool,
+          separate_print_worker: bool) -> None:
     """Run Waitwell in production with gunicorn.
 
     \b
     One process (the default) serves the API, the pages and Socket.IO with a threaded gunicorn
-    worker, and a second one prints the tickets (none with WAITWELL_PRINT_WORKER=off, when a
-    `waitwell print-worker` runs elsewhere). Socket.IO keeps each connection's state in the
-    process that accepted it, so several processes need sticky sessions: `--workers N` starts N
-    processes on ports PORT..PORT+N-1, to be listed in an nginx upstream with ip_hash, and requires
-    REDIS_URL so that an event raised in one process reaches the screens connected to the others
-    (docs/deployment.md).
+    worker, and prints the tickets (not with WAITWELL_PRINT_WORKER=off, when a `waitwell
+    print-worker` runs elsewhere; in a process of its own with --separate-print-worker). Socket.IO
+    keeps each connection's state in the process that accepted it, so several processes need sticky
+    sessions: `--workers N` starts N processes on ports PORT..PORT+N-1, to be listed in an nginx
+    upstream with ip_hash, and one print worker for them all, and requires REDIS_URL so that an
+    event raised in one process reaches the screens connected to the others (docs/deployment.md).
 
     `--gevent` runs each process with gunicorn's gevent worker (docs/deployment.md, "Threading or
     gevent"): one thread serves every connection, for large offices and servers shared by many kiosks.
+    A printer it reaches over USB, a device file or CUPS would block that thread while it waits, so
+    then the print worker runs in a process of its own.
 
     Refuses to start when the database is not at the newest migration: run `waitwell db upgrade`.
     Settings: DATABASE_URL, REDIS_URL, SECRET_KEY, WAITWELL_PUBLIC_URL, WAITWELL_INSTANCE.
@@ -58,19 +70,37 @@ def serve(host: str, port: int, workers: int, threads: int, proxies: int, use_ge
         _require_redis_client()
     if use_gevent:
         _require_gevent()
-    require_current_schema(configured_database_url())
-    if not os.environ.get("WAITWELL_PUBLIC_URL") and not os.environ.get(SUPERVISED):
+    database_url = configured_database_url()
+    require_current_schema(database_url)
+    if not os.environ.get("WAITWELL_PUBLIC_URL"):
         click.echo("Warning: WAITWELL_PUBLIC_URL is not set, so ticket QR codes point at http://127.0.0.1:5000; "
                    "set it to the address citizens' phones can open.", err=True)
-    if workers == 1 and not worker_switched_on():  # this is the web process (ours, or the operator's unit)
-        from waitwell.commands.gunicorn_server import run_gevent_gunicorn, run_gunicorn
+    worker_threads = None if use_gevent else threads
+    print_worker = worker_switched_on()
+    if use_gevent and workers == 1 and print_worker and not separate_print_worker:
+        separate_print_worker = _printers_would_block_gevent(database_url)
+    if workers == 1 and not (print_worker and separate_print_worker):
+        # One web process, printing itself unless a print worker runs elsewhere: gunicorn, nothing around it.
+        exec_gunicorn(host=host, port=port, proxies=proxies, threads=worker_threads)
+    exec_supervisor(host=host, first_port=port, count=workers, threads=worker_threads, proxies=proxies,
+                    print_worker=print_worker)
 
-        if use_gevent:
-            run_gevent_gunicorn(host=host, port=port, proxies=proxies)
-        run_gunicorn(host=host, port=port, threads=threads, proxies=proxies)
-        return
-    raise SystemExit(run_processes(host=host, first_port=port, count=workers, threads=threads, proxies=proxies,
-                                   use_gevent=use_gevent))
+
+def _printers_would_block_gevent(database_url: str) -> bool:
+    """A printer the server sends to over USB, a device file or CUPS would stop a gevent web process that
+    printed to it while it is stuck: then the print worker runs in a process of its own (threads, unpatched)."""
+    from waitwell.printing import printers_that_block_gevent
+    from waitwell.runtime import Runtime
+
+    runtime = Runtime(database_url)
+    try:
+        blocking = printers_that_block_gevent(runtime)
+    finally:
+        runtime.dispose()
+    if blocking:
+        click.echo(f"Printing from a process of its own: with --gevent, {', '.join(blocking)} would stop the web "
+                   "process while it waits.", err=True)
+    return bool(blocking)
 
 
 def _require_redis_client() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import sys
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -17,10 +18,15 @@ from flask import Flask
 from waitwell.config import switch
 
 if TYPE_CHECKING:
+    from waitwell.printing.retry import RetryPolicy
     from waitwell.runtime import Runtime
 
 log = logging.getLogger(__name__)
 WORKER_KEY = "waitwell.print_worker"
+# Connections whose writes and status reads block the calling thread in C (libusb, a device file, libcups).
+# In a process gevent has patched, that thread runs every greenlet: a printer stuck there would stop the
+# web process's requests too. Network printers (and serial lines, which pyserial waits on with select) yield.
+BLOCKING_CONNECTIONS = ("usb", "file", "cups")
 
 
 def init_app(app: Flask) -> None:
@@ -28,12 +34,10 @@ def init_app(app: Flask) -> None:
     from waitwell.domain.events import PrintJobQueued
     from waitwell.extensions import socketio
     from waitwell.printing.agent_namespace import PrintAgentNamespace
-    from waitwell.printing.retry import RetryPolicy
     from waitwell.web import RUNTIME_KEY
 
     runtime = app.extensions[RUNTIME_KEY]
-    policy = RetryPolicy(give_up_after=timedelta(seconds=float(app.config.get("PRINT_GIVE_UP_SECONDS", 120))))
-    app.config.setdefault("PRINT_RETRY_POLICY", policy)
+    policy = retry_policy(app)
     namespace = PrintAgentNamespace(runtime, give_up_after=policy.give_up_after)
     socketio.on_namespace(namespace)
     runtime.bus.subscribe(PrintJobQueued, namespace.forward)
@@ -43,11 +47,38 @@ def init_app(app: Flask) -> None:
     start_worker(app)
 
 
+def retry_policy(app: Flask) -> RetryPolicy:
+    """The app's retry policy for print jobs (PRINT_GIVE_UP_SECONDS, default 2 minutes), kept in its config."""
+    from waitwell.printing.retry import RetryPolicy
+
+    give_up_after = timedelta(seconds=float(app.config.get("PRINT_GIVE_UP_SECONDS", 120)))
+    return app.config.setdefault("PRINT_RETRY_POLICY", RetryPolicy(give_up_after=give_up_after))
+
+
 def worker_switched_on(setting: object = None) -> bool:
     """Whether this server prints: the app's PRINT_WORKER setting, else WAITWELL_PRINT_WORKER (off, 0, false
     or no: a `waitwell print-worker` runs elsewhere)."""
     value = os.environ.get("WAITWELL_PRINT_WORKER") if setting is None else setting
     return switch("WAITWELL_PRINT_WORKER", value, True)
+
+
+def under_gevent() -> bool:
+    """Whether gevent has patched this process's threads into greenlets (gunicorn's gevent worker)."""
+    if "gevent.monkey" not in sys.modules:
+        return False
+    from gevent import monkey
+
+    return bool(monkey.is_module_patched("threading"))
+
+
+def printers_that_block_gevent(runtime: Runtime) -> list[str]:
+    """The printers the server sends to over a connection that would block a gevent process, by name."""
+    from waitwell.persistence.devices import PrintDelivery
+    from waitwell.services import printers
+
+    return [f"{printer.name} ({printer.connection})"
+            for printer in printers.printers_of(runtime.uow(read_only=True), delivery=PrintDelivery.SERVER)
+            if printer.connection in BLOCKING_CONNECTIONS]
 
 
 def _wake_separate_worker(runtime: Runtime) -> None:
@@ -76,7 +107,7 @@ def start_worker(app: Flask, *, listen_for_wakeups: bool = False) -> object:
 
     if WORKER_KEY not in app.extensions:
         runtime = app.extensions[RUNTIME_KEY]
-        worker = PrintWorker(runtime, policy=app.config.get("PRINT_RETRY_POLICY"),
+        worker = PrintWorker(runtime, policy=retry_policy(app),
                              status_interval=float(app.config.get("PRINTER_STATUS_SECONDS", 30)),
                              scan_interval=float(app.config.get("PRINT_SCAN_SECONDS", 1.0)),
                              context=app.app_context,

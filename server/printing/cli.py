@@ -7,12 +7,18 @@ import os
 import signal
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from waitwell.config import positive_number
 from waitwell.printers.connections import PrinterSettings
 from waitwell.printers.errors import InvalidPrinterSettings
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from waitwell.config import Config
 
 # In its own process the worker hears of new jobs from web processes on the same machine (see wakeup.py)
 # and otherwise finds them by looking: 5 cheap queries a second, for web processes on other hosts.
@@ -28,19 +34,38 @@ SPEC_HELP = ("network:HOST[:PORT] | usb:VENDOR:PRODUCT (hex, see lsusb) | serial
 def print_worker() -> None:
     """Send stored print jobs to the printers the server reaches (when the web server runs with PRINT_WORKER=off)."""
     from waitwell import printing
-    from waitwell.app import create_app
-    from waitwell.config import Config
+    from waitwell.config import Config, check_environment
+    from waitwell.web import RUNTIME_KEY
 
     _log_to_stderr()
     os.nice(SEPARATE_WORKER_NICENESS)
+    check_environment()
     scan_seconds = positive_number("WAITWELL_PRINT_SCAN_SECONDS", os.environ.get("WAITWELL_PRINT_SCAN_SECONDS"),
                                    SEPARATE_WORKER_SCAN_SECONDS)
-    app = create_app(Config.from_env(extra={"PRINT_WORKER": "off", "PRINT_SCAN_SECONDS": scan_seconds}))
+    app = printing_app(Config.from_env(extra={"PRINT_SCAN_SECONDS": scan_seconds}))
     worker = printing.start_worker(app, listen_for_wakeups=True)
     stopped = _stop_on_signal()
     click.echo("print worker running; Ctrl+C stops it")
     _wait_for(stopped)
     worker.stop()  # type: ignore[attr-defined]
+    app.extensions[RUNTIME_KEY].dispose()
+
+
+def printing_app(config: Config) -> Flask:
+    """What the print worker needs of an app, and no more: its settings, the database and the message catalogues
+    (the paper is worded in the ticket's language). Not the web app's pages, API, Socket.IO server and rate
+    limits, which in a process that only prints held about half its memory (bench/memory)."""
+    from flask import Flask
+
+    from waitwell import i18n
+    from waitwell.runtime import Runtime
+    from waitwell.web import RUNTIME_KEY
+
+    app = Flask("waitwell", instance_path=str(config.instance_path))
+    app.config.update(SECRET_KEY=config.secret_key, TESTING=config.testing, WAITWELL=config, **config.extra)
+    i18n.init_app(app)
+    app.extensions[RUNTIME_KEY] = Runtime(config.database_url)
+    return app
 
 
 @click.command("print-agent")

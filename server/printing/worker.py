@@ -17,7 +17,7 @@ from typing import Any
 from waitwell.domain.events import PrintJobQueued
 from waitwell.persistence.devices import PrintDelivery, PrinterStatus
 from waitwell.printers.errors import PrintFailed
-from waitwell.printing import device
+from waitwell.printing import BLOCKING_CONNECTIONS, device, under_gevent
 from waitwell.printing.retry import RetryPolicy
 from waitwell.printing.wakeup import WakeupListener
 from waitwell.runtime import Runtime
@@ -153,6 +153,7 @@ class PrinterLane(threading.Thread):
         self._stopped = threading.Event()
         self._retry_at: dict[int, float] = {}  # job id -> monotonic time of its next attempt
         self._next_status_poll = 0.0
+        self._warned_of_blocking = False
 
     def wake(self) -> None:
         self._wake.set()
@@ -178,6 +179,8 @@ class PrinterLane(threading.Thread):
         work = print_jobs.next_jobs(uow(read_only=True), self.printer_id, limit=LANE_BATCH)
         now = time.monotonic()
         due = list(itertools.takewhile(lambda job_id: self._retry_at.get(job_id, 0.0) <= now, work.job_ids))  # in order
+        if work.printer is not None:
+            self._warn_if_blocking(work.printer)
         if due and work.printer is not None:
             self._attempt(work.printer, due)
             if 1 < len(due) < LANE_BATCH:
@@ -187,6 +190,17 @@ class PrinterLane(threading.Thread):
             self._poll_status()
         until_poll = self._next_status_poll - time.monotonic()
         return max(0.05, min([until_poll, *(self._retry_at.get(job_id, 0.0) - now for job_id in work.job_ids[:1])]))
+
+    def _warn_if_blocking(self, printer: PrinterView) -> None:
+        """Once per lane: a printer whose connection blocks, printed to from a gevent web process, stops its
+        requests while it is stuck (`waitwell serve --gevent` prints from a process of its own when it starts
+        with such a printer; this one was added since)."""
+        if self._warned_of_blocking or printer.connection not in BLOCKING_CONNECTIONS or not under_gevent():
+            return
+        self._warned_of_blocking = True
+        log.warning("printer %s prints over %s, which blocks this gevent process while it waits: restart "
+                    "`waitwell serve --gevent` (it then prints from a process of its own) or run it with "
+                    "--separate-print-worker", printer.name, printer.connection)
 
     def _attempt(self, printer: PrinterView, job_ids: list[int]) -> None:
         """Print the jobs in order, in one go, recording them together; the first failure stops the run, and
@@ -232,6 +246,7 @@ class PrinterLane(threading.Thread):
     def _poll_status(self) -> None:
         uow = self.worker.runtime.uow
         printer = printers.get_printer(uow(read_only=True), self.printer_id)
+        self._warn_if_blocking(printer)
         try:
             status, detail = self.worker.read_status(printer, self.worker.status_timeout)
         except Exception as error:  # noqa: BLE001 - whatever went wrong, we do not know how the printer is

@@ -47,7 +47,8 @@ def test_several_processes_need_redis(waitwell: Cli) -> None:
 def test_serves_the_api_and_socketio_over_websocket_then_stops_on_sigterm(
     waitwell: Cli, instance: Path, tmp_path: Path
 ) -> None:
-    """One web process, and the print worker in a process of its own: a tap prints, and all stop together."""
+    """One process: `waitwell serve` becomes gunicorn, whose one worker serves and prints; a tap prints, and
+    both stop together."""
     with FakeNetworkPrinter() as printer:
         server, kiosk = serve_one_kiosk(waitwell, instance, tmp_path, printer,
                                         {"WAITWELL_PUBLIC_URL": "https://queue.example.gov"})
@@ -58,29 +59,32 @@ def test_serves_the_api_and_socketio_over_websocket_then_stops_on_sigterm(
             client.connect(server.base_url, transports=["websocket"], wait_timeout=10)
             assert client.transport() == "websocket"
             client.disconnect()
+            assert "-m gunicorn" in command_line(server.process.pid)
             children = child_commands(server.process.pid)
-            assert sum("print-worker" in command for command in children.values()) == 1, children
+            assert len(children) == 1 and "print-worker" not in next(iter(children.values())), children
             tap(server, *kiosk)
             wait_until(lambda: ticket_jobs(printer), 30, "the ticket on paper")
         finally:
             code = server.stop()
     assert code == 0, server.output()
     assert "Using worker: gthread" in server.output()
-    assert "and its print worker in a process of its own" in server.output()
     assert read_ticket(ticket_jobs(printer)[0], PROFILE).reads("A001")
     assert not [pid for pid in children if running(pid)]
 
 
 @pytest.mark.slow
-def test_a_print_worker_that_dies_is_started_again_and_no_child_outlives_a_killed_server(
+def test_a_separate_print_worker_that_dies_is_started_again_and_no_child_outlives_a_killed_server(
     waitwell: Cli, instance: Path, tmp_path: Path
 ) -> None:
+    """`--separate-print-worker`: the web process and `waitwell print-worker` beside it, watched together."""
     with FakeNetworkPrinter() as printer:
-        server, kiosk = serve_one_kiosk(waitwell, instance, tmp_path, printer, {})
+        server, kiosk = serve_one_kiosk(waitwell, instance, tmp_path, printer, {}, "--separate-print-worker")
         try:
             server.wait_until_serving()
-            [first_worker] = [pid for pid, command in child_commands(server.process.pid).items()
-                              if "print-worker" in command]
+            children = child_commands(server.process.pid)
+            assert sum("print-worker" in command for command in children.values()) == 1, children
+            assert "and its print worker in a process of its own" in server.output()
+            [first_worker] = [pid for pid, command in children.items() if "print-worker" in command]
             os.kill(first_worker, signal.SIGKILL)
             tap(server, *kiosk)  # issued while no print worker runs
             wait_until(lambda: ticket_jobs(printer), 30, "the ticket on paper from the restarted print worker")
@@ -94,17 +98,17 @@ def test_a_print_worker_that_dies_is_started_again_and_no_child_outlives_a_kille
                    "the web process and print worker gone with their parent")
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{server.base_url}/api/v1/offices", timeout=2)
-    assert server.output().count("WAITWELL_PUBLIC_URL is not set") == 1  # from the supervisor, not again
+    assert server.output().count("WAITWELL_PUBLIC_URL is not set") == 1  # from `waitwell serve`, not again
 
 
 def serve_one_kiosk(waitwell: Cli, instance: Path, tmp_path: Path, printer: FakeNetworkPrinter,
-                    env: dict[str, str]) -> tuple[ServerProcess, tuple[int, int]]:
+                    env: dict[str, str], *options: str) -> tuple[ServerProcess, tuple[int, int]]:
     """`waitwell serve` (one process) on a migrated database with one kiosk printing on `printer`: the
     server, and the kiosk's id with its service's."""
     waitwell("db", "upgrade")
     port = free_port()
     [kiosk] = kiosks_with_printer(instance / "waitwell.db", printer.port, count=1)
-    return start_server(["serve", "--port", str(port), "--threads", "8"], port, tmp_path, env), kiosk
+    return start_server(["serve", "--port", str(port), "--threads", "8", *options], port, tmp_path, env), kiosk
 
 
 def tap(server: ServerProcess, kiosk_id: int, service_id: int) -> None:
@@ -119,6 +123,10 @@ def running(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except (OSError, IndexError):
         return False
+
+
+def command_line(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
 
 
 def child_commands(pid: int) -> dict[int, str]:
