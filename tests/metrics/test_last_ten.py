@@ -6,6 +6,7 @@ from datetime import timedelta
 from statistics import fmean
 
 import pytest
+from sqlalchemy import event
 
 from tests.factories import issue, make_office
 from waitwell.services import counters
@@ -96,3 +97,26 @@ def test_a_closed_office_says_closed_and_one_without_hours_does_not(runtime, clo
     assert all(not figure.shown for figure in by_name["Hartford DMV"].services)
     assert by_name["Wethersfield DMV"].office_open is None
     assert by_name["Hartford DMV"].now_local.strftime("%H:%M %Z") == "10:00 EDT"
+
+
+def test_the_offices_figures_are_read_from_the_histories_again_only_after_a_call(runtime, clock):
+    """Every board an office publishes shows its figures: between two calls they are kept, not read again from
+    the histories of the tickets behind them; the next call shows at once."""
+    office = make_office(runtime, counters={"Counter 1": ["A"]})
+    tickets = issue(runtime, office.services["A"], 4, minutes_apart=1)
+    clock.advance(minutes=3)
+    counters.call_next(runtime.uow(), counter_id=office.counters["Counter 1"])
+    history_reads: list[str] = []
+    event.listen(runtime.engine, "before_cursor_execute",
+                 lambda _c, _cu, statement, *_: history_reads.append(statement)
+                 if statement.startswith("SELECT") and "ticket_events" in statement else None)
+    first = office_waits(runtime.uow(), office.office_id).office
+    issue(runtime, office.services["A"], 2)  # a new ticket changes no figure
+    again = office_waits(runtime.uow(), office.office_id).office
+    assert (again.average_wait_minutes, again.calls) == (first.average_wait_minutes, first.calls) == (6.0, 1)
+    assert len(history_reads) == 2  # the calls' tickets, and their histories: once
+    counters.complete(runtime.uow(), ticket_id=tickets[0].id)
+    clock.advance(minutes=1)
+    counters.call_next(runtime.uow(), counter_id=office.counters["Counter 1"])
+    after = office_waits(runtime.uow(), office.office_id).office
+    assert (after.average_wait_minutes, after.calls, after.updated_at) == (6.0, 2, clock.now())

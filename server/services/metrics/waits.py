@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import threading
+import time
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from waitwell.domain.errors import NotFound
 from waitwell.domain.hours import is_open
+from waitwell.domain.numbering import service_day
 from waitwell.metrics.last_ten import LAST_N, LastTen, last_ten
 from waitwell.metrics.legs import Leg, all_legs
-from waitwell.persistence import Office
+from waitwell.persistence import Office, Ticket
 from waitwell.services.lookups import get_office, get_service
 from waitwell.services.metrics.records import recently_called_tickets_of_services, visits_of_tickets
 from waitwell.services.unit_of_work import UnitOfWork
@@ -94,7 +99,7 @@ def public_waits(uow: UnitOfWork, *, stale_after: timedelta = STALE_AFTER) -> li
 
 def _office_waits(session: Session, office: Office, now: datetime, stale_after: timedelta) -> OfficeWaits:
     services = [s for s in office.services if s.active]
-    legs_by_service = _legs_of_services(session, [service.id for service in services])
+    legs_by_service = _RECENT_LEGS.of(session, office, [service.id for service in services], now)
     figures = [
         _figure(office, service.id, service.name, last_ten(legs_by_service[service.id]), now, stale_after)
         for service in services
@@ -126,6 +131,40 @@ def _legs_of_services(session: Session, service_ids: list[int]) -> dict[int, lis
         if leg.service_id in legs and leg.called_at is not None:
             legs[leg.service_id].append(leg)
     return legs
+
+
+class _RecentLegs:
+    """Each office's legs behind its last-10 figures, read again only after a call: a figure changes with a first
+    call and with nothing else, and every board an office publishes (one per call or more) showed them read
+    afresh from the histories of ~150 tickets. The office's calls today (the latest, how many) are one indexed
+    look; a figure is also read again after `MAX_AGE_SECONDS` in any case (a call stamped earlier by another host's clock)."""
+
+    MAX_AGE_SECONDS = 5.0
+
+    def __init__(self) -> None:
+        # Per database engine (a process has one; tests make one per database), then per office.
+        self._kept: weakref.WeakKeyDictionary[Any, dict[int, tuple[tuple[object, ...], float, dict[int, list[Leg]]]]] \
+            = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def of(self, session: Session, office: Office, service_ids: list[int], now: datetime) -> dict[int, list[Leg]]:
+        engine = session.get_bind()
+        calls_today = session.execute(
+            select(func.max(Ticket.called_at), func.count())
+            .where(Ticket.office_id == office.id, Ticket.service_day == service_day(now, office.timezone),
+                   Ticket.called_at.is_not(None))).one()
+        marker = (*calls_today, tuple(service_ids))
+        with self._lock:
+            kept = self._kept.get(engine, {}).get(office.id)
+        if kept is not None and kept[0] == marker and time.monotonic() - kept[1] < self.MAX_AGE_SECONDS:
+            return kept[2]
+        legs = _legs_of_services(session, service_ids)
+        with self._lock:
+            self._kept.setdefault(engine, {})[office.id] = (marker, time.monotonic(), legs)
+        return legs
+
+
+_RECENT_LEGS = _RecentLegs()
 
 
 def _figure(
