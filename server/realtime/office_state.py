@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from functools import cache, cached_property
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, union_all
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from waitwell.domain.calling import Candidate, strategy_named
@@ -16,7 +16,7 @@ from waitwell.domain.position import people_ahead
 from waitwell.domain.states import TicketState
 from waitwell.persistence import Counter, Service, Ticket, TicketEvent
 from waitwell.realtime.wait_estimates import Waits
-from waitwell.services.lookups import ACTIVE_STATES, counter_skills, get_office
+from waitwell.services.lookups import ACTIVE_STATES, counter_skills, get_office, latest_call_per_line
 from waitwell.services.metrics.waits import STALE_AFTER, OfficeWaits, read_office_waits
 
 RECENT_CALLS = 50  # enough for any display's filter to find its last few calls
@@ -213,7 +213,8 @@ def _services(session: Session, office_id: int, today: Any, new_ticket_waits: di
         .where(Ticket.office_id == office_id, Ticket.state == TicketState.WAITING)
         .group_by(Ticket.service_id)
     ).all())
-    last_called = _last_called(session, office_id, today, [service.id for service in services])
+    last_called = {service_id: call.number for service_id, call in
+                   latest_call_per_line(session, office_id, today, [service.id for service in services]).items()}
     return [
         ServiceRow(
             id=service.id,
@@ -226,28 +227,6 @@ def _services(session: Session, office_id: int, today: Any, new_ticket_waits: di
         )
         for service in services
     ]
-
-
-def _last_called(session: Session, office_id: int, today: Any, service_ids: list[int]) -> dict[int, str]:
-    """The number last called today in each line: one indexed look per line, however many calls the day had."""
-    if not service_ids:
-        return {}
-    values = {f"service_{index}": service_id for index, service_id in enumerate(service_ids)}
-    return dict(session.execute(_last_called_in(len(service_ids)),
-                                {**values, "office_id": office_id, "today": today}).all())
-
-
-@cache
-def _last_called_in(services: int) -> Any:
-    """Built once per number of lines (building costs more than running it)."""
-    latest = [
-        select(Ticket.service_id, Ticket.number)
-        .where(Ticket.office_id == bindparam("office_id"), Ticket.service_id == bindparam(f"service_{index}"),
-               Ticket.service_day == bindparam("today"), Ticket.called_at.is_not(None))
-        .order_by(Ticket.called_at.desc(), Ticket.id.desc()).limit(1).subquery()
-        for index in range(services)
-    ]
-    return union_all(*(select(each) for each in latest))
 
 
 def _counters(session: Session, office_id: int) -> list[CounterRow]:

@@ -36,6 +36,9 @@ REFRESH_EVERY_SECONDS = 2.0  # at most one estimator run per office per 2 s; the
 # once a second per office (a lone change at once). Calls reach the lobby and the called phone sooner,
 # on their own (`publish_board`).
 QUEUE_EVERY_SECONDS = 1.0
+# Boards go out as soon as the one before is out, and at most this often per office: when calls come faster
+# than that (a benchmark's clerks; forty counters calling at once after lunch), one board carries them all.
+BOARD_EVERY_SECONDS = 0.05
 # Work behind the changes (estimates, folded publications) slows down rather than take more than this
 # share of a core per office when the line is long: the taps and calls themselves come first.
 BACKGROUND_SHARE = 0.1
@@ -85,7 +88,8 @@ class FeedPublisher:
         self._refresher = PerOfficeRuns(self.refresh_waits, self._background.start, sleep=self._background.sleep,
                                         min_interval=REFRESH_EVERY_SECONDS if behind else 0.0,
                                         max_share=BACKGROUND_SHARE)
-        self._boards = PerOfficeRuns(self.publish_board, self._background.start, sleep=self._background.sleep)
+        self._boards = PerOfficeRuns(self.publish_board, self._background.start, sleep=self._background.sleep,
+                                     min_interval=BOARD_EVERY_SECONDS)
         self._queues = PerOfficeRuns(self.publish_queue, self._background.start, sleep=self._background.sleep,
                                      min_interval=QUEUE_EVERY_SECONDS, max_share=BACKGROUND_SHARE)
         self._changes: dict[int, list[Event]] = {}  # noted, not yet on a board publication

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -146,6 +147,35 @@ def _candidate(row: Any) -> Candidate:
     return Candidate(ticket_id=row.id, service_id=row.service_id, waiting_since=row.waiting_since,
                      priority_weight=row.priority_weight, is_appointment=row.appointment_at is not None,
                      appointment_at=row.appointment_at)
+
+
+@dataclass(frozen=True)
+class LatestCall:
+    number: str
+    called_at: datetime
+
+
+def latest_call_per_line(session: Session, office_id: int, day: date, service_ids: list[int]) -> dict[int, LatestCall]:
+    """The ticket called last on `day` in each line that had a call: one indexed look per line, however many
+    calls the day had (the board's "last called", and whether a line's last-10 figure can have moved)."""
+    if not service_ids:
+        return {}
+    values: dict[str, Any] = {f"service_{index}": service_id for index, service_id in enumerate(service_ids)}
+    rows = session.execute(_latest_call_in(len(service_ids)), {**values, "office_id": office_id, "day": day})
+    return {row.service_id: LatestCall(row.number, row.called_at) for row in rows}
+
+
+@cache
+def _latest_call_in(services: int) -> Any:
+    """Built once per number of lines (building costs more than running it)."""
+    latest = [
+        select(Ticket.service_id, Ticket.number, Ticket.called_at)
+        .where(Ticket.office_id == bindparam("office_id"), Ticket.service_id == bindparam(f"service_{index}"),
+               Ticket.service_day == bindparam("day"), Ticket.called_at.is_not(None))
+        .order_by(Ticket.called_at.desc(), Ticket.id.desc()).limit(1).subquery()
+        for index in range(services)
+    ]
+    return union_all(*(select(each) for each in latest))
 
 
 def recent_calls_at(session: Session, counter_id: int, since: datetime, limit: int = 5) -> tuple[Candidate, ...]:

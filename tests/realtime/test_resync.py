@@ -20,7 +20,7 @@ def call(runtime: Runtime, office, counter: str) -> None:
     counters.call_next(runtime.uow(), counter_id=office.counters[counter])
 
 
-def test_reconnecting_client_gets_what_it_missed(live, office, display, runtime):
+def test_reconnecting_client_gets_what_it_missed(app, live, office, display, runtime):
     tickets = issue(runtime, office.services["A"], 3)
     screen = FeedFollower(live.url, DISPLAY_NAMESPACE, {"display_id": display.id}).connect()
     with following(screen):
@@ -28,6 +28,7 @@ def test_reconnecting_client_gets_what_it_missed(live, office, display, runtime)
         screen.disconnect()
         call(runtime, office, "Counter 1")
         call(runtime, office, "Counter 3")
+        assert app.extensions[PUBLISHER_KEY].wait_until_idle(30)  # both published while it was away
         screen.connect()
         board = screen.wait_for(lambda s: len(s["calls"]) == 2, what="both calls after reconnecting")
         assert board["version"] >= seen_version + 2  # two calls (and maybe new wait estimates)

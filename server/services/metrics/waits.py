@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from waitwell.domain.errors import NotFound
@@ -18,8 +18,8 @@ from waitwell.domain.hours import is_open
 from waitwell.domain.numbering import service_day
 from waitwell.metrics.last_ten import LAST_N, LastTen, last_ten
 from waitwell.metrics.legs import Leg, all_legs
-from waitwell.persistence import Office, Ticket
-from waitwell.services.lookups import get_office, get_service
+from waitwell.persistence import Office
+from waitwell.services.lookups import get_office, get_service, latest_call_per_line
 from waitwell.services.metrics.records import recently_called_tickets_of_services, visits_of_tickets
 from waitwell.services.unit_of_work import UnitOfWork
 
@@ -134,33 +134,37 @@ def _legs_of_services(session: Session, service_ids: list[int]) -> dict[int, lis
 
 
 class _RecentLegs:
-    """Each office's legs behind its last-10 figures, read again only after a call: a figure changes with a first
-    call and with nothing else, and every board an office publishes (one per call or more) showed them read
-    afresh from the histories of ~150 tickets. The office's calls today (the latest, how many) are one indexed
-    look; a figure is also read again after `MAX_AGE_SECONDS` in any case (a call stamped earlier by another host's clock)."""
+    """Each line's legs behind its last-10 figure, read again only after a call in that line: a figure changes
+    with a first call and with nothing else, and every board an office publishes (one per call or more) read
+    the histories of ~150 tickets afresh. Each line's latest call today is one indexed look (the statement the
+    board reads "last called" with); a line's legs are also read again after `MAX_AGE_SECONDS` in any case (a
+    call stamped earlier than the latest by another host's clock)."""
 
     MAX_AGE_SECONDS = 5.0
 
     def __init__(self) -> None:
-        # Per database engine (a process has one; tests make one per database), then per office.
-        self._kept: weakref.WeakKeyDictionary[Any, dict[int, tuple[tuple[object, ...], float, dict[int, list[Leg]]]]] \
-            = weakref.WeakKeyDictionary()
+        # Per database engine (a process has one; tests make one per database), then per line.
+        self._kept: weakref.WeakKeyDictionary[Any, dict[int, tuple[object, float, list[Leg]]]] = \
+            weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
 
     def of(self, session: Session, office: Office, service_ids: list[int], now: datetime) -> dict[int, list[Leg]]:
         engine = session.get_bind()
-        calls_today = session.execute(
-            select(func.max(Ticket.called_at), func.count())
-            .where(Ticket.office_id == office.id, Ticket.service_day == service_day(now, office.timezone),
-                   Ticket.called_at.is_not(None))).one()
-        marker = (*calls_today, tuple(service_ids))
+        latest = latest_call_per_line(session, office.id, service_day(now, office.timezone), service_ids)
+        markers = {service_id: latest.get(service_id) for service_id in service_ids}
         with self._lock:
-            kept = self._kept.get(engine, {}).get(office.id)
-        if kept is not None and kept[0] == marker and time.monotonic() - kept[1] < self.MAX_AGE_SECONDS:
-            return kept[2]
-        legs = _legs_of_services(session, service_ids)
-        with self._lock:
-            self._kept.setdefault(engine, {})[office.id] = (marker, time.monotonic(), legs)
+            kept = dict(self._kept.get(engine, {}))
+        fresh = time.monotonic()
+        legs = {service_id: kept[service_id][2] for service_id in service_ids
+                if service_id in kept and kept[service_id][0] == markers[service_id]
+                and fresh - kept[service_id][1] < self.MAX_AGE_SECONDS}
+        stale = [service_id for service_id in service_ids if service_id not in legs]
+        if stale:
+            read = _legs_of_services(session, stale)
+            legs.update(read)
+            with self._lock:
+                lines = self._kept.setdefault(engine, {})
+                lines.update({service_id: (markers[service_id], fresh, read[service_id]) for service_id in stale})
         return legs
 
 
