@@ -18,6 +18,12 @@ from typing import Any
 # it. Older releases do not know the setting and skip it.
 control_socket_disable = True
 
+# gunicorn serves at most this many connections at once per worker and leaves the rest unaccepted: its default
+# of 1,000 was reached by a big office's lobby screens and phones alone, and then no clerk's call or kiosk tap
+# got an answer (bench/office: 1,000 displays connected, every request timing out). Each connection needs a file
+# descriptor: keep `ulimit -n` above this (systemd: LimitNOFILE=, docs/deployment.md).
+worker_connections = 10_000
+
 
 def post_worker_init(worker: Any) -> None:
     """Freeze what the worker built while starting: later full collections scan only newer objects."""
