@@ -13,7 +13,15 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from waitwell.domain.events import CounterChange, Event, TicketChange, TicketIssued
+from waitwell.domain.events import (
+    CounterChange,
+    Event,
+    TicketCalled,
+    TicketCancelled,
+    TicketChange,
+    TicketIssued,
+    TicketTransferred,
+)
 from waitwell.domain.states import TicketState
 from waitwell.realtime import rooms
 from waitwell.realtime.office_state import OfficeState, QueueRows, complete_queue, read_board, read_queue_rows
@@ -43,6 +51,10 @@ BOARD_EVERY_SECONDS = 0.05
 # share of a core per office when the line is long: the taps and calls themselves come first.
 BACKGROUND_SHARE = 0.1
 MOST_EVENTS_DESCRIBED = 50  # of the changes folded into one staff message, the latest are listed
+# The changes a lobby display shows at once: a call (announced) and a line's length. The others (a service
+# started or completed, a no-show, a counter's state) change no board: they go out with everyone's place in
+# line, which also carries the board.
+ON_THE_BOARD = (TicketCalled, TicketTransferred, TicketCancelled)
 
 
 @dataclass(frozen=True)
@@ -65,12 +77,13 @@ class FeedPublisher:
     """Turns ticket and counter changes into versioned messages for every room that shows the office.
 
     The committing request only notes the change. Behind it, per office and one at a time, a board
-    publication sends the lobby displays the new calls and lines, and the phones of the tickets that changed
-    their new state; a queue publication (at most once a second, folding every change since) sends everyone
-    their place in line and the staff the whole office. Both take a version and send the displays their
-    board, so displays see every version; a phone or staff screen may see versions skipped (each message is
-    complete). Calls are read from the tickets' history, so a publication that lags behind never merges a call
-    and its recall: both are on the board, and announced. Estimates refresh behind the changes too.
+    publication (for a call, a transfer, a cancellation) sends the lobby displays the new calls and lines, and
+    the phones of the tickets that changed their new state; a queue publication (at most once a second,
+    folding every change since) sends everyone their place in line and the staff the whole office. Both take a
+    version and send the displays their board, so displays see every version; a phone or staff screen may see
+    versions skipped (each message is complete). Calls are read from the tickets' history, so a publication
+    that lags behind never merges a call and its recall: both are on the board, and announced. Estimates
+    refresh behind the changes too.
     """
 
     def __init__(self, runtime: Runtime, emitter: Emitter, snapshots: Snapshots | None = None, *,
@@ -142,7 +155,7 @@ class FeedPublisher:
             self._described.setdefault(office_id, []).append(staff_event(event))
             if not isinstance(event, TicketIssued):  # a new ticket is announced nowhere: the queue has it
                 self._changes.setdefault(office_id, []).append(event)
-        if self._background.start is not None and not isinstance(event, TicketIssued):
+        if self._background.start is not None and isinstance(event, ON_THE_BOARD):
             self._boards.request(office_id)
         self._queues.request(office_id)
 
