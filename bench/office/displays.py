@@ -143,15 +143,9 @@ class Fleet:
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, preexec_fn=die_with_parent))
 
     def wait_connected(self) -> tuple[int, int]:
-        connected = failed = 0
-        for process in self.processes:
-            line = process.stdout.readline() if process.stdout else ""
-            if not line:
-                raise SystemExit("a display client process died while connecting")
-            answer = json.loads(line)
-            connected += answer["connected"]
-            failed += answer["failed"]
-        return connected, failed
+        from reuse import wait_connected
+
+        return wait_connected(self.processes)
 
     def collect(self) -> tuple[dict[str, list[float]], dict[str, int], list[float]]:
         """Ask every process for what it saw (they disconnect and end): when each call key was first seen by

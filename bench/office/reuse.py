@@ -27,7 +27,14 @@ def _load(name: str, path: Path) -> object:
 kiosk_run = _load("kiosk_run", BENCH / "kiosk" / "run.py")
 KeepAliveClient = kiosk_run.KeepAliveClient  # type: ignore[attr-defined]
 
-from common import CONNECT_BATCH, die_with_parent, free_port, percentile, stop_after  # noqa: E402
+from common import (  # noqa: E402
+    CONNECT_BATCH,
+    die_with_parent,
+    free_port,
+    percentile,
+    stop_after,
+    wait_connected,  # noqa: F401 - used by displays.py
+)
 from support import LoopbackPrinter, cpu_seconds, python_speed  # noqa: E402
 
 __all__ = ["CONNECT_BATCH", "KeepAliveClient", "LoopbackPrinter", "cpu_seconds", "die_with_parent", "free_port",

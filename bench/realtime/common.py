@@ -235,15 +235,7 @@ class ClientProcesses:
                                                    cwd=Path(__file__).parent, preexec_fn=die_with_parent))
 
     def wait_connected(self) -> tuple[int, int]:
-        connected = failed = 0
-        for process in self.processes:
-            line = process.stdout.readline() if process.stdout else ""
-            if not line:
-                raise SystemExit("a client process died while connecting")
-            answer = json.loads(line)
-            connected += answer["connected"]
-            failed += answer["failed"]
-        return connected, failed
+        return wait_connected(self.processes)
 
     def arrivals(self) -> list[list[float]]:
         """Per client, when each call arrived; `self.dropped` gets when connections died on their own."""
@@ -265,6 +257,19 @@ class ClientProcesses:
         for process in self.processes:
             if process.poll() is None:
                 process.kill()
+
+
+def wait_connected(processes: list[subprocess.Popen[str]]) -> tuple[int, int]:
+    """Clients connected and failed, summed over client processes that each print {"connected", "failed"}."""
+    connected = failed = 0
+    for process in processes:
+        line = process.stdout.readline() if process.stdout else ""
+        if not line:
+            raise SystemExit("a client process died while connecting")
+        answer = json.loads(line)
+        connected += answer["connected"]
+        failed += answer["failed"]
+    return connected, failed
 
 
 def latencies_ms(arrivals: list[list[float]], sent: list[float]) -> list[float]:
