@@ -84,8 +84,7 @@ class KioskTicketSchema(StrictSchema):
 @bp.response(200, BoardSchema)
 def board(kiosk_id: int) -> Any:
     """The start screen: each service with people waiting now and the wait of a ticket taken now."""
-    shown = kiosks.kiosk_board(uow(read_only=True), kiosk_id,
-                               lambda service_id, office_id: _estimates_for(service_id, office_id))
+    shown = kiosks.kiosk_board(uow(read_only=True), kiosk_id, _estimates_for)
     return {
         "kiosk_id": shown.kiosk.id, "kiosk_name": shown.kiosk.name, "office_name": shown.kiosk.office_name,
         "language": shown.kiosk.language, "languages": available_languages(),

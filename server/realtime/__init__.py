@@ -29,9 +29,9 @@ from waitwell.realtime.namespaces import (
 from waitwell.realtime.publisher import Background, FeedPublisher
 from waitwell.realtime.rooms import DISPLAY_NAMESPACE, STAFF_NAMESPACE, TICKET_NAMESPACE
 from waitwell.realtime.snapshots import Snapshots
-from waitwell.realtime.wait_estimates import run_here
 from waitwell.realtime.watchers import LocalWatchers, SharedWatchers
 from waitwell.runtime import Runtime
+from waitwell.services.coalescing import run_here
 from waitwell.web import RUNTIME_KEY
 
 # The server pings every 3 s and gives up on a client that has not answered within 3 s (it checks

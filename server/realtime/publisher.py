@@ -28,10 +28,10 @@ from waitwell.realtime.office_state import OfficeState, QueueRows, complete_queu
 from waitwell.realtime.payloads import WAITS_UPDATED, display_payload, event_kind, kind_name, staff_event, staff_payload
 from waitwell.realtime.snapshots import Snapshots, TicketRow, ticket_rows
 from waitwell.realtime.versions import bump_version
-from waitwell.realtime.wait_estimates import Offload, Waits, WaitsCache, compute_waits, run_here
+from waitwell.realtime.wait_estimates import Waits, WaitsCache, compute_waits
 from waitwell.realtime.watchers import Watchers
 from waitwell.runtime import Runtime
-from waitwell.services.coalescing import PerOfficeRuns
+from waitwell.services.coalescing import Offload, PerOfficeRuns, run_here
 from waitwell.services.displays import DisplayView, load_displays
 from waitwell.services.event_bus import EventBus
 from waitwell.services.lookups import get_office
@@ -159,10 +159,6 @@ class FeedPublisher:
             self._boards.request(office_id)
         self._queues.request(office_id)
 
-    def publish_issued(self, office_id: int) -> None:
-        """The office after the tickets issued since its last publication (kept for callers of the old name)."""
-        self.publish_queue(office_id)
-
     def publish_board(self, office_id: int) -> None:
         """The displays' board and the new state of each ticket that changed, read once for every change
         noted since the last one (`publish`)."""
@@ -256,12 +252,12 @@ class FeedPublisher:
         watched = None if self._watchers is None else self._watchers.tokens(office_id)
         tickets = ticket_rows(session, office_id, tokens=watched)
         if self._watchers is not None and watched is not None:
-            again = self._watchers.tokens(office_id)
-            if again is None:  # unknown now: every ticket in play, as without watchers
+            first, watched = watched, self._watchers.tokens(office_id)  # again: phones that joined meanwhile
+            if watched is None:  # unknown now: every ticket in play, as without watchers
                 tickets = ticket_rows(session, office_id)
-            elif again - watched:
-                tickets.update(ticket_rows(session, office_id, tokens=again - watched))
-        finished = self._watched(office_id, also) - tickets.keys()
+            elif watched - first:
+                tickets.update(ticket_rows(session, office_id, tokens=watched - first))
+        finished = (also if watched is None else also & watched) - tickets.keys()
         if finished:
             tickets.update(ticket_rows(session, office_id, tokens=finished, any_state=True))
         return tickets

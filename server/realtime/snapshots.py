@@ -23,8 +23,9 @@ from waitwell.persistence import Counter, Office, Ticket
 from waitwell.realtime.office_state import OfficeState, read_office_state
 from waitwell.realtime.payloads import display_payload, staff_payload, ticket_payload
 from waitwell.realtime.versions import current_version
-from waitwell.realtime.wait_estimates import Offload, WaitsCache, compute_waits, run_here
+from waitwell.realtime.wait_estimates import WaitsCache, compute_waits
 from waitwell.runtime import Runtime
+from waitwell.services.coalescing import Offload, run_here
 from waitwell.services.displays import DisplayView, get_display
 from waitwell.services.lookups import ACTIVE_STATES, get_office
 from waitwell.services.metrics.waits import STALE_AFTER

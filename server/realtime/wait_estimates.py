@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,6 +22,7 @@ from waitwell.estimates.estimator import estimate_waits_and_new_tickets
 from waitwell.estimates.snapshot import OfficeSnapshot
 from waitwell.persistence import Office
 from waitwell.realtime.waits import wait_range
+from waitwell.services.coalescing import Offload, run_here
 from waitwell.services.estimates import HISTORY_DAYS, build_snapshot
 
 log = logging.getLogger(__name__)
@@ -48,13 +48,6 @@ class Waits:
 
 
 NO_WAITS = Waits()
-
-
-Offload = Callable[[Callable[[], Any]], Any]
-
-
-def run_here(work: Callable[[], Any]) -> Any:
-    return work()
 
 
 def compute_waits(session: Session, office: Office, now: datetime, offload: Offload = run_here) -> Waits:

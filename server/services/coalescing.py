@@ -10,6 +10,14 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
+# Where work behind the changes runs its CPU-bound part (a replay of the office, ranking a long line): here,
+# or in a native thread under gevent so that the event loop keeps serving requests.
+Offload = Callable[[Callable[[], Any]], Any]
+
+
+def run_here(work: Callable[[], Any]) -> Any:
+    return work()
+
 
 class PerOfficeRuns:
     """Runs `work(office_id)` behind the changes: one run at a time per office, every request made during

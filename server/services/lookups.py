@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select, union_all
+from sqlalchemy import CompoundSelect, Select, bindparam, func, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from waitwell.domain.calling import CallingStrategy, Candidate, WeightedLongestWait, strategy_named
@@ -114,8 +114,7 @@ def calling_candidates(session: Session, office_id: int, service_ids: Iterable[i
         return []
     if not getattr(strategy, "oldest_first_within_a_line", False):  # a plug-in strategy may not say
         return waiting_candidates(session, office_id, frozenset(services))
-    values: dict[str, Any] = {"office_id": office_id, "per_line": per_line, "now": now}
-    values.update({f"service_{index}": service_id for index, service_id in enumerate(services)})
+    values = {**line_parameters(services), "office_id": office_id, "per_line": per_line, "now": now}
     seen: set[int] = set()
     candidates = []
     for row in session.execute(_line_fronts(len(services)), values):
@@ -129,18 +128,33 @@ def calling_candidates(session: Session, office_id: int, service_ids: Iterable[i
 def _line_fronts(services: int) -> Select[Any]:
     """One statement for `services` lines, built once per count (building costs more than running it)."""
     columns = (Ticket.id, Ticket.service_id, Ticket.waiting_since, Ticket.appointment_at)
-    fronts = []
-    for index in range(services):
-        line = (Ticket.office_id == bindparam("office_id"), Ticket.state == TicketState.WAITING,
-                Ticket.service_id == bindparam(f"service_{index}"))
-        fronts.append(select(*columns).where(*line).order_by(Ticket.waiting_since, Ticket.id)
-                      .limit(bindparam("per_line")).subquery())
-        fronts.append(select(*columns).where(*line, Ticket.appointment_at <= bindparam("now"))
-                      .order_by(Ticket.appointment_at, Ticket.waiting_since, Ticket.id)
-                      .limit(bindparam("per_line")).subquery())
-    both = union_all(*(select(front) for front in fronts)).subquery()
+
+    def waiting(service: Any) -> Select[Any]:
+        return select(*columns).where(Ticket.office_id == bindparam("office_id"), Ticket.state == TicketState.WAITING,
+                                      Ticket.service_id == service)
+
+    both = union_of_lines(
+        services,
+        lambda service: waiting(service).order_by(Ticket.waiting_since, Ticket.id).limit(bindparam("per_line")),
+        lambda service: waiting(service).where(Ticket.appointment_at <= bindparam("now"))
+        .order_by(Ticket.appointment_at, Ticket.waiting_since, Ticket.id).limit(bindparam("per_line")),
+    ).subquery()
     return (select(both, Service.priority_weight).join(Service, Service.id == both.c.service_id)
             .order_by(both.c.waiting_since, both.c.id))
+
+
+def union_of_lines(lines: int, *per_line: Callable[[Any], Select[Any]]) -> CompoundSelect:
+    """One statement of a few ordered and limited queries per line (`per_line(service)`, `service` being the bind
+    parameter `service_<index>` that `line_parameters` fills): each line is read on its index, however long the
+    line or the day, in one round trip. Callers build it once per number of lines (building costs more than
+    running it)."""
+    return union_all(*(select(query(bindparam(f"service_{index}")).subquery())
+                       for index in range(lines) for query in per_line))
+
+
+def line_parameters(service_ids: Iterable[int]) -> dict[str, Any]:
+    """The service ids of a `union_of_lines` statement, in its order."""
+    return {f"service_{index}": service_id for index, service_id in enumerate(service_ids)}
 
 
 def _candidate(row: Any) -> Candidate:
@@ -160,22 +174,19 @@ def latest_call_per_line(session: Session, office_id: int, day: date, service_id
     calls the day had (the board's "last called", and whether a line's last-10 figure can have moved)."""
     if not service_ids:
         return {}
-    values: dict[str, Any] = {f"service_{index}": service_id for index, service_id in enumerate(service_ids)}
-    rows = session.execute(_latest_call_in(len(service_ids)), {**values, "office_id": office_id, "day": day})
+    rows = session.execute(_latest_call_in(len(service_ids)),
+                           {**line_parameters(service_ids), "office_id": office_id, "day": day})
     return {row.service_id: LatestCall(row.number, row.called_at) for row in rows}
 
 
 @cache
 def _latest_call_in(services: int) -> Any:
     """Built once per number of lines (building costs more than running it)."""
-    latest = [
+    return union_of_lines(services, lambda service: (
         select(Ticket.service_id, Ticket.number, Ticket.called_at)
-        .where(Ticket.office_id == bindparam("office_id"), Ticket.service_id == bindparam(f"service_{index}"),
+        .where(Ticket.office_id == bindparam("office_id"), Ticket.service_id == service,
                Ticket.service_day == bindparam("day"), Ticket.called_at.is_not(None))
-        .order_by(Ticket.called_at.desc(), Ticket.id.desc()).limit(1).subquery()
-        for index in range(services)
-    ]
-    return union_all(*(select(each) for each in latest))
+        .order_by(Ticket.called_at.desc(), Ticket.id.desc()).limit(1)))
 
 
 def recent_calls_at(session: Session, counter_id: int, since: datetime, limit: int = 5) -> tuple[Candidate, ...]:

@@ -80,7 +80,7 @@ def test_a_phone_that_connects_while_the_rows_are_read_is_sent_its_place(office,
     emitter = RecordingEmitter()
     publisher = FeedPublisher(runtime, emitter, Snapshots(runtime),
                               watchers=JoiningDuringTheRead([{first.token}, {first.token, second.token}]))
-    publisher.publish_issued(office.office_id)
+    publisher.publish_queue(office.office_id)
     assert sorted(ticket_rooms(emitter.rooms_of_first_publication())) == sorted(
         [ticket_room(first.token), ticket_room(second.token)])
 
@@ -89,7 +89,7 @@ def test_without_knowing_the_followers_every_ticket_in_play_is_sent_its_place(of
     """Clients of other processes (Redis) may follow any ticket: each one still gets its message."""
     tickets = issue(runtime, office.services["A"], 3)
     emitter = RecordingEmitter()
-    FeedPublisher(runtime, emitter, Snapshots(runtime)).publish_issued(office.office_id)
+    FeedPublisher(runtime, emitter, Snapshots(runtime)).publish_queue(office.office_id)
     assert sorted(ticket_rooms(emitter.rooms_of_first_publication())) == sorted(ticket_room(t.token) for t in tickets)
 
 

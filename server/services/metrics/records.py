@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cache
 
-from sqlalchemy import Select, bindparam, func, select, union_all
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from waitwell.domain.states import TicketState
@@ -15,6 +15,7 @@ from waitwell.metrics.counter_time import StateChange
 from waitwell.metrics.history import HistoryEntry, TicketHistory
 from waitwell.metrics.legs import Visit, visit_of
 from waitwell.persistence import CounterEvent, Ticket, TicketEvent
+from waitwell.services.lookups import line_parameters, union_of_lines
 
 UNFINISHED = (TicketState.WAITING, TicketState.CALLED, TicketState.SERVING)
 CHUNK = 500  # ticket ids per IN (...) query
@@ -95,8 +96,7 @@ def recently_called_tickets_of_services(session: Session, service_ids: Iterable[
     found: dict[int, list[int]] = {service_id: [] for service_id in services}
     if not services:
         return found
-    values: dict[str, int] = {f"service_{index}": service_id for index, service_id in enumerate(services)}
-    for row in session.execute(_latest_calls_of(len(services)), {**values, "limit": limit}):
+    for row in session.execute(_latest_calls_of(len(services)), {**line_parameters(services), "limit": limit}):
         found[row.service_id].append(row.ticket_id)
     return {service_id: list(dict.fromkeys(ids)) for service_id, ids in found.items()}
 
@@ -104,14 +104,10 @@ def recently_called_tickets_of_services(session: Session, service_ids: Iterable[
 @cache
 def _latest_calls_of(services: int) -> Select:  # type: ignore[type-arg]
     """Built once per number of services: building costs more than running it."""
-    newest = (TicketEvent.occurred_at.desc(), TicketEvent.id.desc())
-    latest = [
+    both = union_of_lines(services, lambda service: (
         select(TicketEvent.ticket_id, TicketEvent.service_id, TicketEvent.occurred_at, TicketEvent.id)
-        .where(TicketEvent.service_id == bindparam(f"service_{index}"), TicketEvent.kind == "called")
-        .order_by(*newest).limit(bindparam("limit")).subquery()
-        for index in range(services)
-    ]
-    both = union_all(*(select(each) for each in latest)).subquery()
+        .where(TicketEvent.service_id == service, TicketEvent.kind == "called")
+        .order_by(TicketEvent.occurred_at.desc(), TicketEvent.id.desc()).limit(bindparam("limit")))).subquery()
     return select(both.c.ticket_id, both.c.service_id).order_by(both.c.service_id, both.c.occurred_at.desc(),
                                                                  both.c.id.desc())
 

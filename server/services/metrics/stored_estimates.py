@@ -18,7 +18,7 @@ from waitwell.metrics.accuracy import GivenEstimate
 from waitwell.metrics.local_time import day_bounds
 from waitwell.persistence import IssueEstimate, Office, Ticket
 from waitwell.runtime import Runtime
-from waitwell.services.coalescing import PerOfficeRuns
+from waitwell.services.coalescing import Offload, PerOfficeRuns, run_here
 from waitwell.services.estimates import office_snapshot
 from waitwell.services.event_bus import EventBus
 from waitwell.services.unit_of_work import UnitOfWork
@@ -72,10 +72,6 @@ def given_estimates(session: Session, office_id: int, day: date) -> list[GivenEs
     ]
 
 
-def _run_here(work: Callable[[], Any]) -> Any:
-    return work()
-
-
 def _start_thread(work: Callable[[], None]) -> None:
     threading.Thread(target=work, name="issue-estimates", daemon=True).start()
 
@@ -101,7 +97,7 @@ class IssueEstimateRecorder:
     def __init__(self, runtime: Runtime, predictor: Predictor | None = None, *,
                  start: Callable[[Callable[[], None]], Any] | None = None,
                  sleep: Callable[[float], Any] | None = None,
-                 offload: Callable[[Callable[[], Any]], Any] = _run_here) -> None:
+                 offload: Offload = run_here) -> None:
         self._runtime = runtime
         self._predictor = predictor
         self._offload = offload
