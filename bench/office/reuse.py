@@ -33,9 +33,10 @@ from common import (  # noqa: E402
     free_port,
     percentile,
     stop_after,
-    wait_connected,  # noqa: F401 - used by displays.py
+    wait_connected,
+    wait_until_up,
 )
 from support import LoopbackPrinter, cpu_seconds, python_speed  # noqa: E402
 
 __all__ = ["CONNECT_BATCH", "KeepAliveClient", "LoopbackPrinter", "cpu_seconds", "die_with_parent", "free_port",
-           "percentile", "python_speed", "stop_after"]
+           "percentile", "python_speed", "stop_after", "wait_connected", "wait_until_up"]

@@ -8,13 +8,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import requests
-from reuse import die_with_parent, free_port
+from reuse import die_with_parent, free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,22 +41,10 @@ def serve(database_url: str, instance: Path, *, label: str) -> Iterator[Server]:
                                    preexec_fn=die_with_parent)
     server = Server(f"http://127.0.0.1:{port}", port, process, log)
     try:
-        _wait_until_up(server)
+        wait_until_up(server.url, server.process, 90, log=server.log)
         yield server
     finally:
         stop(server)
-
-
-def _wait_until_up(server: Server, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise SystemExit(f"the server exited with {server.process.returncode}; see {server.log}")
-        with contextlib.suppress(requests.RequestException):
-            if requests.get(f"{server.url}/api/v1/offices", timeout=5).ok:
-                return
-        time.sleep(0.3)
-    raise SystemExit(f"the server did not answer within {timeout:.0f} s; see {server.log}")
 
 
 def stop(server: Server) -> None:

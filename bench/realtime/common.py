@@ -94,7 +94,7 @@ def servers(database_url: str, count: int, *, async_mode: str, redis_url: str = 
                                               preexec_fn=die_with_parent))
             urls.append(f"http://127.0.0.1:{port}")
         for url, process in zip(urls, processes, strict=True):
-            _wait_until_up(url, process)
+            wait_until_up(url, process)
         yield urls
     finally:
         for process in processes:
@@ -106,16 +106,18 @@ def servers(database_url: str, count: int, *, async_mode: str, redis_url: str = 
                 process.kill()
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 30, *, log: object = "") -> None:
+    """Until the server answers; stop the benchmark if it exits or stays silent (`log`: where to look)."""
+    see = f"; see {log}" if log else ""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"server {url} exited with {process.returncode}")
+            raise SystemExit(f"server {url} exited with {process.returncode}{see}")
         with contextlib.suppress(requests.RequestException):
-            if requests.get(f"{url}/api/v1/offices", timeout=1).ok:
+            if requests.get(f"{url}/api/v1/offices", timeout=5).ok:
                 return
         time.sleep(0.2)
-    raise SystemExit(f"server {url} did not answer within {timeout} s")
+    raise SystemExit(f"server {url} did not answer within {timeout:.0f} s{see}")
 
 
 @dataclass
