@@ -13,15 +13,17 @@ class PrinterError(WaitwellError):
 
 
 class PrintFailed(PrinterError):
-    """The ticket was not (completely) sent to the printer; `reason` says why. Of several tickets sent
-    together, the first `printed` went out before the failure."""
+    """The ticket was not confirmed by the printer; `reason` says why. Of several tickets sent together, the
+    first `printed` were confirmed before the failure; `uncertain`: the next one's bytes had begun to go out,
+    so it may have come out anyway (printing it again must say REPRINT)."""
 
     code = "print_failed"
 
-    def __init__(self, reason: str, *, printed: int = 0) -> None:
+    def __init__(self, reason: str, *, printed: int = 0, uncertain: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.printed = printed
+        self.uncertain = uncertain
 
 
 class PrinterDependencyMissing(PrinterError):

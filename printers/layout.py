@@ -53,9 +53,11 @@ Block = TextLine | Logo | QrCode | Feed | Cut
 
 
 def ticket_layout(ticket: TicketPrint, geometry: PaperGeometry) -> list[Block]:
-    """Logo, office, service, the big number, date, people ahead, wait, QR, footer, cut."""
+    """Banner, logo, office, service, the big number, date, people ahead, wait, QR, footer, banner, cut."""
     labels = ticket.printed_labels
     blocks: list[Block] = []
+    banner = wrapped(ticket.banner, geometry, width=2, height=2, bold=True) if ticket.banner.strip() else []
+    blocks += banner
     if ticket.logo_path:
         blocks.append(Logo(str(Path(ticket.logo_path))))
     blocks += wrapped(ticket.office_name, geometry, height=2, bold=True)
@@ -72,6 +74,7 @@ def ticket_layout(ticket: TicketPrint, geometry: PaperGeometry) -> list[Block]:
     blocks.append(QrCode(ticket.status_url, qr_module_dots(ticket.status_url, geometry)))
     if ticket.footer_line.strip():
         blocks += wrapped(ticket.footer_line, geometry)
+    blocks += banner  # at both ends: a torn-off half still says it
     blocks.append(Cut())
     return blocks
 

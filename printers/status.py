@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import array
 import contextlib
 import os
+import socket
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
+
+try:
+    import fcntl
+    import termios
+except ImportError:  # Windows: a print agent there confirms by the printer's answer only
+    fcntl = termios = None  # type: ignore[assignment]
 
 from escpos.constants import RT_STATUS, RT_STATUS_ONLINE, RT_STATUS_PAPER
 from escpos.escpos import Escpos
@@ -108,6 +117,27 @@ def close_printer(printer: Escpos) -> None:
             while device.recv(4096):
                 pass
     printer.close()
+
+
+def wait_until_taken(printer: Escpos, settings: PrinterSettings, poll_seconds: float = 0.005) -> None:
+    """Return once the printer took every byte sent so far, for printers that cannot answer a status request:
+    a network printer's TCP stack acknowledged them all (Linux tells how many are still unacknowledged), a
+    serial line sent them. Raises TimeoutError after the settings' timeout. Elsewhere, a completed write is all."""
+    device = connection_of(printer)
+    if isinstance(device, socket.socket) and termios is not None and hasattr(termios, "TIOCOUTQ"):
+        deadline = time.monotonic() + settings.timeout
+        while _unacknowledged_bytes(device):
+            if time.monotonic() >= deadline:
+                raise TimeoutError(f"{settings.describe()} did not take the ticket within {settings.timeout:g} s")
+            time.sleep(poll_seconds)
+    elif device is not None and hasattr(device, "in_waiting") and callable(getattr(device, "flush", None)):
+        device.flush()  # pyserial: returns once the line has sent everything
+
+
+def _unacknowledged_bytes(connection: socket.socket) -> int:
+    count = array.array("i", [0])
+    fcntl.ioctl(connection.fileno(), termios.TIOCOUTQ, count)  # SIOCOUTQ: sent but not yet acknowledged
+    return count[0]
 
 
 def _ask(printer: Escpos, query: bytes, seconds: float) -> int | None:

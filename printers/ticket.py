@@ -47,6 +47,7 @@ class TicketPrint:
     language: str = "en"
     logo_path: Path | str | None = None
     labels: TicketLabels | None = None
+    banner: str = ""  # big words above everything else, e.g. "REPRINT": this paper may be a second copy
 
     def __post_init__(self) -> None:
         if not self.number.strip():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from waitwell.persistence.devices import PrinterStatus
@@ -29,14 +29,19 @@ def render_job(printer: PrinterView, content: Mapping[str, Any]) -> bytes:
                                profile=settings.profile or None, cut=settings.cutter)
 
 
-def send_job(printer: PrinterView, content: Mapping[str, Any]) -> None:
+def send_job(printer: PrinterView, content: Mapping[str, Any]) -> tuple[PrinterStatus, str] | None:
     """Render and print one ticket; raises PrintFailed with a reason in plain words."""
-    send_jobs(printer, [content])
+    return send_jobs(printer, [content])
 
 
-def send_jobs(printer: PrinterView, contents: Sequence[Mapping[str, Any]]) -> None:
-    """Render and print tickets in order; PrintFailed says why and how many were printed before it."""
-    print_tickets(printer_settings(printer), [ticket_print(content) for content in contents], qr=_qr(printer.qr_mode))
+def send_jobs(printer: PrinterView, contents: Sequence[Mapping[str, Any]],
+              on_printed: Callable[[int], None] | None = None) -> tuple[PrinterStatus, str] | None:
+    """Render and print tickets in order, calling `on_printed(i)` as the printer confirms each; PrintFailed says
+    why, how many were confirmed before it and whether the next may have come out. Returns the printer's last
+    answer to a status request, if it gave one."""
+    status = print_tickets(printer_settings(printer), [ticket_print(content) for content in contents],
+                           qr=_qr(printer.qr_mode), on_printed=on_printed)
+    return (PrinterStatus(status.state), status.detail) if status is not None else None
 
 
 def write_bytes(settings: PrinterSettings, data: bytes) -> None:

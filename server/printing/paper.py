@@ -21,7 +21,7 @@ def ticket_print(content: Mapping[str, Any]) -> TicketPrint:
     Runs inside an app context (the worker and the agent namespace have one) so the catalogues are found.
     """
     language = str(content.get("language") or "en")
-    labels, footer = _wording(language)
+    labels, footer, reprint = _wording(language)
     issued = datetime.fromisoformat(str(content["issued_at"])).replace(second=0, microsecond=0)  # printed to the minute
     return TicketPrint(
         office_name=str(content["office_name"]),
@@ -34,6 +34,7 @@ def ticket_print(content: Mapping[str, Any]) -> TicketPrint:
         footer_line=footer,
         language=language,
         labels=labels,
+        banner=reprint if content.get("reprint") else "",
     )
 
 
@@ -41,10 +42,10 @@ def ticket_print(content: Mapping[str, Any]) -> TicketPrint:
 # worker as much as encoding a ticket: each is worked out once per language (and minute).
 
 @lru_cache(maxsize=64)
-def _wording(language: str) -> tuple[TicketLabels, str]:
+def _wording(language: str) -> tuple[TicketLabels, str, str]:
     with force_locale(language):
         return (TicketLabels(people_ahead=gettext("People ahead"), estimated_wait=gettext("Estimated wait")),
-                gettext("Scan to follow your place in line"))
+                gettext("Scan to follow your place in line"), gettext("REPRINT"))
 
 
 @lru_cache(maxsize=256)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, insert, select, update
+from sqlalchemy import bindparam, case, insert, select
 
 from waitwell.domain import events
 from waitwell.domain.errors import NotFound
@@ -105,8 +105,8 @@ def recent_jobs(uow: UnitOfWork, *, office_id: int | None = None, kiosk_id: int 
         return [PrintJobView.of(job) for job in uow.session.scalars(query.limit(limit))]
 
 
-def pending_jobs(uow: UnitOfWork, *, delivery: PrintDelivery | None = None,
-                 kiosk_id: int | None = None) -> list[PrintJobView]:
+def pending_jobs(uow: UnitOfWork, *, delivery: PrintDelivery | None = None, kiosk_id: int | None = None,
+                 printer_id: int | None = None) -> list[PrintJobView]:
     """Jobs not yet printed nor given up, oldest first."""
     with uow:
         query = (select(PrintJob).join(Printer, Printer.id == PrintJob.printer_id)
@@ -115,6 +115,8 @@ def pending_jobs(uow: UnitOfWork, *, delivery: PrintDelivery | None = None,
             query = query.where(Printer.delivery == delivery)
         if kiosk_id is not None:
             query = query.where(PrintJob.kiosk_id == kiosk_id)
+        if printer_id is not None:
+            query = query.where(PrintJob.printer_id == printer_id)
         return [PrintJobView.of(job) for job in uow.session.scalars(query)]
 
 
@@ -144,21 +146,35 @@ def printers_with_pending_jobs(uow: UnitOfWork, *, delivery: PrintDelivery) -> s
 
 
 def release_interrupted_jobs(uow: UnitOfWork, *, delivery: PrintDelivery = PrintDelivery.SERVER) -> int:
-    """Jobs left "printing" by a stopped worker go back to the queue (the paper may or may not have come out)."""
+    """Jobs left "printing" by a stopped worker go back to the queue.
+
+    A lane sends its claimed jobs one after the other and records each as the printer confirms it, so of
+    a printer's jobs still "printing" only the oldest can have been on its way: it may have come out,
+    and prints again marked REPRINT. The others were never sent and go back as they were.
+    """
     with uow:
         printer_ids = select(Printer.id).where(Printer.delivery == delivery)
-        result = uow.session.execute(
-            update(PrintJob)
-            .where(PrintJob.state == PrintJobState.PRINTING, PrintJob.printer_id.in_(printer_ids))
-            .values(state=PrintJobState.RETRYING, last_error="interrupted by a restart")
-        )
+        interrupted = uow.session.scalars(
+            select(PrintJob).where(PrintJob.state == PrintJobState.PRINTING, PrintJob.printer_id.in_(printer_ids))
+            .order_by(PrintJob.id)).all()
+        in_flight: dict[int, PrintJob] = {}
+        for job in interrupted:
+            in_flight.setdefault(job.printer_id, job)
+        for job in in_flight.values():
+            job.state = PrintJobState.RETRYING
+            job.last_error = "interrupted by a restart while it was being sent: it prints again marked REPRINT"
+            job.content = {**job.content, "reprint": True}
+        untried = [job.id for job in interrupted if in_flight[job.printer_id] is not job]
+        if untried:
+            uow.session.execute(_RELEASE, {"ids": untried})
         uow.commit()
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return len(interrupted)
 
 
 def claim_jobs(uow: UnitOfWork, job_ids: Sequence[int]) -> list[PrintJobView]:
-    """Mark a printer's next jobs as being printed by the caller (several at once after an outage or a burst):
-    the ones it now prints, oldest first, leaving out those someone else has or that are finished."""
+    """Mark a printer's next jobs as being printed by the server's print worker (several at once after an outage
+    or a burst): the ones it now prints, oldest first, leaving out those someone else has or that are finished,
+    and those of a printer a print agent delivers to (switched over a moment ago: they are the agent's)."""
     with uow:
         now = uow.clock.now()
         claimed = uow.session.execute(_CLAIM, {"ids": list(job_ids), "now": now}).all()
@@ -199,11 +215,13 @@ def record_all_printed(uow: UnitOfWork, job_ids: Sequence[int], *, attempts: int
 
 
 def record_print_failure(uow: UnitOfWork, job_id: int, *, reason: str, give_up: bool,
-                         attempts: int | None = None, untried: Sequence[int] = ()) -> PrintJobView:
+                         attempts: int | None = None, untried: Sequence[int] = (),
+                         maybe_printed: bool = False) -> PrintJobView:
     """Keep the reason; alert on the first failure and when the job is given up, not on every retry.
 
     `untried` are the jobs claimed with it that were not tried after all (it failed before them): they go
     back as they were in the same transaction, so nobody sees them "printing" once the run has stopped.
+    `maybe_printed`: its bytes had begun to go out, so its paper may exist; any later copy says REPRINT.
     """
     with uow:
         job = _job(uow, job_id)
@@ -218,6 +236,8 @@ def record_print_failure(uow: UnitOfWork, job_id: int, *, reason: str, give_up: 
             job.last_attempt_at = now
         job.last_error = reason
         job.state = PrintJobState.FAILED if give_up else PrintJobState.RETRYING
+        if maybe_printed and not job.content.get("reprint"):
+            job.content = {**job.content, "reprint": True}
         if give_up:
             job.failed_at = now
         if give_up or job.attempts <= 1:
@@ -234,12 +254,13 @@ _NEXT_JOB_IDS = (select(PrintJob.id).where(PrintJob.printer_id == bindparam("pri
                                            PrintJob.state.in_(PENDING_JOB_STATES))
                  .order_by(PrintJob.id).limit(bindparam("limit")))
 _CLAIM = (_JOBS.update()
-          .where(_JOBS.c.id.in_(bindparam("ids", expanding=True)), _JOBS.c.state.in_(RETRYABLE_STATES))
+          .where(_JOBS.c.id.in_(bindparam("ids", expanding=True)), _JOBS.c.state.in_(RETRYABLE_STATES),
+                 _JOBS.c.printer_id.in_(select(Printer.id).where(Printer.delivery == PrintDelivery.SERVER)))
           .values(state=PrintJobState.PRINTING, attempts=_JOBS.c.attempts + 1, last_attempt_at=bindparam("now"))
           .returning(*_JOBS.c))
 _RECORD_PRINTED = (_JOBS.update()
                    .where(_JOBS.c.id.in_(bindparam("ids", expanding=True)), _JOBS.c.state != PrintJobState.PRINTED)
-                   .values(state=PrintJobState.PRINTED, printed_at=bindparam("now"),
+                   .values(state=PrintJobState.PRINTED, printed_at=bindparam("now"), last_error="",
                            attempts=case((_JOBS.c.attempts < bindparam("counted"), bindparam("counted")),
                                          else_=_JOBS.c.attempts))
                    .returning(*_JOBS.c))

@@ -22,15 +22,24 @@ class FakeNetworkPrinter:
     """Accepts connections like a printer on port 9100; `answer_status=False` plays one that never answers."""
 
     def __init__(self, *, answer_status: bool = True, paper: Paper = "ok", cover_open: bool = False,
-                 paper_for: int | None = None) -> None:
+                 paper_for: int | None = None, receive_buffer: int | None = None, chunk: int = 65536,
+                 chunk_pause: float = 0.0, stop_reading_after: int | None = None) -> None:
         self.answer_status, self.paper, self.cover_open = answer_status, paper, cover_open
-        self.paper_for = paper_for  # tickets it has paper for, after which it reports paper out (None: plenty)
+        self.paper_for = paper_for  # tickets it prints; the next one finds the paper gone (None: plenty)
+        # A small printer: a tiny TCP receive buffer, read a chunk at a time with a pause between chunks (its
+        # print head is slow), or a hung one that stops reading after some bytes (0: never reads at all).
+        self.chunk, self.chunk_pause, self.stop_reading_after = chunk, chunk_pause, stop_reading_after
+        self.received_bytes = 0
         self.jobs: list[bytes] = []  # in the order they began to arrive, as a printer prints them
         self._began: list[float] = []
         self.tickets = 0
         self.connections = 0
         self.status_queries = 0
-        self._server = socket.create_server(("127.0.0.1", 0))
+        self._server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if receive_buffer is not None:  # set before listening, so accepted connections start with it
+            self._server.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+        self._server.bind(("127.0.0.1", 0))
+        self._server.listen()
         self._server.settimeout(0.1)
         self.host, self.port = self._server.getsockname()[:2]
         self._stop = threading.Event()
@@ -79,17 +88,28 @@ class FakeNetworkPrinter:
         a sender's next connection may be read first, though its bytes were sent later."""
         received = bytearray()
         began = time.monotonic()
+        kept_a_ticket = False
         connection.settimeout(0.1)
         with connection:
             while not self._stop.is_set():
+                if self.stop_reading_after is not None and self.received_bytes >= self.stop_reading_after:
+                    self._stop.wait(0.05)  # hung: the connection stays open, nothing more is read or answered
+                    continue
+                wanted = self.chunk
+                if self.stop_reading_after is not None:
+                    wanted = min(wanted, self.stop_reading_after - self.received_bytes)
                 try:
-                    chunk = connection.recv(65536)
+                    chunk = connection.recv(wanted)
                 except TimeoutError:
                     continue
                 except OSError:
                     break
                 if not chunk:
                     break
+                with self._changed:
+                    self.received_bytes += len(chunk)
+                if self.chunk_pause:
+                    time.sleep(self.chunk_pause)
                 if not received:
                     began = time.monotonic()
                 received += chunk
@@ -99,9 +119,11 @@ class FakeNetworkPrinter:
                     query, before = bytes(received[-3:]), bytes(received[:-3])
                     if _without_queries(before):  # the tickets before this query's ticket are complete
                         self._keep(before, began)
+                        kept_a_ticket = True
                         received, began = bytearray(query), time.monotonic()
                     self._answer(connection, query[2])
-        self._keep(bytes(received), began)
+        if _without_queries(bytes(received)) or not kept_a_ticket:  # not the confirmation after the last ticket
+            self._keep(bytes(received), began)
 
     def _keep(self, job: bytes, began: float) -> None:
         with self._changed:
@@ -116,7 +138,7 @@ class FakeNetworkPrinter:
             self.status_queries += 1
         if not self.answer_status:
             return
-        paper = "out" if self.paper_for is not None and self.tickets >= self.paper_for else self.paper
+        paper = "out" if self.paper_for is not None and self.tickets > self.paper_for else self.paper
         offline = paper == "out" or self.cover_open
         answers = {
             1: ONLINE | (OFFLINE_BIT if offline else 0),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 
@@ -113,7 +114,7 @@ def test_a_serial_printer_on_a_pseudo_terminal_receives_the_ticket_and_answers_s
             if not chunk:
                 return
             received.extend(chunk)
-            if chunk[:2] == b"\x10\x04" and len(chunk) == 3:
+            for _query in re.finditer(rb"\x10\x04[\x01-\x04]", chunk):
                 os.write(controller, b"\x12")  # online, paper present
 
     player = threading.Thread(target=play_printer, daemon=True)

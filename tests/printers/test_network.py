@@ -71,11 +71,14 @@ def test_tickets_sent_together_share_one_connection_and_each_is_checked_for_pape
 
 def test_paper_running_out_during_a_run_of_tickets_stops_it_and_says_how_many_came_out() -> None:
     with FakeNetworkPrinter(paper_for=2) as printer:
+        confirmed: list[int] = []
         with pytest.raises(PrintFailed, match="out of paper") as failure:
-            print_tickets(network(printer.port), [make_ticket(number=number) for number in RUN])
-        jobs = printer.wait_for_jobs(3)  # two tickets, then the question that found the paper gone
-    assert failure.value.printed == 2
-    assert numbers_read(jobs, RUN) == ["A001", "A002", None]
+            print_tickets(network(printer.port), [make_ticket(number=number) for number in RUN],
+                          on_printed=confirmed.append)
+        jobs = printer.wait_for_jobs(3)
+    assert numbers_read(jobs, RUN) == ["A001", "A002", "A003"]
+    assert (failure.value.printed, confirmed) == (2, [0, 1])
+    assert failure.value.uncertain  # the third ran into the end of the roll: it may be half a ticket
 
 
 def test_a_status_query_after_a_ticket_leaves_at_once(fake_printer) -> None:
@@ -89,11 +92,58 @@ def test_a_status_query_after_a_ticket_leaves_at_once(fake_printer) -> None:
         printer.close()
 
 
-def test_a_printer_that_never_answers_status_still_gets_the_ticket() -> None:
+def test_a_printer_that_never_answers_status_gets_nothing_and_the_ticket_is_not_printed() -> None:
+    """A hung printer would keep every ticket sent to it and print them all at once when it comes back."""
     with FakeNetworkPrinter(answer_status=False) as printer:
-        print_ticket(network(printer.port, timeout=1.0), make_ticket())
+        with pytest.raises(PrintFailed, match="did not answer the status query") as failure:
+            print_ticket(network(printer.port, timeout=1.0), make_ticket())
         [job] = printer.wait_for_jobs(1)
-    assert read_ticket(job, "TM-T88V").qr_codes[0].payload == STATUS_URL
+    assert read_ticket(job, "TM-T88V").lines == []
+    assert (failure.value.printed, failure.value.uncertain) == (0, False)
+
+
+def test_a_printer_that_accepts_the_connection_but_never_reads_prints_nothing() -> None:
+    with FakeNetworkPrinter(stop_reading_after=0, receive_buffer=4096) as printer:
+        started = time.monotonic()
+        with pytest.raises(PrintFailed) as failure:
+            print_ticket(network(printer.port, timeout=2.0), make_ticket())
+        assert time.monotonic() - started < 2.0 + HANG_GUARD
+        assert printer.received_bytes == 0
+    assert (failure.value.printed, failure.value.uncertain) == (0, False)
+
+
+def test_a_printer_that_hangs_in_the_middle_of_a_ticket_leaves_it_unconfirmed() -> None:
+    """It answered before the ticket, then stopped reading: most of the ticket is still in the sockets."""
+    with FakeNetworkPrinter(stop_reading_after=100, receive_buffer=4096) as printer:
+        confirmed: list[int] = []
+        with pytest.raises(PrintFailed) as failure:
+            print_tickets(network(printer.port, timeout=2.0), [make_ticket(number="A001")],
+                          on_printed=confirmed.append)
+    assert confirmed == []
+    assert (failure.value.printed, failure.value.uncertain) == (0, True)
+    assert "may have come out" in failure.value.reason or "did not confirm" in failure.value.reason
+
+
+def test_a_printer_with_a_tiny_buffer_that_reads_slowly_confirms_every_ticket() -> None:
+    with FakeNetworkPrinter(receive_buffer=2048, chunk=512, chunk_pause=0.002) as printer:
+        confirmed: list[int] = []
+        print_tickets(network(printer.port, timeout=10.0), [make_ticket(number=number) for number in RUN],
+                      on_printed=confirmed.append)
+        jobs = printer.wait_for_jobs(3)
+    assert confirmed == [0, 1, 2]
+    assert numbers_read(jobs, RUN) == ["A001", "A002", "A003"]
+
+
+def test_a_receive_only_printer_confirms_by_taking_every_byte() -> None:
+    """With status checks off, a ticket counts once the printer's TCP stack acknowledged all of it."""
+    hung = FakeNetworkPrinter(answer_status=False, receive_buffer=1024, stop_reading_after=0)
+    with hung, pytest.raises(PrintFailed) as failure:  # the QR as an image: more than the printer's buffer holds
+        print_ticket(network(hung.port, timeout=1.0, check_status_before_print=False), make_ticket(), qr="image")
+    assert failure.value.uncertain
+    with FakeNetworkPrinter(answer_status=False, receive_buffer=2048, chunk=512) as slow:
+        print_ticket(network(slow.port, timeout=5.0, check_status_before_print=False), make_ticket(number="A009"))
+        [job] = slow.wait_for_jobs(1)
+    assert read_ticket(job, "TM-T88V").reads("A009")
 
 
 def test_status_check_can_be_switched_off_for_one_way_print_servers(fake_printer) -> None:
