@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
-from waitwell.domain.events import PrintJobQueued
+from waitwell.domain.events import PrinterDeliveryChanged, PrintJobQueued
 from waitwell.persistence.devices import PrintDelivery, PrinterStatus
 from waitwell.printers.errors import PrintFailed
 from waitwell.printing import BLOCKING_CONNECTIONS, device, under_gevent
@@ -33,8 +33,13 @@ LANE_BATCH = 16
 # next tickets also come as a batch, not a transaction and a connection each. After a single ticket (taps
 # one by one) or a full batch (a backlog) it looks again at once. A printer needs longer for one ticket.
 LANE_PACE_SECONDS = 0.1
+# A printer with a problem is asked again this often, so a refilled roll or a closed cover shows within seconds.
+PROBLEM_POLL_SECONDS = 3.0
 
-SendJobs = Callable[[PrinterView, Sequence[Mapping[str, Any]]], None]
+# Sends the jobs' tickets in order, calling back with each one's index as the printer confirms it; returns the
+# printer's last answer to a status request, if it gave one.
+SendJobs = Callable[[PrinterView, Sequence[Mapping[str, Any]], Callable[[int], None]],
+                    tuple[PrinterStatus, str] | None]
 ReadStatus = Callable[[PrinterView, float], tuple[PrinterStatus, str]]
 
 
@@ -74,6 +79,7 @@ class PrintWorker:
         if released:
             log.warning("requeued %d print job(s) interrupted by a restart", released)
         self.runtime.bus.subscribe(PrintJobQueued, self._on_queued)
+        self.runtime.bus.subscribe(PrinterDeliveryChanged, self._on_delivery_changed)
         self._scanner = threading.Thread(target=self._scan_forever, name="print-worker-scan", daemon=True)
         self._scanner.start()
         return self
@@ -81,6 +87,7 @@ class PrintWorker:
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
         self.runtime.bus.unsubscribe(self._on_queued)
+        self.runtime.bus.unsubscribe(self._on_delivery_changed)
         with self._lock:
             lanes = list(self._lanes.values())
         for lane in lanes:
@@ -101,7 +108,18 @@ class PrintWorker:
                 lane.start()
             return lane
 
+    def forget_lane(self, lane: PrinterLane) -> None:
+        """Drop a lane that ended itself, so the printer gets a fresh lane if it becomes the server's again."""
+        with self._lock:
+            if self._lanes.get(lane.printer_id) is lane:
+                del self._lanes[lane.printer_id]
+
     def _on_queued(self, event: PrintJobQueued) -> None:
+        if event.delivery == PrintDelivery.SERVER and not self._stop.is_set():
+            self.lane(event.printer_id).wake()
+
+    def _on_delivery_changed(self, event: PrinterDeliveryChanged) -> None:
+        """A printer handed back to the server prints its pending jobs now, not at the next scan."""
         if event.delivery == PrintDelivery.SERVER and not self._stop.is_set():
             self.lane(event.printer_id).wake()
 
@@ -177,6 +195,8 @@ class PrinterLane(threading.Thread):
         """Print the jobs that are due or poll the status; return how long to sleep unless woken."""
         uow = self.worker.runtime.uow
         work = print_jobs.next_jobs(uow(read_only=True), self.printer_id, limit=LANE_BATCH)
+        if work.printer is not None and not self._still_the_servers(work.printer):
+            return 0.0
         now = time.monotonic()
         due = list(itertools.takewhile(lambda job_id: self._retry_at.get(job_id, 0.0) <= now, work.job_ids))  # in order
         if work.printer is not None:
@@ -191,6 +211,16 @@ class PrinterLane(threading.Thread):
         until_poll = self._next_status_poll - time.monotonic()
         return max(0.05, min([until_poll, *(self._retry_at.get(job_id, 0.0) - now for job_id in work.job_ids[:1])]))
 
+    def _still_the_servers(self, printer: PrinterView) -> bool:
+        """A printer has one owner at a time: once a print agent delivers to it, this lane sends nothing and asks
+        its status no more (the agent reports it), and ends; its queued jobs are the agent's now."""
+        if printer.delivery == PrintDelivery.SERVER:
+            return True
+        log.info("printer %s is printed by a print agent now: the server no longer prints to it", printer.name)
+        self._stopped.set()
+        self.worker.forget_lane(self)
+        return False
+
     def _warn_if_blocking(self, printer: PrinterView) -> None:
         """Once per lane: a printer whose connection blocks, printed to from a gevent web process, stops its
         requests while it is stuck (`waitwell serve --gevent` prints from a process of its own when it starts
@@ -203,41 +233,54 @@ class PrinterLane(threading.Thread):
                     "--separate-print-worker", printer.name, printer.connection)
 
     def _attempt(self, printer: PrinterView, job_ids: list[int]) -> None:
-        """Print the jobs in order, in one go, recording them together; the first failure stops the run, and
-        the jobs after it go back to the queue untried (they print after the failed one, in order)."""
+        """Print the jobs in order, in one go, recording each as printed the moment the printer confirms it (so a
+        crash right after cannot send it again); the first failure stops the run, and the jobs after it go back
+        to the queue untried (they print after the failed one, in order)."""
         uow = self.worker.runtime.uow
         jobs = print_jobs.claim_jobs(uow(), job_ids)
         if not jobs:
             return
+        recorded = 0
+
+        def confirmed(index: int) -> None:
+            nonlocal recorded
+            print_jobs.record_all_printed(uow(), [jobs[index].id])
+            recorded = index + 1
+
         failure: PrintFailed | None = None
+        answer: tuple[PrinterStatus, str] | None = None
         try:
-            self.worker.send(printer, [job.content for job in jobs])
+            answer = self.worker.send(printer, [job.content for job in jobs], confirmed)
         except PrintFailed as failed:
             failure = failed
         except Exception as error:  # a bug or a driver crash must not leave the jobs "printing" forever
             log.exception("print jobs %d-%d crashed the printer driver", jobs[0].id, jobs[-1].id)
-            failure = PrintFailed(f"the printer driver failed: {error}")
+            failure = PrintFailed(f"the printer driver failed: {error}", printed=recorded, uncertain=True)
         printed = jobs if failure is None else jobs[:failure.printed]
-        if printed:
-            print_jobs.record_all_printed(uow(), [job.id for job in printed])
-            for job in printed:
-                self._retry_at.pop(job.id, None)
+        if len(printed) > recorded:  # confirmed, but recording it failed then (or a sender that does not report)
+            print_jobs.record_all_printed(uow(), [job.id for job in printed[recorded:]])
+        for job in printed:
+            self._retry_at.pop(job.id, None)
         if failure is not None and len(printed) < len(jobs):
             untried = [job.id for job in jobs[len(printed) + 1:]]
-            self._record_failure(jobs[len(printed)], failure.reason, untried=untried)
+            self._record_failure(jobs[len(printed)], failure, untried=untried)
+        elif answer is not None:
+            status, detail = answer
+            if (status, detail) != (printer.status, printer.status_detail):
+                printers.record_printer_status(uow(), printer_id=printer.id, status=status, detail=detail)
         elif printer.status != PrinterStatus.ONLINE:
             printers.record_printer_status(uow(), printer_id=printer.id, status=PrinterStatus.ONLINE,
-                                           detail="printed a ticket")
+                                           detail="took a ticket (it does not report its status)")
 
-    def _record_failure(self, job: print_jobs.PrintJobView, reason: str, untried: list[int]) -> None:
-        policy = self.worker.policy
-        delay = policy.delay(job.attempts)
-        give_up = policy.gives_up(job.created_at, self.worker.runtime.clock.now(), delay)
-        log.warning("print job %d (ticket %s) failed on attempt %d: %s%s", job.id, job.number, job.attempts, reason,
-                    " - given up" if give_up else f" - retrying in {delay:g} s")
-        print_jobs.record_print_failure(self.worker.runtime.uow(), job.id, reason=reason, give_up=give_up,
-                                        untried=untried)
-        if give_up:
+    def _record_failure(self, job: print_jobs.PrintJobView, failure: PrintFailed, untried: list[int]) -> None:
+        age = self.worker.runtime.clock.now() - job.created_at
+        delay = self.worker.policy.next_attempt_in(job.attempts, age)
+        give_up = delay is None
+        log.warning("print job %d (ticket %s) failed on attempt %d: %s%s", job.id, job.number, job.attempts,
+                    failure.reason, " - given up" if give_up else f" - retrying in {delay:g} s")
+        print_jobs.record_print_failure(self.worker.runtime.uow(), job.id, reason=failure.reason, give_up=give_up,
+                                        untried=untried, maybe_printed=failure.uncertain)
+        if delay is None:
             self._retry_at.pop(job.id, None)
         else:
             self._retry_at[job.id] = time.monotonic() + delay
@@ -246,10 +289,14 @@ class PrinterLane(threading.Thread):
     def _poll_status(self) -> None:
         uow = self.worker.runtime.uow
         printer = printers.get_printer(uow(read_only=True), self.printer_id)
+        if not self._still_the_servers(printer):
+            return
         self._warn_if_blocking(printer)
         try:
             status, detail = self.worker.read_status(printer, self.worker.status_timeout)
         except Exception as error:  # noqa: BLE001 - whatever went wrong, we do not know how the printer is
             status, detail = PrinterStatus.UNKNOWN, f"status check failed: {error}"
         printers.record_printer_status(uow(), printer_id=printer.id, status=status, detail=detail)
-        self._next_status_poll = time.monotonic() + self.worker.status_interval
+        fine = status in (PrinterStatus.ONLINE, PrinterStatus.PAPER_NEAR_END)
+        interval = self.worker.status_interval if fine else min(self.worker.status_interval, PROBLEM_POLL_SECONDS)
+        self._next_status_poll = time.monotonic() + interval
