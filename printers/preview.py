@@ -8,6 +8,7 @@ import logging
 from escpos.capabilities import BaseProfile
 from PIL import Image, ImageDraw
 
+from waitwell.printers.codepages import text_for_code_pages
 from waitwell.printers.geometry import FONT_A_DOTS, PaperGeometry, load_profile, paper_geometry
 from waitwell.printers.layout import Cut, Feed, Logo, QrCode, TextLine, ticket_layout
 from waitwell.printers.qr import qr_image
@@ -16,7 +17,6 @@ from waitwell.printers.render import (
     LOGO_SHARE_OF_WIDTH,
     TEAR_OFF_FEED_LINES,
     has_cutter,
-    prints_as_text,
 )
 from waitwell.printers.textimage import text_image
 from waitwell.printers.ticket import TicketPrint
@@ -74,10 +74,11 @@ class _Painter:
         self.y = self.line_spacing // 2
 
     def text(self, line: TextLine) -> None:
-        as_text = prints_as_text(self.profile, line.text)
+        printed = text_for_code_pages(self.profile, line.text)  # with the ASCII look-alikes the printer gets
+        as_text = printed is not None
         image = text_image(
-            line.text, max_width=self.geometry.dots, width=line.width, height=line.height, bold=line.bold,
-            mono=as_text,
+            printed if printed is not None else line.text, max_width=self.geometry.dots, width=line.width,
+            height=line.height, bold=line.bold, mono=as_text,
         )
         top = self.y + max(0, self.line_spacing - FONT_A_DOTS[1]) if as_text else self.y
         self._paste(image, top)

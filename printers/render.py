@@ -8,13 +8,13 @@ from functools import lru_cache
 from typing import Literal
 
 from escpos.capabilities import BaseProfile
-from escpos.constants import PAPER_FULL_CUT, QR_ECLEVEL_M
+from escpos.constants import GS, PAPER_FULL_CUT, QR_ECLEVEL_M
 from escpos.escpos import Escpos
-from escpos.magicencode import Encoder
 from escpos.printer import Dummy
 from PIL import Image
 
-from waitwell.printers.geometry import fit_profile_to_paper, paper_geometry
+from waitwell.printers.codepages import encoder_for, text_for_code_pages
+from waitwell.printers.geometry import PaperGeometry, fit_profile_to_paper, paper_geometry
 from waitwell.printers.layout import Block, Cut, Feed, Logo, QrCode, TextLine, ticket_layout
 from waitwell.printers.qr import qr_image
 from waitwell.printers.textimage import text_image
@@ -41,8 +41,9 @@ def render_ticket(
     native_qr = qr == "native" or (qr == "auto" and bool(profile.supports("qrCode")))
     cutter = has_cutter(profile) if cut is None else cut
     printer.hw("INIT")
+    printer._raw(print_area(geometry))
     printer.magic.encoding = None  # ESC @ resets the printer's code page: select it again before any text
-    printer.magic.encoder = _code_pages(profile)  # its character maps, built once rather than on every ticket
+    printer.magic.encoder = encoder_for(profile)  # its character maps, built once rather than on every ticket
     for block in ticket_layout(ticket, geometry):
         _write_block(printer, block, max_width=geometry.dots, native_qr=native_qr, cutter=cutter)
 
@@ -51,10 +52,18 @@ def has_cutter(profile: BaseProfile) -> bool:
     return bool(profile.supports("paperFullCut") or profile.supports("paperPartCut"))
 
 
+def print_area(geometry: PaperGeometry) -> bytes:
+    """`GS L` (left margin) and `GS W` (print area width), in dots: text centres on the paper loaded, as images
+    do. Without them an 80 mm printer holding 58 mm paper centres text on its 80 mm line and the images,
+    drawn for the narrower paper, 12 mm to the left of it. The area starts at the left end of the print head
+    (margin 0, as in Epson's own 58 mm setting), where the 58 mm paper guide holds the paper; `ESC @` resets
+    both, so they are sent after it on every ticket."""
+    return GS + b"L" + (0).to_bytes(2, "little") + GS + b"W" + geometry.dots.to_bytes(2, "little")
+
+
 def prints_as_text(profile: BaseProfile, text: str) -> bool:
-    """Whether the printer's code pages can print this line as it reads (else it is printed as an image)."""
-    encoder = _code_pages(profile)
-    return all(_char_prints_as_text(encoder, char) for char in unicodedata.normalize("NFC", text))
+    """Whether the printer's code pages can print this line (else it is printed as an image)."""
+    return text_for_code_pages(profile, text) is not None
 
 
 def _write_block(printer: Escpos, block: Block, *, max_width: int, native_qr: bool, cutter: bool) -> None:
@@ -80,9 +89,10 @@ def _write_block(printer: Escpos, block: Block, *, max_width: int, native_qr: bo
 
 def _write_text(printer: Escpos, line: TextLine, max_width: int) -> None:
     text = unicodedata.normalize("NFC", line.text)
-    if prints_as_text(printer.profile, text):
+    printed = text_for_code_pages(printer.profile, text)
+    if printed is not None:
         data, printer.magic.encoding = _text_line(type(printer.profile), printer.magic.encoding,
-                                                  TextLine(text, line.width, line.height, line.bold))
+                                                  TextLine(printed, line.width, line.height, line.bold))
         printer._raw(data)
         return
     image = text_image(text, max_width=max_width, width=line.width, height=line.height, bold=line.bold)
@@ -120,29 +130,9 @@ def _text_line(profile_class: type[BaseProfile], encoding: str | None, line: Tex
     text a character at a time: that was half of the print worker's work."""
     scratch = Dummy()
     scratch.profile = profile_class()
-    scratch.magic.encoder = _encoder(profile_class)
+    scratch.magic.encoder = encoder_for(scratch.profile)
     scratch.magic.encoding = encoding
     scratch.set(align="center", bold=line.bold, custom_size=True, width=line.width, height=line.height,
                 smooth=line.height >= 3)
     scratch.textln(line.text)
     return scratch.output, scratch.magic.encoding
-
-
-def _code_pages(profile: BaseProfile) -> Encoder:
-    return _encoder(type(profile))
-
-
-@lru_cache(maxsize=64)  # per profile class: python-escpos makes one class per profile name, with its code pages
-def _encoder(profile_class: type[BaseProfile]) -> Encoder:
-    return Encoder(profile_class().get_code_pages())
-
-
-@lru_cache(maxsize=4096)  # per encoder and character: looking through the code pages took 4 ms a ticket
-def _char_prints_as_text(encoder: Encoder, char: str) -> bool:
-    if ord(char) < 128:
-        return char.isprintable()
-    if unicodedata.bidirectional(char) in ("R", "AL") or unicodedata.combining(char):
-        return False  # right-to-left and combining scripts need shaping that code pages cannot do
-    if unicodedata.east_asian_width(char) in ("W", "F"):
-        return False
-    return encoder.find_suitable_encoding(char) is not None

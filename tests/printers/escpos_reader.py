@@ -1,4 +1,5 @@
-"""Read an ESC/POS byte stream back into what the paper shows: lines with their style, QR payloads, images, cuts.
+"""Read an ESC/POS byte stream back into what the paper shows: lines with their style, QR payloads, images, cuts,
+and the print area they are centred in.
 
 Deliberately independent of python-escpos: text is decoded with Python's own codecs for the code page the
 stream selected, and any command the reader does not know is an error rather than silently skipped.
@@ -91,9 +92,18 @@ class StatusQuery:
 Item = PrintedLine | PrintedQr | PrintedImage | PrintedCut | Feed | StatusQuery
 
 
+@dataclass(frozen=True)
+class PrintArea:
+    """`GS L` left margin and `GS W` width in dots; a width of None is the printer's whole line."""
+
+    left: int = 0
+    width: int | None = None
+
+
 @dataclass
 class Printout:
     items: list[Item]
+    print_area: PrintArea = field(default_factory=PrintArea)  # the one in effect when the paper began to print
 
     def of(self, kind: type) -> list:
         return [item for item in self.items if isinstance(item, kind)]
@@ -141,6 +151,8 @@ class _Reader:
         self.code_page = 0
         self.segments: list[tuple[str, Style]] = []
         self.qr: dict[str, object] = {}
+        self.area = PrintArea()
+        self.first_area: PrintArea | None = None
 
     def run(self) -> Printout:
         while self.pos < len(self.data):
@@ -161,7 +173,7 @@ class _Reader:
                 raise UnknownCommand(f"control byte 0x{byte:02x} at offset {self.pos - 1}")
         if self.segments:
             self.end_line()
-        return Printout(self.items)
+        return Printout(self.items, self.first_area or self.area)
 
     def take(self, count: int) -> bytes:
         if self.pos + count > len(self.data):
@@ -176,6 +188,7 @@ class _Reader:
         return self.code_pages[self.code_page]
 
     def add_text(self, text: str) -> None:
+        self.first_area = self.first_area or self.area
         if self.segments and self.segments[-1][1] == self.style:
             self.segments[-1] = (self.segments[-1][0] + text, self.style)
         else:
@@ -195,7 +208,7 @@ class _Reader:
     def escape(self) -> None:
         command = self.take(1)
         if command == b"@":
-            self.style, self.code_page = Style(), 0
+            self.style, self.code_page, self.area = Style(), 0, PrintArea()
         elif command == b"!":
             mode = self.take(1)[0]
             self.set_style(font=mode & 1, bold=bool(mode & 8), height=2 if mode & 16 else 1,
@@ -236,6 +249,10 @@ class _Reader:
             self.set_style(invert=bool(self.take(1)[0] & 1))
         elif command == b"|":
             self.take(1)
+        elif command == b"L":
+            self.area = replace(self.area, left=int.from_bytes(self.take(2), "little"))
+        elif command == b"W":
+            self.area = replace(self.area, width=int.from_bytes(self.take(2), "little"))
         elif command == b"V":
             mode = self.take(1)[0]
             if mode in (65, 66):
@@ -266,6 +283,7 @@ class _Reader:
             self.end_line()
         # In ESC/POS a 1 bit is a printed (black) dot; in Pillow's mode "1" a 1 bit is white.
         image = Image.frombytes("1", (width_bytes * 8, height), bytes(255 - b for b in bits))
+        self.first_area = self.first_area or self.area
         self.items.append(PrintedImage(image, scale))
 
     def two_dimensional_code(self) -> None:
@@ -285,6 +303,7 @@ class _Reader:
         elif function == 81:
             if self.segments:
                 self.end_line()
+            self.first_area = self.first_area or self.area
             self.items.append(PrintedQr(
                 payload=str(self.qr.get("payload", "")), module_size=int(self.qr.get("size", 3)),  # type: ignore[call-overload]
                 error_level=str(self.qr.get("error_level", "L")), align=self.style.align,
