@@ -103,6 +103,11 @@ class PrintJobQueued(PrintJobChange):
 
 
 @dataclass(frozen=True)
+class ReprintQueued(PrintJobQueued):
+    """Staff sent a ticket's paper again after its printing failed or was given up (marked "reprint")."""
+
+
+@dataclass(frozen=True)
 class PrintJobPrinted(PrintJobChange):
     attempts: int
 
