@@ -23,13 +23,15 @@ class FakeNetworkPrinter:
 
     def __init__(self, *, answer_status: bool = True, paper: Paper = "ok", cover_open: bool = False,
                  paper_for: int | None = None, receive_buffer: int | None = None, chunk: int = 65536,
-                 chunk_pause: float = 0.0, stop_reading_after: int | None = None) -> None:
+                 chunk_pause: float = 0.0, stop_reading_after: int | None = None,
+                 answers_for: int | None = None) -> None:
         self.answer_status, self.paper, self.cover_open = answer_status, paper, cover_open
         self.paper_for = paper_for  # tickets it prints; the next one finds the paper gone (None: plenty)
         # A small printer: a tiny TCP receive buffer, read a chunk at a time with a pause between chunks (its
         # print head is slow), or a hung one that stops reading after some bytes (0: never reads at all).
         self.chunk, self.chunk_pause, self.stop_reading_after = chunk, chunk_pause, stop_reading_after
         self.received_bytes = 0
+        self.answers_for = answers_for  # tickets it confirms; after the next one it falls silent (None: all)
         self.jobs: list[bytes] = []  # in the order they began to arrive, as a printer prints them
         self._began: list[float] = []
         self.tickets = 0
@@ -136,7 +138,7 @@ class FakeNetworkPrinter:
     def _answer(self, connection: socket.socket, query: int) -> None:
         with self._changed:
             self.status_queries += 1
-        if not self.answer_status:
+        if not self.answer_status or (self.answers_for is not None and self.tickets > self.answers_for):
             return
         paper = "out" if self.paper_for is not None and self.tickets > self.paper_for else self.paper
         offline = paper == "out" or self.cover_open

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 from flask import Flask
 
 from tests.printers.fake_printer import FakeNetworkPrinter
+from tests.realtime.support import die_with_parent
 from waitwell import printing
 from waitwell.printing.retry import RetryPolicy
 from waitwell.printing.worker import PrintWorker
@@ -43,3 +49,23 @@ def start_fast_worker(app: Flask) -> PrintWorker:
 def ticket_jobs(printer: FakeNetworkPrinter) -> list[bytes]:
     """Connections that carried a ticket (status polls carry only DLE EOT queries)."""
     return [job for job in printer.jobs if len(job) > 16]
+
+
+def start_worker_process(database_url: str, tmp_path: Path, scan_seconds: float = 0.2) -> subprocess.Popen[bytes]:
+    """`waitwell print-worker` in a process of its own, once it says it runs (its log, print-worker.log, is
+    appended to: a restarted worker shares it)."""
+    env = {**os.environ, "DATABASE_URL": database_url, "WAITWELL_INSTANCE": str(tmp_path / "instance"),
+           "WAITWELL_PRINT_SCAN_SECONDS": str(scan_seconds)}
+    log_path = tmp_path / "print-worker.log"
+    runs_before = log_path.read_bytes().count(RUNNING) if log_path.exists() else 0
+    with log_path.open("ab") as log:
+        process = subprocess.Popen([sys.executable, "-m", "waitwell.cli", "print-worker"], env=env,
+                                   stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
+    deadline = time.monotonic() + 30
+    while log_path.read_bytes().count(RUNNING) <= runs_before:
+        assert process.poll() is None and time.monotonic() < deadline, log_path.read_text()
+        time.sleep(0.05)
+    return process
+
+
+RUNNING = b"print worker running"

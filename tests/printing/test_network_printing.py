@@ -108,3 +108,22 @@ def test_one_silent_printer_does_not_delay_another(runtime: Runtime, client: Fla
         # worst on a busy machine).
         assert eventually(lambda: ticket_jobs(healthy), timeout=6.0)
         assert len(ticket_jobs(silent)) < 8  # the healthy printer did not queue behind the silent one
+
+
+def test_a_hung_printer_never_makes_a_ticket_printed_nor_the_printer_online(
+    runtime: Runtime, client: FlaskClient, worker: PrintWorker
+) -> None:
+    """It accepts the connection and never reads: the kiosk must not say "take your ticket below"."""
+    with FakeNetworkPrinter(stop_reading_after=0, receive_buffer=4096) as hung:
+        setup = make_kiosk(runtime, printer=network_printer(hung.port))
+        issued = tap(client, setup.kiosk.id, setup.office.services["A"], "tap-hung-00001")
+        job_id = issued["print"]["job_id"]
+        def tried_twice() -> dict | None:
+            job = job_state(client, setup.kiosk.id, job_id)
+            return job if job["attempts"] >= 2 and job["state"] != "printing" else None
+
+        job = eventually(tried_twice, timeout=15)
+        board = client.get(f"/api/v1/kiosks/{setup.kiosk.id}/board").get_json()
+        assert hung.received_bytes == 0
+    assert job and job["state"] == "retrying" and "did not answer" in job["last_error"], job
+    assert board["printer_status"] != "online"

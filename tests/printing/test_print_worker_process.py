@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,8 +14,8 @@ import pytest
 from tests.kiosk.support import make_kiosk
 from tests.printers.fake_printer import FakeNetworkPrinter
 from tests.printers.profiles import read_ticket
-from tests.printing.support import PROFILE, network_printer, ticket_jobs
-from tests.realtime.support import die_with_parent, wait_until
+from tests.printing.support import PROFILE, network_printer, start_worker_process, ticket_jobs
+from tests.realtime.support import wait_until
 from waitwell.app import create_app
 from waitwell.config import Config
 from waitwell.runtime import Runtime
@@ -39,19 +38,10 @@ def scan_seconds() -> float:
 
 @pytest.fixture
 def worker_process(sqlite_url: str, tmp_path: Path, scan_seconds: float) -> Iterator[subprocess.Popen[bytes]]:
-    env = {**os.environ, "DATABASE_URL": sqlite_url, "WAITWELL_INSTANCE": str(tmp_path / "instance"),
-           "WAITWELL_PRINT_SCAN_SECONDS": str(scan_seconds)}
-    log_path = tmp_path / "print-worker.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "waitwell.cli", "print-worker"], env=env,
-                                   stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
-    deadline = time.monotonic() + 30
-    while b"print worker running" not in log_path.read_bytes():
-        assert process.poll() is None and time.monotonic() < deadline, log_path.read_text()
-        time.sleep(0.05)
+    process = start_worker_process(sqlite_url, tmp_path, scan_seconds)
     yield process
     process.terminate()
-    assert process.wait(15) == 0, log_path.read_text()
+    assert process.wait(15) == 0, (tmp_path / "print-worker.log").read_text()
 
 
 def test_a_ticket_issued_elsewhere_prints_within_a_second_or_so(real_time_runtime: Runtime, worker_process) -> None:
