@@ -24,7 +24,7 @@ COMMANDS: dict[str, str] = {
     "serve": "waitwell.commands.serve:serve",
     "user": "waitwell.commands.users:user",
     "end-of-day": "waitwell.jobs.cli:end_of_day_command",
-    "print-agent": "waitwell.printing.cli:print_agent",
+    "print-agent": "waitwell.printing.agent_command:print_agent",
     "print-worker": "waitwell.printing.cli:print_worker",
     "appointments": "waitwell.appointments.cli:appointments",
     "simulate": "waitwell.simulation.command:simulate",

@@ -131,6 +131,16 @@ class PrinterStatusChanged(Event):
 
 
 @dataclass(frozen=True)
+class PrinterDeliveryChanged(Event):
+    """Who sends a printer's tickets changed: "server" (the print worker) or "agent" (the kiosk PC's print agent).
+    Its pending jobs go with it to the new owner."""
+
+    printer_id: int
+    printer_name: str
+    delivery: str
+
+
+@dataclass(frozen=True)
 class TicketClosedAtEndOfDay(TicketCancelled):
     """A ticket still waiting when the office closed: cancelled for the citizen, by the office (by="office")."""
 

@@ -13,11 +13,11 @@ import sys
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from flask import Flask
-
 from waitwell.config import switch
 
 if TYPE_CHECKING:
+    from flask import Flask
+
     from waitwell.printing.retry import RetryPolicy
     from waitwell.runtime import Runtime
 
@@ -31,7 +31,7 @@ BLOCKING_CONNECTIONS = ("usb", "file", "cups")
 
 def init_app(app: Flask) -> None:
     """Serve print agents, and start the print worker unless testing or PRINT_WORKER is off."""
-    from waitwell.domain.events import PrintJobQueued
+    from waitwell.domain.events import PrinterDeliveryChanged, PrintJobQueued
     from waitwell.extensions import socketio
     from waitwell.printing.agent_namespace import PrintAgentNamespace
     from waitwell.web import RUNTIME_KEY
@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
     namespace = PrintAgentNamespace(runtime, give_up_after=policy.give_up_after)
     socketio.on_namespace(namespace)
     runtime.bus.subscribe(PrintJobQueued, namespace.forward)
+    runtime.bus.subscribe(PrinterDeliveryChanged, namespace.hand_over)
     if app.config.get("TESTING") or not worker_switched_on(app.config.get("PRINT_WORKER")):
         _wake_separate_worker(runtime)
         return

@@ -4,11 +4,19 @@ It connects to the server's "/print-agent" Socket.IO namespace with an API token
 jobs (rendered ESC/POS bytes), prints each on the local printer and acknowledges it. The ids of printed
 jobs are kept in a small state file, so a job whose acknowledgement was lost is acknowledged again on
 reconnect but never printed twice.
+
+The agent exits with an error (AgentGaveUp) when it cannot do its job from where it is: python-socketio's
+client packages are missing, the server did not answer at start, or the connection has been lost for
+longer than `give_up_after`. Its service manager (systemd's Restart=always) then starts it again.
+
+Only the printer library and the Socket.IO client are imported here, not the server's stack (Flask,
+SQLAlchemy): a kiosk PC needs nothing of it to print.
 """
 
 from __future__ import annotations
 
 import base64
+import importlib.util
 import json
 import logging
 import os
@@ -22,14 +30,31 @@ import socketio
 
 from waitwell.printers.connections import PrinterSettings
 from waitwell.printers.errors import PrintFailed
+from waitwell.printers.send import send_bytes
 from waitwell.printers.status import poll_status
-from waitwell.printing import device
-from waitwell.printing.agent_namespace import NAMESPACE
+from waitwell.printing.agent_protocol import NAMESPACE
 from waitwell.printing.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
 REMEMBERED_JOBS = 1000
 STATUS_EVERY_SECONDS = 30.0
+CONNECT_TRIES = 6  # at start, waiting 1, 2, 4, 8 and 10 s in between: about half a minute with the tries
+CONNECT_WAIT_MAX_SECONDS = 10.0
+GIVE_UP_AFTER_SECONDS = 120.0  # without a connection: as long as a queued job stays worth printing
+WATCH_EVERY_SECONDS = 0.5
+# What python-socketio's client connects with (module: package), which `waitwell[agent]` installs.
+CLIENT_PACKAGES = {"requests": "requests", "websocket": "websocket-client"}
+
+
+class AgentGaveUp(Exception):
+    """The agent cannot print from here on; it exits non-zero so that its service manager starts it again."""
+
+
+def check_client_packages() -> None:
+    """Without these python-socketio's client only logs an error and never connects: say so and stop at once."""
+    missing = [package for module, package in CLIENT_PACKAGES.items() if importlib.util.find_spec(module) is None]
+    if missing:
+        raise AgentGaveUp(f"the print agent needs {' and '.join(missing)} to connect: pip install 'waitwell[agent]'")
 
 
 class PrintedJobs:
@@ -59,48 +84,95 @@ class PrintAgent:
     """Receive, print, acknowledge; print in a thread of its own so the connection never waits on paper."""
 
     def __init__(self, server_url: str, kiosk_id: int, token: str, printer: PrinterSettings, *, state_file: Path,
-                 policy: RetryPolicy | None = None) -> None:
+                 policy: RetryPolicy | None = None, connect_tries: int = CONNECT_TRIES,
+                 give_up_after: float = GIVE_UP_AFTER_SECONDS) -> None:
         self.server_url = server_url.rstrip("/")
         self.kiosk_id = kiosk_id
         self.token = token
         self.printer = printer
         self.printed = PrintedJobs(state_file)
         self.policy = policy or RetryPolicy()
+        self.connect_tries = connect_tries
+        self.give_up_after = give_up_after
         self.client = socketio.Client(reconnection=True, reconnection_delay=1, reconnection_delay_max=10,
                                       handle_sigint=False)
         self.client.on("print", self._on_print, namespace=NAMESPACE)
         self.client.on("connect", self._on_connect, namespace=NAMESPACE)
+        self.client.on("disconnect", self._on_disconnect, namespace=NAMESPACE)
+        self.client.on("connect_error", self._on_refused, namespace=NAMESPACE)
+        self.client.on("report_status", self._on_report_status, namespace=NAMESPACE)
+        self._refusal = ""
         self._jobs: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self._queued: set[int] = set()
         self._stop = threading.Event()
         self._printer_thread = threading.Thread(target=self._print_forever, name="print-agent", daemon=True)
 
     def start(self) -> PrintAgent:
-        """Connect (retrying until the server answers) and start printing."""
+        """Start printing and connect, trying `connect_tries` times with a growing wait in between; AgentGaveUp
+        when the server never let us in."""
+        check_client_packages()
         self._printer_thread.start()
-        self.client.connect(self.server_url, auth={"token": self.token, "kiosk_id": self.kiosk_id},
-                            namespaces=[NAMESPACE], retry=True, wait_timeout=10)
+        for attempt in range(1, self.connect_tries + 1):
+            try:
+                self.client.connect(self.server_url, auth={"token": self.token, "kiosk_id": self.kiosk_id},
+                                    namespaces=[NAMESPACE], wait_timeout=10)
+                return self
+            except socketio.exceptions.ConnectionError as error:
+                reason = f"{error}{f' ({self._refusal})' if self._refusal else ''}"
+                if attempt == self.connect_tries:
+                    raise AgentGaveUp(f"could not connect to {self.server_url} in {attempt} tries: {reason}") from None
+                wait = min(CONNECT_WAIT_MAX_SECONDS, 2.0 ** (attempt - 1))
+                log.warning("could not connect to %s (try %d of %d): %s; trying again in %g s", self.server_url,
+                            attempt, self.connect_tries, reason, wait)
+                if self._stop.wait(wait):
+                    break
         return self
 
     def run_forever(self) -> None:
+        """Print until stopped; AgentGaveUp when the server could not be reached at start or has been out of
+        reach for `give_up_after` seconds since (python-socketio's client reconnects meanwhile)."""
         self.start()
-        while not self._stop.wait(STATUS_EVERY_SECONDS):
-            self._report_status()
+        last_connected = time.monotonic()
+        next_report = last_connected + STATUS_EVERY_SECONDS
+        while not self._stop.wait(WATCH_EVERY_SECONDS):
+            now = time.monotonic()
+            if self.client.connected:
+                last_connected = now
+            elif now - last_connected > self.give_up_after:
+                raise AgentGaveUp(f"no connection to {self.server_url} for {self.give_up_after:g} s")
+            if now >= next_report:
+                self._report_status()
+                next_report = now + STATUS_EVERY_SECONDS
 
     def stop(self) -> None:
         self._stop.set()
         self._jobs.put(None)
         self.client.disconnect()
-        self._printer_thread.join(5)
+        if self._printer_thread.is_alive():
+            self._printer_thread.join(5)
 
     def _on_connect(self) -> None:
+        self._refusal = ""
         log.info("connected to %s as the print agent of kiosk %d", self.server_url, self.kiosk_id)
         threading.Thread(target=self._announce, daemon=True).start()
+
+    def _on_disconnect(self, *_: Any) -> None:
+        if not self._stop.is_set():
+            log.warning("lost the connection to %s; reconnecting (the agent exits after %g s without one)",
+                        self.server_url, self.give_up_after)
+
+    def _on_refused(self, reason: Any = None) -> None:
+        """The server's reason for turning us away (a revoked token, an unknown kiosk), for the log."""
+        self._refusal = str(reason.get("message", reason) if isinstance(reason, dict) else reason or "")
 
     def _announce(self) -> None:
         """Ask for the jobs queued while we were away (only once connected: handlers may not block)."""
         self.client.emit("ready", {}, namespace=NAMESPACE)
         self._report_status()
+
+    def _on_report_status(self, *_: Any) -> None:
+        """The printer was handed to us: say how it is now, not at the next half-minute report."""
+        threading.Thread(target=self._report_status, daemon=True).start()
 
     def _on_print(self, message: dict[str, Any]) -> None:
         job_id = int(message["job_id"])
@@ -125,7 +197,7 @@ class PrintAgent:
         while not self._stop.is_set():
             attempts += 1
             try:
-                device.write_bytes(self.printer, data)
+                send_bytes(self.printer, data)
             except PrintFailed as failure:
                 delay = self.policy.delay(attempts)
                 final = time.monotonic() - started + delay > self.policy.give_up_after.total_seconds()

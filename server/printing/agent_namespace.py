@@ -16,18 +16,18 @@ from flask import request
 from flask_socketio import Namespace, join_room
 
 from waitwell.domain.errors import NotFound
-from waitwell.domain.events import PrintJobQueued
+from waitwell.domain.events import PrinterDeliveryChanged, PrintJobQueued
 from waitwell.extensions import socketio
 from waitwell.persistence import Role
 from waitwell.persistence.devices import PrintDelivery, PrinterStatus
 from waitwell.printing import device
+from waitwell.printing.agent_protocol import NAMESPACE
 from waitwell.runtime import Runtime
-from waitwell.services import accounts, kiosks, print_jobs, printers
+from waitwell.services import accounts, admin_views, kiosks, print_jobs, printers
 from waitwell.services.print_jobs import PrintJobView
 from waitwell.web import uow
 
 log = logging.getLogger(__name__)
-NAMESPACE = "/print-agent"
 
 
 def kiosk_room(kiosk_id: int) -> str:
@@ -66,7 +66,7 @@ class PrintAgentNamespace(Namespace):
         kiosk_id = self._kiosk_of.get(request.sid)  # type: ignore[attr-defined]
         if kiosk_id is None:
             return {"ok": False}
-        pending = self._pending(kiosk_id)
+        pending = self._pending(kiosk_id=kiosk_id)
         for job in pending:
             self.emit("print", job_message(job), room=request.sid)  # type: ignore[attr-defined]
         return {"ok": True, "pending": len(pending)}
@@ -84,6 +84,8 @@ class PrintAgentNamespace(Namespace):
 
     def on_failed(self, data: dict[str, Any]) -> dict[str, Any]:
         job = self._own_job(data)
+        if printers.get_printer(uow(read_only=True), job.printer_id).delivery != PrintDelivery.AGENT:
+            return {"ok": False, "job_id": job.id, "reason": "the server prints to this printer now"}
         print_jobs.record_print_failure(uow(), job.id, reason=str(data.get("reason") or "unknown")[:500],
                                         give_up=bool(data.get("final")), attempts=_attempts(data))
         return {"ok": True, "job_id": job.id}
@@ -106,11 +108,26 @@ class PrintAgentNamespace(Namespace):
         job = print_jobs.get_print_job(self.runtime.uow(read_only=True), event.job_id)
         socketio.emit("print", job_message(job, self.runtime), to=kiosk_room(event.kiosk_id), namespace=NAMESPACE)
 
-    def _pending(self, kiosk_id: int) -> list[PrintJobView]:
-        """Pending jobs for the agent; those too old to be of use are given up rather than printed late."""
+    def hand_over(self, event: PrinterDeliveryChanged) -> None:
+        """Bus subscriber: a printer handed to print agents brings its pending jobs to the agents connected now
+        (one that connects later asks for them itself), and they say how the printer is."""
+        if event.delivery != PrintDelivery.AGENT:
+            return
+        for job in self._pending(printer_id=event.printer_id):
+            if job.kiosk_id is not None:
+                socketio.emit("print", job_message(job, self.runtime), to=kiosk_room(job.kiosk_id),
+                              namespace=NAMESPACE)
+        for kiosk in admin_views.kiosks_of(self.runtime.uow(read_only=True), office_id=event.office_id):
+            if kiosk.printer_id == event.printer_id:
+                socketio.emit("report_status", {}, to=kiosk_room(kiosk.id), namespace=NAMESPACE)
+
+    def _pending(self, *, kiosk_id: int | None = None, printer_id: int | None = None) -> list[PrintJobView]:
+        """Pending jobs for agents; those too old to be of use are given up rather than printed late."""
         pending = []
+        uow = self.runtime.uow
         now = self.runtime.clock.now()
-        for job in print_jobs.pending_jobs(uow(read_only=True), kiosk_id=kiosk_id, delivery=PrintDelivery.AGENT):
+        for job in print_jobs.pending_jobs(uow(read_only=True), kiosk_id=kiosk_id, printer_id=printer_id,
+                                           delivery=PrintDelivery.AGENT):
             if now - job.created_at > self.give_up_after:
                 print_jobs.record_print_failure(uow(), job.id, reason="the print agent was offline", give_up=True)
             else:
@@ -125,8 +142,11 @@ class PrintAgentNamespace(Namespace):
         return job
 
     def _set_printer_status(self, printer_id: int | None, status: PrinterStatus, detail: str) -> None:
-        if printer_id is not None:
-            printers.record_printer_status(uow(), printer_id=printer_id, status=status, detail=detail)
+        """What an agent says of its printer counts only while the printer is the agents': the server's print
+        worker reports on a printer it sends to."""
+        if printer_id is None or printers.get_printer(uow(read_only=True), printer_id).delivery != PrintDelivery.AGENT:
+            return
+        printers.record_printer_status(uow(), printer_id=printer_id, status=status, detail=detail)
 
 
 def job_message(job: PrintJobView, runtime: Runtime | None = None) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""`waitwell print-worker` and `waitwell print-agent`: printing outside the web server process."""
+"""`waitwell print-worker`: printing outside the web server process; what it shares with `waitwell print-agent`
+(agent_command.py): the printer's short form, the log and the stop on a signal."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import logging
 import os
 import signal
 import threading
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -37,16 +37,16 @@ def print_worker() -> None:
     from waitwell.config import Config, check_environment
     from waitwell.web import RUNTIME_KEY
 
-    _log_to_stderr()
+    log_to_stderr()
     os.nice(SEPARATE_WORKER_NICENESS)
     check_environment()
     scan_seconds = positive_number("WAITWELL_PRINT_SCAN_SECONDS", os.environ.get("WAITWELL_PRINT_SCAN_SECONDS"),
                                    SEPARATE_WORKER_SCAN_SECONDS)
     app = printing_app(Config.from_env(extra={"PRINT_SCAN_SECONDS": scan_seconds}))
     worker = printing.start_worker(app, listen_for_wakeups=True)
-    stopped = _stop_on_signal()
+    stopped = stop_on_signal()
     click.echo("print worker running; Ctrl+C stops it")
-    _wait_for(stopped)
+    wait_for(stopped)
     worker.stop()  # type: ignore[attr-defined]
     app.extensions[RUNTIME_KEY].dispose()
 
@@ -66,36 +66,6 @@ def printing_app(config: Config) -> Flask:
     i18n.init_app(app)
     app.extensions[RUNTIME_KEY] = Runtime(config.database_url)
     return app
-
-
-@click.command("print-agent")
-@click.option("--server", "server_url", required=True, help="The Waitwell server, e.g. https://queue.example.org")
-@click.option("--kiosk", "kiosk_id", required=True, type=int, help="The id of the kiosk this PC runs")
-@click.option("--printer", "spec", required=True, help=SPEC_HELP)
-@click.option("--token", envvar="WAITWELL_AGENT_TOKEN", required=True,
-              help="API token of a staff account of the kiosk's office (or WAITWELL_AGENT_TOKEN)")
-@click.option("--paper", type=click.Choice(["58", "80"]), default="80", show_default=True)
-@click.option("--profile", default="", help="python-escpos profile of the printer, e.g. TM-T88V")
-@click.option("--state-file", type=click.Path(path_type=Path), default=None,
-              help="Where the ids of printed jobs are kept (default: ~/.local/state/waitwell/agent-KIOSK.json)")
-def print_agent(server_url: str, kiosk_id: int, spec: str, token: str, paper: str, profile: str,
-                state_file: Path | None) -> None:
-    """Print this kiosk's tickets on a printer attached to this PC; jobs queued while offline print on reconnect."""
-    from waitwell.printing.agent import PrintAgent
-
-    _log_to_stderr()
-    try:
-        settings = printer_from_spec(spec, paper_mm=int(paper), profile=profile)
-    except InvalidPrinterSettings as error:
-        raise click.BadParameter(error.message, param_hint="--printer") from None
-    state_home = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
-    agent = PrintAgent(server_url, kiosk_id, token, settings,
-                       state_file=state_file or state_home / "waitwell" / f"agent-{kiosk_id}.json")
-    stopped = _stop_on_signal()
-    click.echo(f"print agent for kiosk {kiosk_id}: {settings.describe()}, server {server_url}")
-    threading.Thread(target=agent.run_forever, daemon=True).start()
-    _wait_for(stopped)
-    agent.stop()
 
 
 def printer_from_spec(spec: str, *, paper_mm: int = 80, profile: str = "") -> PrinterSettings:
@@ -124,14 +94,14 @@ def printer_from_spec(spec: str, *, paper_mm: int = 80, profile: str = "") -> Pr
     raise InvalidPrinterSettings(f"cannot read the printer {spec!r}; use {SPEC_HELP}")
 
 
-def _log_to_stderr() -> None:
+def log_to_stderr() -> None:
     """Waitwell's own news at INFO, other libraries' only from WARNING: python-escpos logs every connection
     at INFO on the root logger, two lines per ticket that said nothing and cost a busy worker CPU."""
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("waitwell").setLevel(logging.INFO)
 
 
-def _wait_for(stopped: threading.Event) -> None:
+def wait_for(stopped: threading.Event) -> None:
     """Wait in short steps: a signal the kernel hands to another thread does not wake a main thread blocked
     without a timeout, so its Python handler would not run until something else woke it (seen: a SIGTERM
     to `waitwell print-worker` ignored while its lanes were busy)."""
@@ -139,7 +109,7 @@ def _wait_for(stopped: threading.Event) -> None:
         pass
 
 
-def _stop_on_signal() -> threading.Event:
+def stop_on_signal() -> threading.Event:
     """Set on Ctrl+C or SIGTERM; installed before the command says it runs, so a stop then is clean."""
     stopped = threading.Event()
     for signal_number in (signal.SIGINT, signal.SIGTERM):

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from waitwell.domain import events
 from waitwell.domain.errors import Conflict, InvalidInput, NotFound
 from waitwell.persistence import Kiosk, Printer, PrintJob, Service
 from waitwell.persistence.devices import PENDING_JOB_STATES, PrintDelivery
@@ -80,7 +81,8 @@ def update_printer(
     uow: UnitOfWork, *, printer_id: int, name: str, connection: str, settings: Mapping[str, Any],
     paper_width_mm: int, profile: str, qr_mode: str, delivery: str,
 ) -> None:
-    """Change how a printer is reached and what it is; the settings are checked like at registration."""
+    """Change how a printer is reached and what it is; the settings are checked like at registration. A new
+    delivery hands the printer, with its pending jobs, to its new owner (PrinterDeliveryChanged)."""
     name = (name or "").strip()
     if not name or len(name) > 60:
         raise InvalidInput("a printer needs a name of 1 to 60 characters, such as 'Kiosk 1 printer'")
@@ -102,7 +104,11 @@ def update_printer(
             raise InvalidInput(f"this office already has a printer named {name!r}")
         printer.name, printer.connection, printer.settings = name, connection, dict(settings)
         printer.paper_width_mm, printer.profile, printer.qr_mode = paper_width_mm, profile, qr_mode
-        printer.delivery = chosen_delivery
+        if printer.delivery != chosen_delivery:
+            printer.delivery = chosen_delivery
+            uow.record(events.PrinterDeliveryChanged(office_id=printer.office_id, occurred_at=uow.clock.now(),
+                                                     printer_id=printer.id, printer_name=printer.name,
+                                                     delivery=chosen_delivery.value))
         uow.commit()
 
 
