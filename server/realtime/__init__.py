@@ -26,6 +26,7 @@ from waitwell.realtime.namespaces import (
     StaffNamespace,
     TicketNamespace,
 )
+from waitwell.realtime.printer_alerts import PrinterAlertPublisher
 from waitwell.realtime.publisher import Background, FeedPublisher
 from waitwell.realtime.rooms import DISPLAY_NAMESPACE, STAFF_NAMESPACE, TICKET_NAMESPACE
 from waitwell.realtime.snapshots import Snapshots
@@ -41,6 +42,7 @@ PING_INTERVAL_SECONDS = 3
 PING_TIMEOUT_SECONDS = 3
 DEFAULT_CHANNEL = "flask-socketio"
 PUBLISHER_KEY = "waitwell.feed_publisher"
+PRINTER_ALERTS_KEY = "waitwell.printer_alerts"
 
 
 def init_app(app: Flask, config: Config) -> None:
@@ -75,6 +77,9 @@ def init_app(app: Flask, config: Config) -> None:
     publisher.subscribe(runtime.bus)
     snapshots.refresh_estimates = publisher.refresh_soon
     app.extensions[PUBLISHER_KEY] = publisher
+    alerts = PrinterAlertPublisher(runtime, server, background)
+    alerts.subscribe(runtime.bus)
+    app.extensions[PRINTER_ALERTS_KEY] = alerts
 
 
 def _stale_after(app: Flask) -> timedelta:
@@ -140,3 +145,12 @@ def attach_publisher(runtime: Runtime, redis_url: str, *, channel: str = DEFAULT
     publisher = FeedPublisher(runtime, emitter, watchers=SharedWatchers.for_url(redis_url, channel))
     publisher.subscribe(runtime.bus)
     return publisher
+
+
+def attach_printer_alerts(runtime: Runtime, redis_url: str, *, channel: str = DEFAULT_CHANNEL) -> PrinterAlertPublisher:
+    """Let a process that prints without serving pages (`waitwell print-worker`) tell every server's staff
+    of its printers' problems through Redis. Call `alerts.close()` when the process is done."""
+    emitter: Any = SocketIO(message_queue=redis_url, channel=channel)  # write-only: no app, no clients
+    alerts = PrinterAlertPublisher(runtime, emitter)
+    alerts.subscribe(runtime.bus)
+    return alerts

@@ -21,6 +21,7 @@ from waitwell.realtime.guesses import TokenGuesses
 from waitwell.realtime.snapshots import UNKNOWN_TICKET, Snapshots
 from waitwell.services import accounts
 from waitwell.services.accounts import StaffMember
+from waitwell.services.printer_alerts import office_printer_alerts
 from waitwell.web import uow
 
 SNAPSHOTS_KEY = "waitwell.snapshots"
@@ -94,7 +95,8 @@ class TicketNamespace(Namespace):
 class StaffNamespace(Namespace):
     """Staff consoles: a signed-in session (cookie) or auth {"token": API token}, plus {"office_id": 1}.
 
-    Supervisors and admins join the supervisors' room (it carries more); clerks the staff room.
+    Supervisors and admins join the supervisors' room (it carries more); clerks the staff room. Both get the
+    office's printer alerts on connect and whenever they change.
     """
 
     def on_connect(self, auth: dict[str, Any] | None = None) -> None:
@@ -110,6 +112,8 @@ class StaffNamespace(Namespace):
         _join_and_send(rooms.supervisors_room(office_id) if supervising else rooms.staff_room(office_id),
                        snapshots().staff(office_id, supervisors=supervising),
                        lambda: snapshots().staff(office_id, supervisors=supervising))
+        # Read once in the room: a change after this read is pushed to it (realtime/printer_alerts.py).
+        emit(rooms.PRINTER_ALERTS, office_printer_alerts(uow(read_only=True), office_id).as_payload())
 
     def on_resync(self, _data: Any = None) -> None:
         office_id, supervising = session["staff_office"]

@@ -12,6 +12,8 @@ STAFF_NAMESPACE = "/staff"
 SNAPSHOT = "snapshot"
 CHANGE = "change"
 RESYNC = "resync"
+# Server -> staff: the office's printer problems and unprinted tickets, whole each time (no version).
+PRINTER_ALERTS = "printer_alerts"
 
 
 def display_room(display_id: int) -> str:

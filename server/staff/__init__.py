@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     from waitwell.audit import pages as audit_pages
     from waitwell.audit import recorder
     from waitwell.console import pages as console_pages
+    from waitwell.console import printer_alerts
     from waitwell.jobs import scheduler
     from waitwell.staff import sign_in, templating
 
@@ -18,6 +19,7 @@ def init_app(app: Flask) -> None:
     recorder.init_app(app)
     app.register_blueprint(sign_in.bp)
     app.register_blueprint(console_pages.bp)
+    app.register_blueprint(printer_alerts.bp)
     app.register_blueprint(admin_pages.bp)
     app.register_blueprint(audit_pages.bp)
     scheduler.init_app(app)
