@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import re
+
+from PIL import Image
+
 from tests.admin.conftest import page
+from tests.conftest import unavailable
+from tests.printers.profiles import decoded_qr_texts, read_ticket
 from waitwell.services import admin_views, displays, kiosks, printers
 
 
@@ -20,9 +27,36 @@ def test_a_printer_is_added_and_prints_a_test_ticket(admin, office, runtime, tmp
     printer = printers.printers_of(runtime.uow(), office_id=office.office_id)[0]
     assert printer.settings == {"device_path": str(paper)}
     printed = admin.post_form(f"/admin/printers/{printer.id}/test-print", follow_redirects=True)
-    assert "Test ticket sent to Entrance printer" in printed.get_data(as_text=True)
+    assert "Test print sent to Entrance printer" in printed.get_data(as_text=True)
     sent = paper.read_bytes()
-    assert b"\x1b@" in sent and b"T001" in sent and sent.endswith(b"\x1dV\x00")  # initialised, printed, cut
+    assert b"\x1b@" in sent and sent.endswith(b"\x1dV\x00")  # initialised, printed, cut
+    assert_reads_as_a_test_print(read_ticket(sent, "TM-T88V"), office)
+
+
+def assert_reads_as_a_test_print(printout, office) -> None:  # type: ignore[no-untyped-def]
+    """Nobody could queue with it: TEST PRINT at both ends, TEST where the number goes, nothing shaped like a
+    ticket number, the office's local time (14:00 UTC is 10:00 in Hartford) and a QR code for its waits."""
+    banners = [line for line in printout.lines if line.text == "TEST PRINT"]
+    assert len(banners) == 2 and printout.lines[0] in banners and printout.lines[-1] in banners
+    assert all(line.style.width >= 2 and line.style.height >= 2 for line in banners)
+    [number] = [line for line in printout.lines if line.text == "TEST"]
+    assert number.style.height >= 6
+    assert not re.search(r"\b[A-Z]{1,3}-?\d{2,4}\b", " ".join(printout.texts))
+    assert printout.reads("Hartford DMV") and printout.reads("Entrance printer")
+    assert printout.reads("10 Mar 2026, 10:00") and not printout.reads("14:00")
+    assert printout.reads("Not a ticket. The code opens this office's current waits.")
+    assert [code.payload for code in printout.qr_codes] == [f"http://127.0.0.1:5000/waits#office-{office.office_id}"]
+
+
+def test_the_preview_shows_the_test_print(admin, office, runtime, tmp_path):
+    add_printer(admin, office, tmp_path / "lp0", paper_width_mm="58", profile="POS-5890", qr_mode="image")
+    printer = printers.printers_of(runtime.uow(), office_id=office.office_id)[0]
+    response = admin.client.get(f"/admin/printers/{printer.id}/preview.png")
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    decoded = decoded_qr_texts(Image.open(io.BytesIO(response.data)))
+    if decoded is None:
+        unavailable("zxing-cpp", "it is not installed (pip install zxing-cpp)")
+    assert decoded == [f"http://127.0.0.1:5000/waits#office-{office.office_id}"]
 
 
 def test_a_failed_test_print_says_why(admin, office, runtime, tmp_path):
