@@ -402,6 +402,7 @@
     socket.on("connect_error", () => { liveConnected = false; setLive("reconnecting"); });
     socket.on("change", scheduleRefresh);
     socket.on("snapshot", scheduleRefresh);
+    if (window.waitwellPrinterAlerts) window.waitwellPrinterAlerts.listen(socket); // printer_alerts.js
   }
 
   function loadSocketClient() {

@@ -269,6 +269,7 @@
     socket.on("disconnect", function () { setLive("stale", "Reconnecting…"); });
     socket.on("connect_error", function () { setLive("stale", "Reconnecting…"); });
     socket.on("change", refreshSoon);
+    if (window.waitwellPrinterAlerts) window.waitwellPrinterAlerts.listen(socket); // printer_alerts.js
   }
 
   // --- what if -----------------------------------------------------------------------------------
