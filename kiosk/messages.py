@@ -28,6 +28,7 @@ def _messages() -> dict[str, str]:
         "issuing": gettext("Issuing your ticket…"),
         "reconnecting": gettext("Reconnecting… please wait, your ticket will not be lost"),
         "offline_banner": gettext("Reconnecting to the server…"),
+        "offline_taps_kept": gettext("You can still take a ticket: touch your service and wait a moment."),
         "your_number": gettext("Your number"),
         "ahead_one": gettext("%(n)s person ahead of you"),
         "ahead_other": gettext("%(n)s people ahead of you"),

@@ -196,8 +196,11 @@ def _guard() -> None:
 
 
 def _offer_csrf_token(response: Response) -> Response:
-    """JSON clients signed in with a cookie read their CSRF token from this header."""
-    if request.path.startswith("/api/") and not bearer_token() and current_user and current_user.is_authenticated:
+    """JSON clients signed in with a cookie read their CSRF token from this header (not from a 503: asking who is
+    signed in would ask the database that just failed, and turn the outage's answer into a 500)."""
+    if response.status_code == 503 or not request.path.startswith("/api/") or bearer_token():
+        return response
+    if current_user and current_user.is_authenticated:
         response.headers[CSRF_HEADER] = generate_csrf()
     return response
 

@@ -10,7 +10,9 @@ from flask import Flask, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
+from waitwell.api.unavailable import database_unavailable
 from waitwell.domain.errors import WaitwellError
+from waitwell.persistence.unavailable import unavailable_reason
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> Any:
+        if (reason := unavailable_reason(error)) is not None:
+            return database_unavailable(reason)  # 503 with Retry-After: the same request works in a moment
         log.exception("unhandled error on %s %s", request.method, request.path)
         if _wants_a_page():
             return error_page(500)

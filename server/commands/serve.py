@@ -12,6 +12,7 @@ import click
 
 from waitwell.appointments.settings import MailSettings
 from waitwell.commands.common import configured_database_url, require_current_schema
+from waitwell.commands.database_wait import DEFAULT_WAIT_SECONDS, wait_for_database
 from waitwell.commands.gunicorn_server import exec_gunicorn
 from waitwell.commands.processes import exec_supervisor
 from waitwell.config import check_environment
@@ -36,8 +37,13 @@ from waitwell.printing import worker_switched_on
               help="Print from a process of its own (`waitwell print-worker`) beside the one web process: more "
                    "tickets a second for a busy office, for about 75 MB more memory (docs/kiosk.md). Always so with "
                    "--workers above 1, and with --gevent when the server prints over USB, a device file or CUPS.")
+@click.option("--wait-for-database", "database_wait", default=DEFAULT_WAIT_SECONDS, show_default=True,
+              type=click.IntRange(0, 86_400), envvar="WAITWELL_WAIT_FOR_DATABASE", show_envvar=True,
+              metavar="SECONDS",
+              help="How long to wait, trying again with growing pauses, for a database that is not up yet "
+                   "(booting together with PostgreSQL) before giving up; 0 tries once.")
 def serve(host: str, port: int, workers: int, threads: int, proxies: int, use_gevent: bool,
-          separate_print_worker: bool) -> None:
+          separate_print_worker: bool, database_wait: int) -> None:
     """Run Waitwell in production with gunicorn.
 
     \b
@@ -54,7 +60,8 @@ def serve(host: str, port: int, workers: int, threads: int, proxies: int, use_ge
     A printer it reaches over USB, a device file or CUPS would block that thread while it waits, so
     then the print worker runs in a process of its own.
 
-    Refuses to start when the database is not at the newest migration: run `waitwell db upgrade`.
+    Waits up to --wait-for-database seconds for a database that cannot be reached yet, saying why at each
+    attempt, then refuses to start when it is not at the newest migration: run `waitwell db upgrade`.
     Settings: DATABASE_URL, REDIS_URL, SECRET_KEY, WAITWELL_PUBLIC_URL, WAITWELL_INSTANCE.
     """
     check_environment()  # here, not once per started process, each failing on its own
@@ -71,6 +78,7 @@ def serve(host: str, port: int, workers: int, threads: int, proxies: int, use_ge
     if use_gevent:
         _require_gevent()
     database_url = configured_database_url()
+    wait_for_database(database_url, database_wait)
     require_current_schema(database_url)
     if not os.environ.get("WAITWELL_PUBLIC_URL"):
         click.echo("Warning: WAITWELL_PUBLIC_URL is not set, so ticket QR codes point at http://127.0.0.1:5000; "

@@ -15,6 +15,9 @@ from waitwell.persistence.writer_turn import WriterTurn
 SQLITE_BEGIN = "waitwell_sqlite_begin"
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 HOLDS_WRITER_TURN = "waitwell_holds_writer_turn"
+# A PostgreSQL host that drops packets is an outage after this long (libpq's default is 130 s, in which a
+# request would hold its thread); `?connect_timeout=` in DATABASE_URL overrides it.
+POSTGRES_CONNECT_TIMEOUT_SECONDS = 10
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -27,7 +30,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     if parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    kwargs.setdefault("pool_pre_ping", True)
+    if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+        kwargs["connect_args"] = {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS, **kwargs.get("connect_args", {})}
+    kwargs.setdefault("pool_pre_ping", True)  # a connection that died in an outage is replaced, not used
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 30)
     return create_engine(url, **kwargs)

@@ -18,6 +18,10 @@ from typing import IO
 CROSS_PROCESS_POLL_SECONDS = 0.001
 
 
+class NoWriterTurn(TimeoutError):
+    """No turn came within the timeout: SQLite's "database is locked", met before BEGIN."""
+
+
 class WriterTurn:
     def __init__(self, database_path: str | None, timeout: float) -> None:
         self._threads = threading.Lock()
@@ -28,7 +32,7 @@ class WriterTurn:
     def take(self) -> None:
         deadline = time.monotonic() + self._timeout
         if not self._threads.acquire(timeout=self._timeout):
-            raise TimeoutError(f"no turn to write to the database within {self._timeout:.0f} s")
+            raise NoWriterTurn(f"no turn to write to the database within {self._timeout:.0f} s")
         if self._lock_path is None:
             return
         # Opened for each turn and closed after it (which also unlocks): nothing outlives the engine,
@@ -41,7 +45,7 @@ class WriterTurn:
                     break
                 except BlockingIOError:
                     if time.monotonic() > deadline:
-                        raise TimeoutError(
+                        raise NoWriterTurn(
                             f"another process kept the database for writing over {self._timeout:.0f} s") from None
                     time.sleep(CROSS_PROCESS_POLL_SECONDS)
         except BaseException:
