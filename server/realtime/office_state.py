@@ -111,14 +111,15 @@ def read_board(session: Session, office_id: int, now: datetime, version: int, wa
     and the last-10 average (re-read on every change, so it is current after every call)."""
     office = get_office(session, office_id)
     today = service_day(now, office.timezone)
+    carried = session.execute(_CARRIED_AT_COUNTERS, {"office_id": office_id, "today": today}).all()
     return OfficeState(
         office_id=office.id,
         name=office.name,
         timezone=office.timezone,
         now=now,
         version=version,
-        calls=_recent_calls(session, office_id, today),
-        services=_services(session, office_id, today, waits.per_service),
+        calls=_recent_calls(session, office_id, today, carried),
+        services=_services(session, office_id, today, waits.per_service, carried),
         last_ten=read_office_waits(session, office_id, now, stale_after=stale_after),
     )
 
@@ -167,10 +168,12 @@ _WAITING_OF = (
 )
 
 
-def _recent_calls(session: Session, office_id: int, today: Any) -> list[CallRow]:
+def _recent_calls(session: Session, office_id: int, today: Any, carried: list[Any]) -> list[CallRow]:
     """The office's latest calls and recalls of the day, newest first, one row per call: read from the tickets'
-    history, so a publication that lags behind a call and its recall still carries both (each is announced)."""
-    latest = session.execute(_LATEST_CALLED, {"office_id": office_id, "today": today, "limit": RECENT_CALLS}).all()
+    history, so a publication that lags behind a call and its recall still carries both (each is announced).
+    Tickets of an earlier day still at a counter (a line kept across midnight) are among them."""
+    latest = [*session.execute(_LATEST_CALLED, {"office_id": office_id, "today": today, "limit": RECENT_CALLS}),
+              *carried]
     if not latest:
         return []
     tickets = {row.id: row for row in latest}
@@ -194,6 +197,12 @@ _LATEST_CALLED = (
     .order_by(Ticket.called_at.desc(), Ticket.id.desc())
     .limit(bindparam("limit"))
 )
+# Tickets of an earlier day called or served now: as few as the counters, found on the line index.
+_CARRIED_AT_COUNTERS = (
+    select(Ticket.id, Ticket.number, Ticket.call_count, Ticket.state, Ticket.service_id, Ticket.called_at)
+    .where(Ticket.office_id == bindparam("office_id"), Ticket.state.in_(ACTIVE_STATES),
+           Ticket.service_day < bindparam("today"))
+)
 _CALLS_OF = (
     select(TicketEvent.ticket_id, TicketEvent.service_id, TicketEvent.counter_id, Counter.name,
            TicketEvent.occurred_at)
@@ -204,7 +213,8 @@ _CALLS_OF = (
 )
 
 
-def _services(session: Session, office_id: int, today: Any, new_ticket_waits: dict[int, Any]) -> list[ServiceRow]:
+def _services(session: Session, office_id: int, today: Any, new_ticket_waits: dict[int, Any],
+              carried: list[Any]) -> list[ServiceRow]:
     services = session.scalars(
         select(Service).where(Service.office_id == office_id).order_by(Service.display_order, Service.id)
     ).all()
@@ -213,8 +223,12 @@ def _services(session: Session, office_id: int, today: Any, new_ticket_waits: di
         .where(Ticket.office_id == office_id, Ticket.state == TicketState.WAITING)
         .group_by(Ticket.service_id)
     ).all())
-    last_called = {service_id: call.number for service_id, call in
-                   latest_call_per_line(session, office_id, today, [service.id for service in services]).items()}
+    latest = latest_call_per_line(session, office_id, today, [service.id for service in services])
+    last_called = {service_id: call.number for service_id, call in latest.items()}
+    for ticket in carried:  # an earlier day's ticket called after today's latest call in its line
+        if ticket.called_at is not None and (ticket.service_id not in latest
+                                             or ticket.called_at > latest[ticket.service_id].called_at):
+            last_called[ticket.service_id] = ticket.number
     return [
         ServiceRow(
             id=service.id,

@@ -149,7 +149,8 @@ class Snapshots:
         return display_payload(self.office_state(display.office_id), display)
 
     def ticket(self, token: str) -> dict[str, Any]:
-        """A ticket's status; raises NotFound, with one message for all, for unknown tokens and past days' tickets."""
+        """A ticket's status; raises NotFound, with one message for all, for unknown tokens and past days' tickets
+        that are over (one still in line across midnight keeps its page)."""
         return self.ticket_of_office(token)[1]
 
     def ticket_of_office(self, token: str) -> tuple[int, dict[str, Any]]:
@@ -160,7 +161,7 @@ class Snapshots:
                 .join(Office, Office.id == Ticket.office_id).where(Ticket.token == token)
             ).one_or_none()
             today = service_day(uow.clock.now(), row.timezone) if row is not None else None
-        if row is None or row.service_day != today:
+        if row is None or (row.service_day != today and row.state not in (TicketState.WAITING, *ACTIVE_STATES)):
             raise NotFound(UNKNOWN_TICKET)
         ticket = TicketRow(row.office_id, row.number, row.state, row.service_id, row.name, row.call_count, row.rating)
         state = self.office_state(ticket.office_id)

@@ -1,28 +1,32 @@
 """End of day: close the tickets still waiting, close the free counters, and record that the day is done.
 
-Run by the scheduler at each office's closing time (jobs/scheduler.py), from the command line
-(`waitwell end-of-day`), and as a catch-up for any earlier day that still has open tickets (the
-server was down at closing time, or the office has no opening hours). Numbering needs nothing:
-it already restarts with the office's local day.
+Run by the scheduler at each office's closing time (jobs/scheduler.py; domain/closing.py says when: a
+day with hours 20:00-02:00 closes at 02:00 the next morning), by hand (`waitwell end-of-day`, "Close
+the day now"), and as a catch-up when the server was down at closing time. Nothing happens at midnight:
+an office without opening hours keeps its line until a supervisor closes the day, and numbering simply
+restarts with the office's local day.
 
-- Waiting tickets become cancelled with the reason "office closed" (history row and a
-  TicketClosedAtEndOfDay event). So do tickets called but not yet at the counter.
-- A ticket being served today is left to its clerk; its counter is paused so it calls nobody new.
-  Tickets of an earlier day still called or being served are closed as well (cancelled or done),
-  so no counter starts a new day blocked by yesterday's ticket.
-- Counters without a ticket close and their clerk is signed out of them.
+- Waiting tickets of the day (issued before its closing time, or on it or earlier) become cancelled with
+  the reason "office closed" (history row and a TicketClosedAtEndOfDay event). So do tickets called but
+  not yet at the counter.
+- A ticket being served is left to its clerk; its counter is paused so it calls nobody new. Tickets of
+  an earlier day still being served, and all of them in a catch-up after the calendar day changed, are
+  closed as done, so no counter starts a new day blocked by yesterday's ticket.
+- Counters without a ticket close and their clerk is signed out of them, except in a catch-up made
+  during the next opening hours.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from waitwell.domain import events
-from waitwell.domain.closing import closing_time
+from waitwell.domain.closing import closing_time, day_to_close, last_closing
 from waitwell.domain.hours import is_open
 from waitwell.domain.numbering import service_day
 from waitwell.domain.states import CounterState, TicketState
@@ -62,13 +66,12 @@ def end_of_day(
     uow: UnitOfWork, *, office_id: int, day: date | None = None, trigger: str = "cli", again: bool = False,
     reason: str = OFFICE_CLOSED,
 ) -> EndOfDayReport:
-    """Close an office's day (`day` defaults to its local today). Once per day unless `again`."""
+    """Close an office's day (by default the one under way: see `day_to_close`). Once per day unless `again`."""
     try:
         with uow:
             office = get_office(uow.session, office_id)
             now = uow.clock.now()
-            today = service_day(now, office.timezone)
-            day = day or today
+            day = day or day_to_close(office.opening_hours or {}, office.timezone, now)
             run = uow.session.scalar(select(EndOfDayRun).where(EndOfDayRun.office_id == office.id,
                                                                EndOfDayRun.service_day == day))
             if run is not None and not again:
@@ -77,7 +80,7 @@ def end_of_day(
                 run = EndOfDayRun(office_id=office.id, service_day=day, ran_at=now, trigger=trigger)
                 uow.session.add(run)
                 uow.session.flush()  # the unique key: a second process closing the same day stops here
-            report = _close_day(uow, office, day, today, now, reason)
+            report = _close_day(uow, office, day, now, reason)
             run.ran_at, run.trigger = now, trigger
             run.cancelled_tickets = len(report.cancelled)
             run.closed_counters = len(report.closed_counters)
@@ -89,18 +92,22 @@ def end_of_day(
     except IntegrityError:
         with uow:
             office = get_office(uow.session, office_id)
-            return EndOfDayReport(office.id, office.name, day or service_day(uow.clock.now(), office.timezone),
-                                  already_done=True)
+            day = day or day_to_close(office.opening_hours or {}, office.timezone, uow.clock.now())
+            return EndOfDayReport(office.id, office.name, day, already_done=True)
 
 
-def _close_day(uow: UnitOfWork, office: Office, day: date, today: date, now: datetime, reason: str) -> EndOfDayReport:
+def _close_day(uow: UnitOfWork, office: Office, day: date, now: datetime, reason: str) -> EndOfDayReport:
     report = EndOfDayReport(office.id, office.name, day)
+    hours = office.opening_hours or {}
+    closes = closing_time(hours, office.timezone, day)
+    # Caught up on a later calendar day than it closed on (the server was down at closing time).
+    late = closes is not None and service_day(now, office.timezone) > service_day(closes, office.timezone)
     tickets = uow.session.scalars(
-        select(Ticket).where(Ticket.office_id == office.id, Ticket.service_day <= day, Ticket.state.in_(OPEN_STATES))
+        select(Ticket).where(Ticket.office_id == office.id, Ticket.state.in_(OPEN_STATES), _of_the_day(day, closes))
         .order_by(Ticket.id).with_for_update()
     ).all()
     for ticket in tickets:
-        earlier_day = ticket.service_day < today
+        earlier_day = late or ticket.service_day < day
         if ticket.state == TicketState.SERVING and not earlier_day:
             continue  # its clerk finishes it
         if ticket.state == TicketState.SERVING:
@@ -114,8 +121,8 @@ def _close_day(uow: UnitOfWork, office: Office, day: date, today: date, now: dat
         uow.record(events.TicketClosedAtEndOfDay(**ticket_fields(ticket, now), by="office", reason=reason))
         report.cancelled.append(ticket.number)
     uow.session.flush()
-    if day < today and is_open(office.opening_hours or {}, office.timezone, now):
-        return report  # a late catch-up during today's opening hours leaves today's counters alone
+    if late and is_open(hours, office.timezone, now):
+        return report  # a late catch-up during the next opening hours leaves that day's counters alone
 
     counters = uow.session.scalars(
         select(Counter).where(Counter.office_id == office.id).order_by(Counter.name).with_for_update()
@@ -138,6 +145,14 @@ def _close_day(uow: UnitOfWork, office: Office, day: date, today: date, now: dat
     return report
 
 
+def _of_the_day(day: date, closes: datetime | None) -> Any:
+    """Tickets a close of `day` ends: issued on it or earlier, or before its closing time (a day with a
+    period past midnight also ends the tickets taken after midnight)."""
+    if closes is None:
+        return Ticket.service_day <= day
+    return or_(Ticket.service_day <= day, Ticket.issued_at < closes)
+
+
 @dataclass(frozen=True)
 class DueDay:
     office_id: int
@@ -145,7 +160,8 @@ class DueDay:
 
 
 def due_days(uow: UnitOfWork, *, office_id: int | None = None) -> list[DueDay]:
-    """Office days to close now: today once past closing time, and any earlier day with tickets still open."""
+    """Office days to close now: the day that closed last, once its closing time has passed (on the same
+    calendar day, or later if its tickets were left open). Offices without opening hours have none."""
     with uow:
         now = uow.clock.now()
         query = select(Office).order_by(Office.id)
@@ -153,18 +169,23 @@ def due_days(uow: UnitOfWork, *, office_id: int | None = None) -> list[DueDay]:
             query = query.where(Office.id == office_id)
         due: list[DueDay] = []
         for office in uow.session.scalars(query):
-            today = service_day(now, office.timezone)
-            done = set(uow.session.scalars(select(EndOfDayRun.service_day).where(EndOfDayRun.office_id == office.id)))
-            earlier = uow.session.scalars(
-                select(Ticket.service_day).where(Ticket.office_id == office.id, Ticket.service_day < today,
-                                                 Ticket.state.in_(OPEN_STATES)).distinct()
-            ).all()
-            if earlier:
-                due.append(DueDay(office.id, max(earlier)))  # closing the latest earlier day sweeps older ones too
-            closes = closing_time(office.opening_hours or {}, office.timezone, today)
-            if closes is not None and now >= closes and today not in done:
-                due.append(DueDay(office.id, today))
+            closed = last_closing(office.opening_hours or {}, office.timezone, now)
+            if closed is None:
+                continue  # no opening hours: the supervisor closes the day
+            day, closes = closed
+            done = uow.session.scalar(select(exists().where(EndOfDayRun.office_id == office.id,
+                                                            EndOfDayRun.service_day == day)))
+            on_time = service_day(now, office.timezone) == service_day(closes, office.timezone)
+            if (on_time and not done) or _left_open(uow, office.id, day, closes):
+                due.append(DueDay(office.id, day))
         return due
+
+
+def _left_open(uow: UnitOfWork, office_id: int, day: date, closes: datetime) -> bool:
+    """Whether tickets that the close of `day` ends are still open: it was missed, or they came in late."""
+    waiting = Ticket.state.in_((TicketState.WAITING, TicketState.CALLED)) & (Ticket.issued_at < closes)
+    served_too_long = (Ticket.state == TicketState.SERVING) & (Ticket.service_day < day)
+    return bool(uow.session.scalar(select(exists().where(Ticket.office_id == office_id, waiting | served_too_long))))
 
 
 def run_due(uow: UnitOfWork, *, trigger: str = "scheduler", office_id: int | None = None) -> list[EndOfDayReport]:
@@ -176,11 +197,12 @@ def run_due(uow: UnitOfWork, *, trigger: str = "scheduler", office_id: int | Non
 
 
 def closing_times(uow: UnitOfWork, *, office_ids: list[int] | None = None) -> dict[int, datetime | None]:
-    """Today's closing time per office (for the admin page and the CLI's dry run)."""
+    """When the day under way closes, per office (None without opening hours), for the admin page."""
     with uow:
         now = uow.clock.now()
         query = select(Office)
         if office_ids is not None:
             query = query.where(Office.id.in_(office_ids))
-        return {o.id: closing_time(o.opening_hours or {}, o.timezone, service_day(now, o.timezone))
+        return {o.id: closing_time(o.opening_hours or {}, o.timezone,
+                                   day_to_close(o.opening_hours or {}, o.timezone, now))
                 for o in uow.session.scalars(query)}

@@ -32,7 +32,8 @@ def test_an_office_is_created_with_hours_and_recall_rules(admin, runtime):
 def test_office_mistakes_get_clear_messages_and_nothing_is_saved(admin, runtime):
     cases = [
         ({"mon": "8-12"}, "Monday: &#39;8-12&#39; is not a period like 08:00-12:00."),
-        ({"tue": "17:00-08:00"}, "Opening hours for tue: 17:00 is not before 08:00."),
+        ({"tue": "17:00-17:00"}, "Opening hours for tue: 17:00 is not before 17:00."),
+        ({"tue": "20:00-09:00", "wed": "08:00-16:30"}, "tue 20:00-09:00 runs past midnight into wed 08:00-16:30"),
         ({"mon": "08:00-12:00, 11:00-13:00"}, "08:00-12:00 and 11:00-13:00 overlap"),
         ({"timezone": "Mars/Olympus"}, "&#39;Mars/Olympus&#39; is not an IANA timezone such as America/New_York."),
         ({"min_seconds_between_recalls": "0"}, "An automatic no-show needs a minimum time between recalls"),

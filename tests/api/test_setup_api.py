@@ -64,8 +64,8 @@ def test_setting_up_needs_the_admin_role(client: FlaskClient, hartford: Hartford
     ({"name": "X", "timezone": "Mars/Olympus"}, "invalid_input", "'Mars/Olympus' is not an IANA timezone"),
     ({"name": "X"}, "invalid_request", "timezone: Missing data for required field."),
     ({"name": "", "timezone": "UTC"}, "invalid_request", "name: Length must be between 1 and 120."),
-    ({"name": "X", "timezone": "UTC", "opening_hours": {"mon": [["17:00", "08:00"]]}}, "invalid_input",
-     "opening hours for mon: 17:00 is not before 08:00"),
+    ({"name": "X", "timezone": "UTC", "opening_hours": {"mon": [["17:00", "17:00"]]}}, "invalid_input",
+     "opening hours for mon: 17:00 is not before 17:00"),
     ({"name": "X", "timezone": "UTC", "opening_hours": {"funday": []}}, "invalid_input", "unknown weekday 'funday'"),
     ({"name": "X", "timezone": "UTC", "colour": "blue"}, "invalid_request", "colour: Unknown field."),
 ])

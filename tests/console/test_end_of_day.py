@@ -86,17 +86,6 @@ def test_the_scheduler_closes_the_day_at_closing_time_and_numbering_restarts_nex
     assert issue(runtime, office.services["A"])[0].number == "A001"
 
 
-def test_the_scheduler_catches_up_a_day_it_missed(runtime, clock):
-    office = make_office(runtime)  # no opening hours: the day ends at local midnight
-    stale = issue(runtime, office.services["A"])[0]
-    scheduler = Scheduler(runtime, holder="here")
-    assert scheduler.tick() == []
-    clock.advance(hours=14, minutes=1)  # 00:01 on Wednesday in New York
-    (report,) = scheduler.tick()
-    assert report.service_day == date(2026, 3, 10)
-    assert _state(runtime, stale.id) == TicketState.CANCELLED
-
-
 def test_a_missed_day_caught_up_during_opening_hours_leaves_todays_counters_alone(runtime, office, clock):
     issue(runtime, office.services["A"])
     clock.advance(days=1)  # Wednesday 10:00: the server was down at closing time yesterday

@@ -76,7 +76,10 @@ def test_opening_hours_are_normalised() -> None:
     ({"mon": "08:00-17:00"}, "opening hours for mon must be a list of [open, close] pairs"),
     ({"tue": [["08:00"]]}, "opening hours for tue: ['08:00'] is not an [open, close] pair"),
     ({"wed": [["8am", "5pm"]]}, "opening hours for wed: '8am' is not a time like 08:30"),
-    ({"thu": [["17:00", "08:00"]]}, "opening hours for thu: 17:00 is not before 08:00"),
+    ({"thu": [["17:00", "17:00"]]}, "opening hours for thu: 17:00 is not before 17:00"),
+    ({"thu": [["20:00", "02:00"], ["21:00", "22:00"]]}, "opening hours for thu: 20:00-02:00 and 21:00-22:00 overlap"),
+    ({"thu": [["20:00", "02:00"]], "fri": [["01:00", "05:00"]]},
+     "opening hours: thu 20:00-02:00 runs past midnight into fri 01:00-05:00; end it before fri opens"),
     ({"fri": [["11:00", "13:00"], ["08:00", "12:00"]]}, "opening hours for fri: 08:00-12:00 and 11:00-13:00 overlap"),
 ])
 def test_faulty_opening_hours_are_refused_with_the_faulty_entry_named(raw: object, message: str) -> None:

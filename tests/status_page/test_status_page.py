@@ -65,10 +65,15 @@ def test_unknown_tokens_all_get_the_same_friendly_404(client: FlaskClient, runti
     assert "We cannot find this ticket" in page.get_data(as_text=True)
 
 
-def test_yesterdays_ticket_has_expired(client: FlaskClient, runtime, office):
-    (old,) = issue(runtime, office.services["A"])
-    runtime.clock.advance(timedelta(days=1))
+def test_yesterdays_finished_ticket_has_expired_but_one_still_in_line_has_not(client: FlaskClient, runtime, office):
+    old, still_waiting = issue(runtime, office.services["A"], 2)
+    counters.call_next(runtime.uow(), counter_id=office.counters["Counter 1"])
+    counters.complete(runtime.uow(), ticket_id=old.id)
+    runtime.clock.advance(timedelta(days=1))  # an office without opening hours keeps its line across midnight
     assert client.get(f"/t/{old.token}").status_code == 404
+    page = client.get(f"/t/{still_waiting.token}")
+    assert page.status_code == 200
+    assert re.search(r'data-field="people_ahead">0<', page.get_data(as_text=True))
 
 
 def test_guessing_tokens_is_slowed_down_for_that_address(client: FlaskClient, app, runtime, office):

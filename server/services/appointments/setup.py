@@ -95,7 +95,7 @@ def set_schedule(
     active: bool = True,
 ) -> BookingRules:
     """Make a service bookable: when slots start each weekday, their length and how many people each takes."""
-    hours = parse_opening_hours(weekly_hours)
+    hours = parse_opening_hours(weekly_hours, past_midnight=False)  # a slot starts and ends on its day
     with uow:
         service = get_service(uow.session, service_id)
         schedule = uow.session.get(BookingSchedule, service_id) or BookingSchedule(service_id=service_id)

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from waitwell.domain import closing
 from waitwell.domain.calling import strategy_named
 from waitwell.domain.errors import InvalidInput
-from waitwell.domain.hours import WEEKDAYS
 from waitwell.domain.numbering import service_day
 from waitwell.estimates.rollforward import server_plans
 from waitwell.metrics.what_if import VariantOutcome, arrival_rates, compare_variants, counter_plans
@@ -59,10 +59,11 @@ def what_if(uow: UnitOfWork, office_id: int, service_id: int, *, replays: int = 
 
 
 def closing_time(office: Office, now_local: datetime) -> datetime:
-    """Today's last closing time by the opening hours, or local midnight when the office has none set."""
+    """When the day under way closes by the opening hours (the next morning for a period past midnight), or
+    local midnight when the office has none set; now if it is closed all day."""
     midnight = datetime.combine(now_local.date() + timedelta(days=1), time(0), tzinfo=now_local.tzinfo)
-    periods = office.opening_hours.get(WEEKDAYS[now_local.weekday()], []) if office.opening_hours else []
-    if not periods:
-        return midnight if not office.opening_hours else now_local
-    last = max(time.fromisoformat(closes) for _, closes in periods)
-    return max(datetime.combine(now_local.date(), last, tzinfo=now_local.tzinfo), now_local)
+    if not office.opening_hours:
+        return midnight
+    day = closing.day_to_close(office.opening_hours, office.timezone, now_local)
+    closes = closing.closing_time(office.opening_hours, office.timezone, day)
+    return max(closes.astimezone(now_local.tzinfo), now_local) if closes is not None else now_local
