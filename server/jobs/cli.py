@@ -1,4 +1,5 @@
-"""`waitwell end-of-day`: close an office's day by hand (the scheduler does it at closing time)."""
+"""`waitwell end-of-day`: close an office's day by hand (the scheduler does it at closing time; an office
+without opening hours is closed only this way or from its admin page)."""
 
 from __future__ import annotations
 
@@ -14,15 +15,17 @@ from waitwell.services import audit, end_of_day, offices
 @click.command("end-of-day", short_help="Close the day: waiting tickets closed, counters closed.")
 @click.option("--office", "office_id", type=int, metavar="ID", help="Only this office (default: every office).")
 @click.option("--day", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
-              help="The office's local day to close (default: today there).")
+              help="The office's local day to close (default: the day under way there: until a period past "
+                   "midnight ends, the day it opened).")
 def end_of_day_command(office_id: int | None, day: object) -> None:
     """Close the day now: tickets still waiting are cancelled with the reason "office closed",
     counters without a ticket close and their clerks are signed out. A ticket being served is left
-    to its clerk. Safe to run again: it only closes what is still open.
+    to its clerk. Safe to run again: it only closes what is still open. Offices without opening
+    hours keep their line across midnight until the day is closed this way.
 
     \b
     Examples:
-      waitwell end-of-day               every office, today in its timezone
+      waitwell end-of-day               every office, the day under way in its timezone
       waitwell end-of-day --office 2
     """
     chosen_day: date | None = day.date() if day is not None else None  # type: ignore[attr-defined]
