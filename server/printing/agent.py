@@ -120,7 +120,8 @@ class PrintAgent:
             except socketio.exceptions.ConnectionError as error:
                 reason = f"{error}{f' ({self._refusal})' if self._refusal else ''}"
                 if attempt == self.connect_tries:
-                    raise AgentGaveUp(f"could not connect to {self.server_url} in {attempt} tries: {reason}") from None
+                    tries = "1 try" if attempt == 1 else f"{attempt} tries"
+                    raise AgentGaveUp(f"could not connect to {self.server_url} in {tries}: {reason}") from None
                 wait = min(CONNECT_WAIT_MAX_SECONDS, 2.0 ** (attempt - 1))
                 log.warning("could not connect to %s (try %d of %d): %s; trying again in %g s", self.server_url,
                             attempt, self.connect_tries, reason, wait)
@@ -162,8 +163,10 @@ class PrintAgent:
                         self.server_url, self.give_up_after)
 
     def _on_refused(self, reason: Any = None) -> None:
-        """The server's reason for turning us away (a revoked token, an unknown kiosk), for the log."""
-        self._refusal = str(reason.get("message", reason) if isinstance(reason, dict) else reason or "")
+        """The server's reason for turning us away (a revoked token, an unknown kiosk), for the log; a transport's
+        failure is the connection error itself."""
+        if isinstance(reason, dict):
+            self._refusal = str(reason.get("message", reason))
 
     def _announce(self) -> None:
         """Ask for the jobs queued while we were away (only once connected: handlers may not block)."""

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import requests
+from flask import Flask
 
+from tests.cli.conftest import waitwell_command
 from tests.factories import make_staff
 from tests.kiosk.support import make_kiosk
-from tests.printers.fake_printer import FakeNetworkPrinter
+from tests.printers.fake_printer import FakeNetworkPrinter, closed_port
 from tests.printers.profiles import read_ticket
 from tests.printing.support import PROFILE, ticket_jobs
 from tests.realtime.support import LiveServer, wait_until
@@ -89,3 +94,71 @@ def test_agent_with_a_wrong_token_is_refused(runtime: Runtime, app: object, tmp_
             client.connect(live.url, auth={"token": "ww_wrong", "kiosk_id": setup.kiosk.id},
                            namespaces=["/print-agent"], wait_timeout=5)
         client.disconnect()
+
+
+def start_agent(tmp_path: Path, *options: str, command: list[str] | None = None) -> tuple[subprocess.Popen, Path]:
+    """`waitwell print-agent` as a real process, as systemd starts it; its output goes to a file."""
+    output = tmp_path / "agent.log"
+    with output.open("wb") as log:
+        process = subprocess.Popen([*(command or waitwell_command()), "print-agent", *options,
+                                    "--state-file", str(tmp_path / "agent-state.json")],
+                                   stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    return process, output
+
+
+def exit_status(process: subprocess.Popen, output: Path, timeout: float = 90) -> int:
+    try:
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        raise AssertionError(f"the agent was still running after {timeout} s:\n{output.read_text()}") from None
+
+
+def test_the_agent_exits_with_an_error_when_the_server_is_not_there(tmp_path: Path) -> None:
+    """Tried a bounded number of times with a growing wait, then status 1, so systemd starts it again."""
+    server = f"http://127.0.0.1:{closed_port()}"
+    agent, output = start_agent(tmp_path, "--server", server, "--kiosk", "1", "--printer", "preview:",
+                                "--token", "ww_test", "--connect-tries", "2")
+    assert exit_status(agent, output) == 1, output.read_text()
+    said = output.read_text()
+    assert f"could not connect to {server} (try 1 of 2)" in said and "trying again in 1 s" in said, said
+    assert f"could not connect to {server} in 2 tries" in said, said
+
+
+def test_the_agent_exits_with_an_error_once_the_server_is_gone_for_good(runtime: Runtime, app: Flask,
+                                                                         tmp_path: Path) -> None:
+    setup = make_kiosk(runtime, printer={"connection": "network", "settings": {"host": "127.0.0.1", "port": 9100},
+                                         "profile": PROFILE, "delivery": "agent"})
+    token = accounts.create_api_token(runtime.uow(), user_id=make_staff(runtime, [setup.office.office_id]).id,
+                                      name="kiosk PC")
+    with FakeNetworkPrinter() as printer:
+        with LiveServer(app) as live:
+            agent, output = start_agent(tmp_path, "--server", live.url, "--kiosk", str(setup.kiosk.id),
+                                        "--printer", f"network:127.0.0.1:{printer.port}", "--token", token,
+                                        "--give-up-after", "3")
+            try:
+                wait_until(lambda: printers.get_printer(runtime.uow(read_only=True), setup.printer_id).status_detail
+                           == "print agent connected" or agent.poll() is not None, 60, "the agent connected")
+                assert agent.poll() is None, output.read_text()
+            except BaseException:
+                agent.kill()
+                raise
+        # The server is gone: the agent keeps trying for 3 s, then exits.
+        assert exit_status(agent, output) == 1, output.read_text()
+    said = output.read_text()
+    assert f"lost the connection to {live.url}; reconnecting" in said, said
+    assert f"no connection to {live.url} for 3 s" in said, said
+
+
+def test_the_agent_loads_nothing_of_the_server_stack() -> None:
+    """A kiosk PC needs the printer library and the Socket.IO client; Flask and SQLAlchemy stay unloaded, so a
+    slim agent distribution is possible."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys; from waitwell.cli import main; import waitwell.printing.agent; "
+                               "main.get_command(None, 'print-agent'); "
+                               "print(sorted({m.partition('.')[0] for m in sys.modules}))"],
+        capture_output=True, text=True, check=True, timeout=60).stdout
+    for package in ("flask", "flask_socketio", "flask_babel", "sqlalchemy", "alembic", "gunicorn"):
+        assert f"'{package}'" not in loaded, loaded
+    assert "'socketio'" in loaded and "'escpos'" in loaded
