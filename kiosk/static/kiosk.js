@@ -96,6 +96,7 @@
     if (connected === value) return;
     connected = value;
     $("connection").hidden = value;
+    fitServices();  // the banner takes room from the list, or gives it back
     if (screen === "busy") $("busy-text").textContent = t(value ? "issuing" : "reconnecting");
   }
 

@@ -8,7 +8,6 @@ clear message (exit status 1) only when the database has not come up within the 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
 import click
 from sqlalchemy.exc import SQLAlchemyError
@@ -22,10 +21,9 @@ FIRST_PAUSE_SECONDS = 1.0
 LONGEST_PAUSE_SECONDS = 15.0
 
 
-def wait_for_database(database_url: str, within: float, *, sleep: Callable[[float], None] = time.sleep) -> None:
-    """Return once a connection to the database opens, or at once on an error no wait can fix (a wrong
-    password, an unknown database: the schema check then reports it). Raises click.ClickException when the
-    database stays unreachable for `within` seconds."""
+def wait_for_database(database_url: str, within: float) -> None:
+    """Return once a connection to the database opens. Raises click.ClickException when the database stays
+    unreachable for `within` seconds, and at once when it refuses the connection for good."""
     deadline = time.monotonic() + within
     pause = FIRST_PAUSE_SECONDS
     attempt = 0
@@ -44,17 +42,23 @@ def wait_for_database(database_url: str, within: float, *, sleep: Callable[[floa
         pause = min(pause, left)
         click.echo(f"The database {shown(database_url)} cannot be reached (attempt {attempt}: {reason}); "
                    f"trying again in {pause:.2g} s, for up to {left:.0f} s more.", err=True)
-        sleep(pause)
+        time.sleep(pause)
         pause = min(pause * 2, LONGEST_PAUSE_SECONDS)
 
 
 def _why_unreachable(database_url: str) -> str | None:
-    """Why a connection cannot be opened right now, or None when it opened (or failed for good)."""
+    """Why a connection cannot be opened right now, or None once one opens. A refusal that no waiting
+    changes (an unknown database or role, a wrong password) is a click.ClickException at once."""
     engine = make_engine(database_url)
     try:
         with engine.connect():
             return None
     except SQLAlchemyError as error:
-        return unavailable_reason(error)  # None for anything but an outage: the schema check reports it
+        reason = unavailable_reason(error)
+        if reason is None:
+            said = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+            raise click.ClickException(f"cannot connect to the database {shown(database_url)}: {said}. Waiting will "
+                                       "not change this: check DATABASE_URL") from error
+        return reason
     finally:
         engine.dispose()

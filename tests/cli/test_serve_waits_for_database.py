@@ -58,10 +58,12 @@ def test_serve_gives_up_with_a_clear_message_when_the_database_never_comes(
 def test_serve_does_not_wait_for_a_database_that_refuses_it_for_good(
     waitwell: Cli, monkeypatch: pytest.MonkeyPatch, postgres_server_url: str
 ) -> None:
-    """A database that does not exist will not come by waiting: the message at once, as before."""
+    """A database that does not exist will not come by waiting: the server's own words at once, and what to do."""
     url = make_url(postgres_server_url).set(database="no_such_database").render_as_string(hide_password=False)
     monkeypatch.setenv("DATABASE_URL", url)
     code, output = waitwell("serve", "--port", str(free_port()))
     assert code == 1
     assert not WAITING.search(output)
-    assert 'database "no_such_database" does not exist' in output
+    assert output.startswith(f"Error: cannot connect to the database {url}: connection failed: ")
+    assert output.rstrip().endswith('FATAL:  database "no_such_database" does not exist. Waiting will not change '
+                                    "this: check DATABASE_URL"), output
