@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from flask import Flask
 
     from waitwell.config import Config
+    from waitwell.realtime.printer_alerts import PrinterAlertPublisher
 
 # In its own process the worker hears of new jobs from web processes on the same machine (see wakeup.py)
 # and otherwise finds them by looking: 5 cheap queries a second, for web processes on other hosts.
@@ -42,13 +43,28 @@ def print_worker() -> None:
     check_environment()
     scan_seconds = positive_number("WAITWELL_PRINT_SCAN_SECONDS", os.environ.get("WAITWELL_PRINT_SCAN_SECONDS"),
                                    SEPARATE_WORKER_SCAN_SECONDS)
-    app = printing_app(Config.from_env(extra={"PRINT_SCAN_SECONDS": scan_seconds}))
+    config = Config.from_env(extra={"PRINT_SCAN_SECONDS": scan_seconds})
+    app = printing_app(config)
     worker = printing.start_worker(app, listen_for_wakeups=True)
+    alerts = _alert_staff(app, config.redis_url)
     stopped = stop_on_signal()
     click.echo("print worker running; Ctrl+C stops it")
     wait_for(stopped)
     worker.stop()  # type: ignore[attr-defined]
+    if alerts is not None:
+        alerts.close()
     app.extensions[RUNTIME_KEY].dispose()
+
+
+def _alert_staff(app: Flask, redis_url: str) -> PrinterAlertPublisher | None:
+    """With Redis (REDIS_URL), the printer problems this process finds reach the staff's screens at once through
+    the web processes; without it, the pages learn of them when they next ask (every 30 s)."""
+    if not redis_url:
+        return None
+    from waitwell.realtime import attach_printer_alerts
+    from waitwell.web import RUNTIME_KEY
+
+    return attach_printer_alerts(app.extensions[RUNTIME_KEY], redis_url)
 
 
 def printing_app(config: Config) -> Flask:

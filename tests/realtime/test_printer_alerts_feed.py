@@ -12,10 +12,12 @@ import requests
 from tests.factories import PASSWORD, OfficeSetup, make_office, make_staff
 from tests.kiosk.support import KioskSetup, make_kiosk
 from tests.printers.fake_printer import FakeNetworkPrinter
-from tests.printing.support import network_printer, start_fast_worker, ticket_jobs
+from tests.printing.support import PROFILE, network_printer, start_fast_worker, ticket_jobs
 from tests.realtime.support import FeedFollower, LiveServer, following, wait_until
 from waitwell.persistence import Role
 from waitwell.persistence.devices import PrinterStatus
+from waitwell.printing.agent import PrintAgent
+from waitwell.printing.cli import printer_from_spec
 from waitwell.printing.worker import PrintWorker
 from waitwell.realtime.rooms import PRINTER_ALERTS, STAFF_NAMESPACE
 from waitwell.runtime import Runtime
@@ -116,3 +118,23 @@ def test_a_failed_ticket_is_listed_until_staff_reprint_it(live, runtime, office,
         assert reprinted.status_code == 200, reprinted.text
         clerk.wait_for_alerts(lambda m: not m["unprinted"], "A001 to leave the list")
         wait_until(lambda: ticket_jobs(printer), message="the reprinted ticket on paper")
+
+
+def test_a_print_agent_that_goes_away_shows_as_disconnected(live, runtime, office, tmp_path):
+    with FakeNetworkPrinter() as usb_stand_in:  # the kiosk PC's own printer, reached only by its agent
+        kiosk = make_kiosk(runtime, office=office, printer={**network_printer(usb_stand_in.port), "delivery": "agent"})
+        clerk = console(runtime, live, office, Role.CLERK, "maria")
+        agent_token = accounts.create_api_token(runtime.uow(), user_id=make_staff(runtime, [office.office_id]).id,
+                                                name="kiosk PC")
+        agent = PrintAgent(live.url, kiosk.kiosk.id, agent_token,
+                           printer_from_spec(f"network:127.0.0.1:{usb_stand_in.port}", profile=PROFILE),
+                           state_file=tmp_path / "agent-state.json").start()
+        with following(clerk):
+            try:
+                wait_until(lambda: printers.get_printer(runtime.uow(), kiosk.printer_id).status == PrinterStatus.ONLINE,
+                           timeout=20, message="the agent to report its printer")
+                clerk.wait_for_alerts(lambda m: not m["alerts"], "nothing wrong while the agent is there")
+            finally:
+                agent.stop()
+            shown = clerk.wait_for_alerts(lambda m: problems(m), "the agent's absence")
+            assert problems(shown) == [("Entrance printer", "agent_disconnected")]
