@@ -16,7 +16,8 @@ from tests.console.test_console_browser import sign_in_at_counter
 from tests.factories import PASSWORD, make_office, make_staff
 from tests.kiosk.support import KioskSetup, make_kiosk
 from tests.printers.fake_printer import FakeNetworkPrinter
-from tests.printing.support import network_printer, start_fast_worker, ticket_jobs
+from tests.printers.profiles import read_ticket
+from tests.printing.support import PROFILE, network_printer, start_fast_worker, ticket_jobs
 from tests.realtime.support import LiveServer, wait_until
 from waitwell.persistence import Role
 from waitwell.printing.worker import PrintWorker
@@ -124,9 +125,11 @@ def test_the_console_shows_the_printer_problem_live_and_reprints_the_ticket(chro
     assert page.locator("#unprinted li").count() == 0
     page.screenshot(path=shots / "04-console-reprinted.png")
     wait_until(lambda: ticket_jobs(printer), timeout=20, message="the reprinted ticket on paper")
+    paper = read_ticket(ticket_jobs(printer)[0], PROFILE)
+    assert paper.reads("A001") and paper.reads("REPRINT")  # the visitor's paper says it is a second copy
     newest = print_jobs.job_for_ticket(runtime.uow(), ticket_id=print_jobs.get_print_job(
         runtime.uow(), issued["print"]["job_id"]).ticket_id)
-    assert newest is not None and newest.content["reprint"] is True
+    assert newest is not None
     wait_until(lambda: print_jobs.get_print_job(runtime.uow(), newest.id).state == "printed", timeout=20,
                message="the reprint recorded as printed")
     dashboard.wait_for_selector("#printer-alerts", state="hidden", timeout=LIVE_WAIT_MS)  # nothing left to say
