@@ -23,6 +23,7 @@ import os
 import queue
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -58,26 +59,56 @@ def check_client_packages() -> None:
 
 
 class PrintedJobs:
-    """Ids of the jobs this agent has printed, kept on disk (written atomically) across restarts."""
+    """What this agent knows of its jobs, kept on disk (written atomically) across restarts: the ids it printed,
+    and the ones whose bytes were on their way when it last stopped or failed uncertainly (their paper may be
+    out: any later copy says REPRINT)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._ids: list[int] = []
+        self._sending: set[int] = set()
         if path.exists():
-            self._ids = [int(i) for i in json.loads(path.read_text() or "[]")]
+            saved = json.loads(path.read_text() or "[]")
+            if isinstance(saved, list):  # written by an agent before the sending ids were kept
+                saved = {"printed": saved}
+            self._ids = [int(i) for i in saved.get("printed", [])]
+            self._sending = {int(i) for i in saved.get("sending", [])}
         self._lock = threading.Lock()
 
     def __contains__(self, job_id: object) -> bool:
         with self._lock:
             return job_id in self._ids
 
+    def may_be_out(self, job_id: int) -> bool:
+        """Whether an earlier attempt may have put this job's paper out already."""
+        with self._lock:
+            return job_id in self._sending
+
+    def begin(self, job_id: int) -> None:
+        """Before the job's bytes go out: should the agent die now, its next copy says REPRINT."""
+        with self._lock:
+            self._sending.add(job_id)
+            self._save()
+
+    def settle(self, job_id: int) -> None:
+        """The job is done with (given up), or nothing of it reached the printer."""
+        with self._lock:
+            if job_id in self._sending:
+                self._sending.discard(job_id)
+                self._save()
+
     def add(self, job_id: int) -> None:
+        """The printer confirmed the job."""
         with self._lock:
             self._ids = [*self._ids, job_id][-REMEMBERED_JOBS:]
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_suffix(".tmp")
-            temporary.write_text(json.dumps(self._ids))
-            os.replace(temporary, self.path)
+            self._sending.discard(job_id)
+            self._save()
+
+    def _save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(json.dumps({"printed": self._ids, "sending": sorted(self._sending)}))
+        os.replace(temporary, self.path)
 
 
 class PrintAgent:
@@ -195,21 +226,29 @@ class PrintAgent:
             self._print_with_retries(message)
 
     def _print_with_retries(self, message: dict[str, Any]) -> None:
+        """Print until the printer confirms, with backoff; a copy after an attempt that may have come out (or
+        after this agent died while sending) is the server's REPRINT rendering of the job."""
         job_id, data = int(message["job_id"]), base64.b64decode(message["data"])
+        reprint = base64.b64decode(message["reprint_data"]) if message.get("reprint_data") else data
         started, attempts = time.monotonic(), 0
         while not self._stop.is_set():
             attempts += 1
+            may_be_out = self.printed.may_be_out(job_id)
+            self.printed.begin(job_id)
             try:
-                send_bytes(self.printer, data)
+                send_bytes(self.printer, reprint if may_be_out else data)
             except PrintFailed as failure:
-                delay = self.policy.delay(attempts)
-                final = time.monotonic() - started + delay > self.policy.give_up_after.total_seconds()
+                if not (failure.uncertain or may_be_out):
+                    self.printed.settle(job_id)  # nothing of it reached the paper
+                delay = self.policy.next_attempt_in(attempts, timedelta(seconds=time.monotonic() - started))
+                final = delay is None
                 log.warning("job %d (ticket %s) failed on attempt %d: %s", job_id, message.get("number"), attempts,
                             failure.reason)
-                if attempts == 1 or final:
+                if attempts == 1 or final or failure.uncertain:
                     self._acknowledge("failed", {"job_id": job_id, "reason": failure.reason, "final": final,
-                                                 "attempts": attempts})
-                if final:
+                                                 "attempts": attempts, "uncertain": failure.uncertain})
+                if delay is None:
+                    self.printed.settle(job_id)
                     break
                 self._stop.wait(delay)
                 continue

@@ -87,7 +87,8 @@ class PrintAgentNamespace(Namespace):
         if printers.get_printer(uow(read_only=True), job.printer_id).delivery != PrintDelivery.AGENT:
             return {"ok": False, "job_id": job.id, "reason": "the server prints to this printer now"}
         print_jobs.record_print_failure(uow(), job.id, reason=str(data.get("reason") or "unknown")[:500],
-                                        give_up=bool(data.get("final")), attempts=_attempts(data))
+                                        give_up=bool(data.get("final")), attempts=_attempts(data),
+                                        maybe_printed=data.get("uncertain") is True)
         return {"ok": True, "job_id": job.id}
 
     def on_status(self, data: dict[str, Any]) -> None:
@@ -150,11 +151,14 @@ class PrintAgentNamespace(Namespace):
 
 
 def job_message(job: PrintJobView, runtime: Runtime | None = None) -> dict[str, Any]:
-    """What the agent receives: the job id, the number (for its log) and the ESC/POS bytes to write."""
+    """What the agent receives: the job id, the number (for its log) and the ESC/POS bytes to write, plus the
+    same ticket marked REPRINT, which the agent prints instead when an earlier copy may have come out."""
     unit = runtime.uow(read_only=True) if runtime else uow(read_only=True)
     printer = printers.get_printer(unit, job.printer_id)
-    data = device.render_job(printer, job.content)
-    return {"job_id": job.id, "number": job.number, "data": base64.b64encode(data).decode("ascii")}
+    data = base64.b64encode(device.render_job(printer, job.content)).decode("ascii")
+    reprint = data if job.content.get("reprint") else base64.b64encode(
+        device.render_job(printer, {**job.content, "reprint": True})).decode("ascii")
+    return {"job_id": job.id, "number": job.number, "data": data, "reprint_data": reprint}
 
 
 def _attempts(data: dict[str, Any]) -> int | None:

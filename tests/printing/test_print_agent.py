@@ -83,6 +83,32 @@ def test_agent_prints_online_and_on_reconnect_never_twice(runtime: Runtime, app:
         assert printed_numbers(printer) == ["A001", "A003"]  # A002 came out before the drop: never twice
 
 
+def test_a_job_the_agent_was_sending_when_it_died_prints_again_marked_reprint(
+    runtime: Runtime, app: object, tmp_path: Path
+) -> None:
+    setup = make_kiosk(runtime, printer={"connection": "network", "settings": {"host": "127.0.0.1", "port": 9100},
+                                         "profile": PROFILE, "qr_mode": "native", "delivery": "agent"})
+    token = accounts.create_api_token(runtime.uow(), user_id=make_staff(runtime, [setup.office.office_id]).id,
+                                      name="kiosk PC")
+    state_file = tmp_path / "agent-state.json"
+    service = setup.office.services["A"]
+    with LiveServer(app) as live, FakeNetworkPrinter() as printer:  # type: ignore[arg-type]
+        interrupted = tap(live, setup.kiosk.id, service, "tap-agent-died1")
+        # The agent had begun to send it when it was killed: its paper may be out, with the ticket's link on it.
+        state_file.write_text(json.dumps({"printed": [], "sending": [interrupted["print"]["job_id"]]}))
+        settings = printer_from_spec(f"network:127.0.0.1:{printer.port}", profile=PROFILE)
+        agent = PrintAgent(live.url, setup.kiosk.id, token, settings, state_file=state_file).start()
+        try:
+            later = tap(live, setup.kiosk.id, service, "tap-agent-died2")
+            wait_until(lambda: job_state(runtime, later["print"]["job_id"]) == "printed", message="both printed")
+            wait_until(lambda: len(ticket_jobs(printer)) >= 2, message="both tickets read by the printer")
+        finally:
+            agent.stop()
+    papers = [read_ticket(job, PROFILE) for job in ticket_jobs(printer)]
+    assert [(paper.reads("A001"), paper.reads("REPRINT")) for paper in papers] == [(True, True), (False, False)]
+    assert json.loads(state_file.read_text())["sending"] == []
+
+
 def test_agent_with_a_wrong_token_is_refused(runtime: Runtime, app: object, tmp_path: Path) -> None:
     import pytest
     import socketio
