@@ -100,8 +100,9 @@ def _close_day(uow: UnitOfWork, office: Office, day: date, now: datetime, reason
     report = EndOfDayReport(office.id, office.name, day)
     hours = office.opening_hours or {}
     closes = closing_time(hours, office.timezone, day)
-    # Caught up on a later calendar day than it closed on (the server was down at closing time).
-    late = closes is not None and service_day(now, office.timezone) > service_day(closes, office.timezone)
+    # Closed on a later calendar day than its closing time (the server was down then, or an earlier day by hand).
+    today = service_day(now, office.timezone)
+    late = today > service_day(closes, office.timezone) if closes is not None else day < today
     tickets = uow.session.scalars(
         select(Ticket).where(Ticket.office_id == office.id, Ticket.state.in_(OPEN_STATES), _of_the_day(day, closes))
         .order_by(Ticket.id).with_for_update()
