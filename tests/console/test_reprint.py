@@ -9,8 +9,10 @@ from tests.factories import make_staff
 from tests.kiosk.support import KioskSetup, make_kiosk, preview_printer
 from waitwell.persistence.devices import PrinterStatus, PrintJobState
 from waitwell.runtime import Runtime
-from waitwell.services import audit, counters, print_jobs, printers
+from waitwell.services import audit, counters, kiosk_taps, print_jobs, printers
 from waitwell.services.audit import AuditFilter
+from waitwell.services.printer_alerts import office_printer_alerts
+from waitwell.services.reprints import reprint_ticket
 
 
 @pytest.fixture
@@ -106,3 +108,19 @@ def test_a_reprint_that_would_print_nothing_useful_is_refused_with_the_reason(ap
     assert len(print_jobs.recent_jobs(runtime.uow(read_only=True))) == 3  # nothing queued
     entries = audit.find(runtime.uow(read_only=True), visible_office_ids=None, wanted=AuditFilter(action="console."))
     assert sorted((e.target, e.status_code) for e in entries) == [("ticket A001", 409), ("ticket A002", 409)]
+
+
+def test_the_list_and_a_reprint_on_sqlite_and_postgresql(any_runtime):
+    """The same reads and the row lock on both databases: a retried job is listed, replaced once, and gone."""
+    setup = make_kiosk(any_runtime, printer=preview_printer())
+    issued = kiosk_taps.issue_from_kiosk(any_runtime.uow(), kiosk_id=setup.kiosk.id, public_base_url="https://x.gov",
+                                         service_id=setup.office.services["A"], idempotency_key="tap-both-dbs-1")
+    first = print_jobs.job_for_ticket(any_runtime.uow(), issued.ticket.id)
+    assert first is not None
+    print_jobs.record_print_failure(any_runtime.uow(), first.id, reason="refused the connection", give_up=False)
+    listed = office_printer_alerts(any_runtime.uow(read_only=True), setup.office.office_id)
+    assert [(t.number, t.given_up) for t in listed.unprinted] == [("A001", False)]
+    again = reprint_ticket(any_runtime.uow(), ticket_id=issued.ticket.id)
+    assert again.content["reprint"] is True
+    assert office_printer_alerts(any_runtime.uow(read_only=True), setup.office.office_id).unprinted == []
+    assert [job.id for job in print_jobs.pending_jobs(any_runtime.uow(read_only=True))] == [again.id]
