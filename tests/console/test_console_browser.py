@@ -3,7 +3,6 @@ with keyboard shortcuts; a second clerk's call shows up at once; screenshots in 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +32,6 @@ def shots() -> Path:
 def office(runtime):
     return make_office(runtime, services=(("Licence renewal", "A"), ("Title and registration", "B")),
                        counters={"Counter 1": ["A", "B"], "Counter 2": ["B"]}, open_counters=False)
-
-
-@pytest.fixture
-def live(app) -> Iterator[LiveServer]:
-    with LiveServer(app) as server:
-        yield server
 
 
 def sign_in_at_counter(chromium: Any, live: LiveServer, username: str, counter: str) -> Any:

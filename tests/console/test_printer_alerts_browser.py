@@ -42,12 +42,6 @@ def office(runtime):
 
 
 @pytest.fixture
-def live(app) -> Iterator[LiveServer]:
-    with LiveServer(app) as server:
-        yield server
-
-
-@pytest.fixture
 def printer() -> Iterator[FakeNetworkPrinter]:
     with FakeNetworkPrinter(paper="out") as out_of_paper:
         yield out_of_paper
