@@ -1,13 +1,13 @@
-"""A report over a date range, grouped by service, counter, clerk or day, and its CSV forms."""
+"""A report over a date range, grouped by service, counter, clerk or day, and its CSV forms (spreadsheet-safe:
+see waitwell.csv_export)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from waitwell.csv_export import csv_text
 from waitwell.metrics.counter_time import CounterTime
 from waitwell.metrics.fields import SUMMARY_FIELDS, summary_values
 from waitwell.metrics.legs import Leg
@@ -52,17 +52,15 @@ def _utilisation_columns(row: ReportRow) -> list[object]:
 
 def summary_csv(report: Report) -> str:
     """One row per group and a total row; minutes and percentages, units in the column names."""
-    out = io.StringIO()
-    writer = csv.writer(out)
     header = [report.group_by, "label", *(field.name for field in SUMMARY_FIELDS)]
     counters = report.group_by == "counter"
     if counters:
         header += ["open_hours", "serving_hours", "utilisation_pct"]
-    writer.writerow(header)
+    rows: list[list[object]] = [header]
     for row in [*report.rows, ReportRow("total", "All", report.total)]:
         values = ["" if v is None else v for v in summary_values(row.summary).values()]
-        writer.writerow([row.group_id, row.label, *values, *(_utilisation_columns(row) if counters else [])])
-    return out.getvalue()
+        rows.append([row.group_id, row.label, *values, *(_utilisation_columns(row) if counters else [])])
+    return csv_text(rows)
 
 
 def legs_csv(report: Report) -> str:
@@ -75,12 +73,10 @@ def legs_csv(report: Report) -> str:
     def minutes(seconds: float | None) -> object:
         return round(seconds / 60, 2) if seconds is not None else ""
 
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["ticket_id", "number", "leg", "service", "joined_line", "first_called", "counter", "clerk_id",
-                     "ended", "outcome", "recalls", "wait_min", "service_min"])
+    rows: list[list[object]] = [["ticket_id", "number", "leg", "service", "joined_line", "first_called", "counter",
+                                 "clerk_id", "ended", "outcome", "recalls", "wait_min", "service_min"]]
     for leg in report.legs:
-        writer.writerow([
+        rows.append([
             leg.ticket_id, leg.number, leg.index + 1, report.service_names.get(leg.service_id, leg.service_id),
             local(leg.started_at), local(leg.called_at),
             report.counter_names.get(leg.counter_id, "") if leg.counter_id else "",
@@ -88,4 +84,4 @@ def legs_csv(report: Report) -> str:
             minutes(leg.wait.total_seconds() if leg.wait is not None else None),
             minutes(leg.service_time.total_seconds() if leg.service_time is not None else None),
         ])
-    return out.getvalue()
+    return csv_text(rows)
