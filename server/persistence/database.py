@@ -8,7 +8,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from waitwell.persistence.sqlite_file import require_writable
+from waitwell.persistence.sqlite_file import create_private, require_writable
 from waitwell.persistence.writer_turn import WriterTurn
 
 # Execution option read by the SQLite "begin" hook: writers take the write lock up front,
@@ -23,10 +23,11 @@ POSTGRES_CONNECT_TIMEOUT_SECONDS = 10
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and explicit BEGIN [IMMEDIATE], once its file is known to
-    be writable (DatabaseNotWritable otherwise, naming the file and the user)."""
+    be writable (DatabaseNotWritable otherwise, naming the file and the user); a new SQLite file is created 0600."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         require_writable(parsed)
+        create_private(parsed)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
                                **kwargs)
         _configure_sqlite(engine)

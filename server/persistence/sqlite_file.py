@@ -2,10 +2,12 @@
 
 SQLite writes the file itself and, next to it, its journal (`-wal`, `-shm`); Waitwell keeps its writer lock
 there too (`-writer.lock`). So the file, those companions and their folder must all be writable.
+The file holds staff accounts and visitors' data, so Waitwell creates it readable by its own user only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 from pathlib import Path
@@ -43,6 +45,16 @@ def require_writable(url: URL) -> None:
         if companion.exists() and not _writable(companion):
             raise DatabaseNotWritable(f"{companion}, next to the database file {path}, is read-only for user "
                                       f"{user}: make it, the database file and their folder writable")
+
+
+def create_private(url: URL) -> None:
+    """Create a missing SQLite file, empty, with mode 0600 (like the secret key) whatever the umask: SQLite would
+    create it 0644, readable by every user of the machine, and gives its journal (`-wal`, `-shm`) the mode of the
+    database file. An existing file keeps its mode."""
+    if not url.database or url.database == ":memory:" or url.query.get("uri") in ("true", "1"):
+        return
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(os.path.abspath(url.database), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _writable(path: Path) -> bool:
