@@ -6,9 +6,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask import Flask, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from waitwell.api.unavailable import database_unavailable
 from waitwell.domain.errors import WaitwellError
@@ -44,7 +44,11 @@ def init_app(app: Flask) -> None:
         messages = data.get("messages")
         if messages:
             return error_response(status, "invalid_request", _describe(messages), fields=messages)
-        return error_response(status, _snake(error.name), error.description or error.name)
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            allowed = ", ".join(sorted(set(error.valid_methods) - {"HEAD", "OPTIONS"}) or error.valid_methods)
+            message = f"{request.method}: this method is not allowed here; use {allowed}"
+            return _with_own_headers(error_response(status, "method_not_allowed", message), error)
+        return _with_own_headers(error_response(status, _snake(error.name), error.description or error.name), error)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> Any:
@@ -56,6 +60,16 @@ def init_app(app: Flask) -> None:
         if not request.path.startswith("/api/"):
             raise error
         return error_response(500, "internal_error", "something went wrong on the server; it has been logged")
+
+
+def _with_own_headers(answer: Any, error: HTTPException) -> Any:
+    """The error's own headers on the answer that replaces werkzeug's: `Allow` on a 405 says which methods
+    the address takes (RFC 9110), `WWW-Authenticate` and `Retry-After` where the error set them."""
+    response = make_response(answer)
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def _wants_a_page() -> bool:
