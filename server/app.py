@@ -7,7 +7,19 @@ from typing import Any
 
 from flask import Flask
 
-from waitwell import appointments, auth, dashboard, display, i18n, kiosk, printing, realtime, staff, status_page
+from waitwell import (
+    appointments,
+    auth,
+    dashboard,
+    display,
+    i18n,
+    kiosk,
+    printing,
+    realtime,
+    security_headers,
+    staff,
+    status_page,
+)
 from waitwell.api import errors as api_errors
 from waitwell.api.openapi import OPENAPI_SETTINGS
 from waitwell.appointments.settings import mail_settings
@@ -38,6 +50,7 @@ def create_app(config: Config | None = None, *, runtime: Runtime | None = None) 
     app.extensions[RUNTIME_KEY] = runtime or Runtime(config.database_url)
     logging.getLogger("waitwell").setLevel(logging.INFO)
 
+    security_headers.init_app(app)  # first: a bad WAITWELL_FRAME_ANCESTORS stops the app; headers on every answer
     auth.init_app(app)
     i18n.init_app(app)
     api_errors.init_app(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +71,31 @@ def rate_limit(name: str, value: object) -> str:
     raise ConfigError(f"{name} must be limits such as '30 per minute;10 per 10 seconds', not {value!r}")
 
 
+FRAME_KEYWORDS = ("'self'", "'none'")
+# A CSP source a page may be framed by: a scheme (https:) or an origin, with optional *. subdomains and port.
+FRAME_SOURCE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|(?:[a-z][a-z0-9+.-]*://)?(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*"
+                          r"(?::(?:\d{1,5}|\*))?)$", re.IGNORECASE)
+
+
+def frame_sources(name: str, value: object) -> str:
+    """Who may show a page in a frame, as CSP frame-ancestors sources separated by spaces ('self',
+    https://intranet.example.gov); unset or empty is 'none'. Anything else is refused, so a typo can
+    neither open every page to framing nor slip another directive into the policy."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return "'none'"
+    sources = text.split()
+    for source in sources:
+        if source.lower() in ("self", "none"):
+            raise ConfigError(f"{name}: write '{source}' with its single quotes, as CSP does, not {value!r}")
+        if source.lower() not in FRAME_KEYWORDS and not FRAME_SOURCE.match(source):
+            raise ConfigError(f"{name} must be 'self', 'none' or origins such as https://intranet.example.gov "
+                              f"separated by spaces, not {value!r}")
+    if "'none'" in (source.lower() for source in sources) and len(sources) > 1:
+        raise ConfigError(f"{name}: 'none' cannot be combined with other sources, not {value!r}")
+    return " ".join(sources)
+
+
 def quick_redis_options() -> dict[str, Any]:
     """redis-py settings for Waitwell's own uses of Redis beside Socket.IO's (the rate limits' counts, the
     followed tickets): an answer within a second or two and one quick retry, where redis-py's defaults
@@ -85,6 +111,7 @@ def quick_redis_options() -> dict[str, Any]:
 ENVIRONMENT_SWITCHES = ("WAITWELL_SECURE_COOKIES", "WAITWELL_SCHEDULER", "WAITWELL_PRINT_WORKER",
                         "WAITWELL_RECORD_ISSUE_ESTIMATES")
 ENVIRONMENT_NUMBERS = ("WAITWELL_STALE_AFTER_MINUTES", "WAITWELL_PRINT_SCAN_SECONDS")
+FRAME_ANCESTORS_SETTING = "WAITWELL_FRAME_ANCESTORS"  # who may embed the lobby display (docs/security.md)
 TAP_LIMIT_SETTING = "WAITWELL_KIOSK_TAP_LIMIT"  # the app's KIOSK_TAP_LIMIT (docs/kiosk.md, "Rate limits")
 
 
@@ -96,6 +123,7 @@ def check_environment() -> None:
         positive_number(name, os.environ.get(name), 1.0)
     if os.environ.get(TAP_LIMIT_SETTING):
         rate_limit(TAP_LIMIT_SETTING, os.environ[TAP_LIMIT_SETTING])
+    frame_sources(FRAME_ANCESTORS_SETTING, os.environ.get(FRAME_ANCESTORS_SETTING))
 
 
 def default_instance_path() -> Path:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from waitwell.domain.calling import CallingStrategy
-from waitwell.estimates.baselines import spread
 from waitwell.estimates.calibration import CALIBRATED, RangeCalibration, estimate_from_replays
 from waitwell.estimates.estimate import WaitEstimate
 from waitwell.estimates.rollforward import probe_key, roll_forward
-from waitwell.estimates.service_times import mean_service_seconds
 from waitwell.estimates.snapshot import OfficeSnapshot
+from waitwell.estimates.uncalled import new_ticket_estimate, uncalled_estimates
 
 REPLAYS = 16
 
@@ -46,24 +45,20 @@ class RollForward:
         for service_id in probes:
             seconds = rolled[probe_key(service_id)]
             new_tickets[service_id] = (estimate_from_replays(seconds, self.calibration) if len(seconds) == self.replays
-                                       else _unstaffed(snapshot, service_id, len(snapshot.waiting) + 1))
-        return self._estimates(snapshot, rolled), new_tickets
+                                       else new_ticket_estimate(snapshot, service_id))
+        return self._estimates(snapshot, strategy, rolled), new_tickets
 
-    def _estimates(self, snapshot: OfficeSnapshot, rolled: Mapping[int, list[float]]) -> dict[int, WaitEstimate]:
+    def _estimates(self, snapshot: OfficeSnapshot, strategy: CallingStrategy,
+                   rolled: Mapping[int, list[float]]) -> dict[int, WaitEstimate]:
+        """From the replays; a ticket some replay did not call (its counters close first) from its line."""
         estimates = {}
-        unstaffed: dict[int, WaitEstimate] = {}  # per service: the same for everyone in its line
+        uncalled = set()
         for ticket in snapshot.waiting:
             seconds = rolled[ticket.ticket_id]
             if len(seconds) == self.replays:
                 estimates[ticket.ticket_id] = estimate_from_replays(seconds, self.calibration)
             else:
-                if ticket.service_id not in unstaffed:
-                    unstaffed[ticket.service_id] = _unstaffed(snapshot, ticket.service_id, len(snapshot.waiting))
-                estimates[ticket.ticket_id] = unstaffed[ticket.service_id]
+                uncalled.add(ticket.ticket_id)
+        if uncalled:
+            estimates.update(uncalled_estimates(snapshot, strategy, uncalled, estimates))
         return estimates
-
-
-def _unstaffed(snapshot: OfficeSnapshot, service_id: int, waiting: int) -> WaitEstimate:
-    """No counter open for the line (or all closed): once counters open, everyone waiting shares them."""
-    servers = len([c for c in snapshot.counters if service_id in c.service_ids]) or 1
-    return spread(waiting * mean_service_seconds(snapshot.history, service_id) / servers / 60)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -11,6 +12,27 @@ from waitwell.domain.calling import DEFAULT_STRATEGY, Candidate
 
 CounterStateName = Literal["open", "paused", "closed"]
 OPEN = frozenset({"open"})
+
+
+class InvalidSnapshot(ValueError):
+    """A snapshot the estimator cannot read (a time without time zone, a duration that is not one): refused
+    when the snapshot is made, naming the value, rather than failing deep inside a replay."""
+
+
+def _is_naive(moment: datetime | None) -> bool:
+    return moment is not None and (moment.tzinfo is None or moment.utcoffset() is None)
+
+
+def _naive_time(what: str, moment: datetime | None) -> InvalidSnapshot:
+    return InvalidSnapshot(f"{what} {moment} has no time zone: every time in an office snapshot must be "
+                           "timezone-aware (UTC from the database)")
+
+
+def _require_durations(what: str, seconds: Iterable[float]) -> None:
+    for value in seconds:
+        if not (math.isfinite(value) and value >= 0):
+            raise InvalidSnapshot(f"{what} {value} s is not a duration: it must be a finite number of seconds, "
+                                  "0 or more")
 
 
 @dataclass(frozen=True)
@@ -29,6 +51,14 @@ class CounterSnapshot:
     # placed on today's date, in time order: [(09:00, "open"), (12:00, "paused"), (12:30, "open"), ...].
     usual_changes: tuple[tuple[datetime, CounterStateName], ...] = ()
 
+    def __post_init__(self) -> None:
+        for name in ("current_started_at", "state_since"):
+            if _is_naive(getattr(self, name)):
+                raise _naive_time(f"counter {self.id}: {name}", getattr(self, name))
+        for at, _ in self.usual_changes:
+            if _is_naive(at):
+                raise _naive_time(f"counter {self.id}: usual change at", at)
+
 
 @dataclass(frozen=True)
 class WaitingTicket:
@@ -40,6 +70,12 @@ class WaitingTicket:
     priority_weight: float = 1.0
     is_appointment: bool = False
     appointment_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if _is_naive(self.waiting_since):
+            raise _naive_time(f"waiting ticket {self.ticket_id}: waiting_since", self.waiting_since)
+        if _is_naive(self.appointment_at):
+            raise _naive_time(f"waiting ticket {self.ticket_id}: appointment_at", self.appointment_at)
 
     def as_candidate(self) -> Candidate:
         return Candidate(
@@ -69,6 +105,16 @@ class ServiceHistory:
     no_show_seconds: float = 120.0
     pause_seconds: tuple[float, ...] = ()
 
+    def __post_init__(self) -> None:
+        for service_id, seconds in self.service_seconds.items():
+            _require_durations(f"service {service_id}: service time", seconds)
+        for service_id, seconds in self.recent_waits.items():
+            _require_durations(f"service {service_id}: recent wait", seconds)
+        _require_durations("no_show_seconds", (self.no_show_seconds,))
+        _require_durations("pause_seconds: break", self.pause_seconds)
+        if not 0 <= self.no_show_rate <= 1:
+            raise InvalidSnapshot(f"no_show_rate {self.no_show_rate} is not a share between 0 and 1")
+
     def all_service_seconds(self) -> tuple[float, ...]:
         return tuple(seconds for durations in self.service_seconds.values() for seconds in durations)
 
@@ -87,6 +133,11 @@ class OfficeSnapshot:
     # Bookings not checked in yet, arriving at `waiting_since` (their slot): the replays let them in when they
     # arrive and call them at their slot like the engine does, but they get no estimate of their own.
     expected: list[WaitingTicket] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        """Times of day are compared across counters and tickets: one naive time would fail deep in a replay."""
+        if _is_naive(self.now):
+            raise _naive_time("now", self.now)
 
     def counters_serving(self, service_id: int, *, states: frozenset[str] = OPEN) -> list[CounterSnapshot]:
         return [c for c in self.counters if service_id in c.service_ids and c.state in states]

@@ -21,7 +21,7 @@ from waitwell.services.access import OFFICE_SCOPED_ARGUMENTS
 # Endpoint -> why anyone may call it. Keep the reason honest: this list is the attack surface.
 PUBLIC: dict[str, str] = {
     "static": "the app's static files (CSS, vendored JS)",
-    "auth_pages.static": "staff pages' CSS",
+    "auth_pages.static": "staff pages' CSS and scripts (no data)",
     "console.static": "the console's CSS and script (no data)",
     "auth_pages.sign_in": "the sign-in page",
     "auth_pages.sign_out": "signing out; for an anonymous caller it does nothing",

@@ -40,7 +40,7 @@
     for (const [key, value] of Object.entries(attrs)) {
       if (value === null || value === undefined || value === false) continue;
       if (key === "class") node.className = value;
-      else if (key === "style") node.setAttribute("style", value);
+      else if (key === "style") node.style.cssText = value;  // CSSOM: the CSP refuses style attributes
       else if (key.startsWith("data-") || key.startsWith("aria-") || key === "title" || key === "type") node.setAttribute(key, value);
       else node[key] = value;
     }
