@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 from escpos.escpos import Escpos
 from escpos.exceptions import DeviceNotFoundError
 from escpos.printer import CupsPrinter, Dummy, File, Network, Serial, Usb
 
+from waitwell.printers.allowlist import PrinterAllowlist, PrinterNotAllowed
 from waitwell.printers.errors import InvalidPrinterSettings, PrinterDependencyMissing
 from waitwell.printers.geometry import DEFAULT_PROFILES, PAPER_WIDTHS, load_profile
 
@@ -22,7 +24,8 @@ MAX_TIMEOUT_SECONDS = 120.0
 
 @dataclass(frozen=True)
 class PrinterSettings:
-    """How to reach one printer and what it is; `from_mapping` reads the JSON form kept in configuration."""
+    """How to reach one printer and what it is; `from_mapping` reads the JSON form kept in configuration.
+    With an `allowlist` (a server's), the paths and addresses it names must be allowed (see allowlist.py)."""
 
     kind: ConnectionKind
     host: str = ""
@@ -40,6 +43,7 @@ class PrinterSettings:
     timeout: float = 5.0
     check_status_before_print: bool = True
     cutter: bool | None = None  # None: as the profile says; True/False when the printer differs from its profile
+    allowlist: PrinterAllowlist | None = field(default=None, repr=False)  # not a setting: the server's limits
 
     def __post_init__(self) -> None:
         problems = self.problems()
@@ -67,6 +71,7 @@ class PrinterSettings:
                 problems.append(f"baud rate must be one of {', '.join(map(str, BAUDRATES))}, not {self.baudrate}")
         if self.kind == "file" and not self.device_path.strip():
             problems.append("a device-file printer needs its path (e.g. /dev/usb/lp0)")
+        problems += self._allowlist_problems()
         if self.paper_mm not in PAPER_WIDTHS:
             problems.append(f"paper width must be 58 or 80 mm, not {self.paper_mm}")
         if not 0 < self.timeout <= MAX_TIMEOUT_SECONDS:
@@ -78,10 +83,28 @@ class PrinterSettings:
                 problems.append(error.message)
         return problems
 
+    def _allowlist_problems(self) -> list[str]:
+        """The server's limits: only its device patterns, its networks (an address here, a host name when
+        connecting) and its preview folder."""
+        allowlist = self.allowlist
+        if allowlist is None:
+            return []
+        problem: str | None = None
+        if self.kind == "network" and self.host.strip():
+            problem = allowlist.host_problem(self.host)
+        elif self.kind == "serial" and self.serial_device.strip():
+            problem = allowlist.device_problem(self.serial_device)
+        elif self.kind == "file" and self.device_path.strip():
+            problem = allowlist.device_problem(self.device_path)
+        elif self.kind == "preview" and self.device_path.strip():
+            problem = allowlist.preview_problem(self.device_path)
+        return [problem] if problem else []
+
     @classmethod
-    def from_mapping(cls, values: Mapping[str, Any]) -> PrinterSettings:
-        """Settings from configuration: USB ids may be written as hex strings ("0x04b8" or "04b8")."""
-        known = {field.name for field in fields(cls)}
+    def from_mapping(cls, values: Mapping[str, Any], *, allowlist: PrinterAllowlist | None = None) -> PrinterSettings:
+        """Settings from configuration: USB ids may be written as hex strings ("0x04b8" or "04b8"). The
+        allowlist is the server's to give, never a setting."""
+        known = {each.name for each in fields(cls)} - {"allowlist"}
         unknown = sorted(set(values) - known)
         if unknown:
             raise InvalidPrinterSettings(f"printer settings: unknown field(s) {', '.join(unknown)}")
@@ -101,7 +124,7 @@ class PrinterSettings:
                     raise InvalidPrinterSettings(message) from None
         if "kind" not in cleaned:
             raise InvalidPrinterSettings("printer settings: kind is missing")
-        return cls(**cleaned)
+        return cls(**cleaned, allowlist=allowlist)
 
     def describe(self) -> str:
         """The printer in words, for messages: "printer at 10.0.0.5:9100"."""
@@ -120,11 +143,14 @@ class PrinterSettings:
 
 
 def open_printer(settings: PrinterSettings) -> Escpos:
-    """The python-escpos object for these settings; it connects on first use (or on `.open()`)."""
+    """The python-escpos object for these settings; it connects on first use (or on `.open()`). Under an
+    allowlist, a device is opened by its real path once that is still allowed, and a host only at an allowed
+    address (PrinterNotAllowed otherwise)."""
     profile = settings.profile or DEFAULT_PROFILES[settings.paper_mm]
     match settings.kind:
         case "network":
-            return NetworkPrinter(settings.host, port=settings.port, timeout=settings.timeout, profile=profile)
+            return NetworkPrinter(settings.host, port=settings.port, timeout=settings.timeout, profile=profile,
+                                  allowlist=settings.allowlist)
         case "usb":
             _require(Usb, "pyusb", "usb")
             return Usb(
@@ -133,24 +159,43 @@ def open_printer(settings: PrinterSettings) -> Escpos:
             )
         case "serial":
             _require(Serial, "pyserial", "serial")
-            return Serial(settings.serial_device, baudrate=settings.baudrate, timeout=settings.timeout, profile=profile)
+            return Serial(_device(settings, settings.serial_device), baudrate=settings.baudrate,
+                          timeout=settings.timeout, profile=profile)
         case "cups":
             _require(CupsPrinter, "pycups", "cups", system="Debian: apt-get install libcups2-dev before pip")
             return CupsPrinter(settings.cups_printer, profile=profile)
         case "file":
-            return File(settings.device_path, profile=profile)
+            return File(_device(settings, settings.device_path), profile=profile)
     return Dummy(profile=profile)
+
+
+def _device(settings: PrinterSettings, path: str) -> str:
+    """The device to open: as configured, or under an allowlist its real path, checked again now."""
+    if settings.allowlist is None:
+        return path
+    problem = settings.allowlist.device_problem(path)
+    if problem:
+        raise PrinterNotAllowed(problem)
+    return os.path.realpath(path)
 
 
 class NetworkPrinter(Network):
     """python-escpos' Network printer, but a failed connection closes its socket instead of leaving it to the GC,
-    and small writes (status queries) are not held back."""
+    small writes (status queries) are not held back, and under an allowlist it connects only to allowed
+    addresses of its host."""
+
+    def __init__(self, host: str, *, allowlist: PrinterAllowlist | None = None, **kwargs: Any) -> None:
+        super().__init__(host, **kwargs)
+        self.allowlist = allowlist
 
     def open(self, raise_not_found: bool = True) -> None:
         if self._device:
             self.close()
         try:
-            self.device = socket.create_connection((self.host, self.port), timeout=self.timeout)
+            if self.allowlist is not None:
+                self.device = self.allowlist.connect(self.host, self.port, self.timeout)
+            else:
+                self.device = socket.create_connection((self.host, self.port), timeout=self.timeout)
             # A status query after a ticket's bytes on the same connection must leave at once: with Nagle's
             # algorithm it waited for the ticket's acknowledgement, which a receiver may delay by 40 ms.
             self.device.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

@@ -180,11 +180,18 @@ def allowed_seconds(settings: PrinterSettings, tickets: Sequence[bytes]) -> floa
 
 
 def _save_preview(settings: PrinterSettings, ticket: TicketPrint) -> None:
-    """A preview printer keeps the last ticket as a PNG at its device path (if it has one), for demos."""
+    """A preview printer keeps the last ticket as a PNG at its device path (if it has one), for demos; a server
+    keeps it in its preview folder."""
     if not settings.device_path:
         return
+    target = Path(settings.device_path)
+    if settings.allowlist is not None:  # a server's: only into its preview folder, checked again now
+        problem = settings.allowlist.preview_problem(settings.device_path)
+        if problem:
+            raise PrintFailed(problem)
+        target = settings.allowlist.preview_path(settings.device_path)
     png = render_preview_png(ticket, paper_mm=settings.paper_mm, profile=settings.profile or None, cut=settings.cutter)
     try:
-        Path(settings.device_path).write_bytes(png)
+        target.write_bytes(png)
     except OSError as error:
         raise PrintFailed(f"preview printer could not write {settings.device_path}: {error.strerror}") from error

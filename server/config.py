@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import secrets
@@ -58,6 +59,38 @@ def port_number(name: str, value: object, default: int) -> int:
     return int(text)
 
 
+def address_ranges(name: str, value: object) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Addresses and ranges ("10.0.0.0/8, 192.0.2.7, fd00::/8"), separated by commas or spaces, or a list of them;
+    unset, empty or "none" is none."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list | tuple) else re.split(r"[,\s]+", str(value).strip())
+    ranges = []
+    for item in items:
+        text = str(item).strip()
+        if text and text.lower() != "none":
+            try:
+                ranges.append(ipaddress.ip_network(text, strict=False))
+            except ValueError:
+                raise ConfigError(f"{name} must be addresses or ranges such as 10.0.0.0/8, 192.0.2.7, fd00::/8 "
+                                  f"separated by commas, not {value!r} ({text!r} is neither)") from None
+    return tuple(ranges)
+
+
+def path_patterns(name: str, value: object) -> tuple[str, ...]:
+    """Absolute path patterns ("/dev/usb/lp*, /dev/ttyUSB*"), separated by commas, or a list of them; unset,
+    empty or "none" is none."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list | tuple) else str(value).split(",")
+    patterns = tuple(text for item in items if (text := str(item).strip()) and text.lower() != "none")
+    for pattern in patterns:
+        if not pattern.startswith("/"):
+            raise ConfigError(f"{name} must be absolute path patterns such as /dev/usb/lp*, /dev/ttyUSB* separated "
+                              f"by commas, not {value!r} ({pattern!r} is not absolute)")
+    return patterns
+
+
 def rate_limit(name: str, value: object) -> str:
     """A rate limit in Flask-Limiter's notation, one or more joined by ';' ("10 per 10 seconds")."""
     from limits import parse_many
@@ -112,6 +145,11 @@ ENVIRONMENT_SWITCHES = ("WAITWELL_SECURE_COOKIES", "WAITWELL_SCHEDULER", "WAITWE
                         "WAITWELL_RECORD_ISSUE_ESTIMATES")
 ENVIRONMENT_NUMBERS = ("WAITWELL_STALE_AFTER_MINUTES", "WAITWELL_PRINT_SCAN_SECONDS")
 FRAME_ANCESTORS_SETTING = "WAITWELL_FRAME_ANCESTORS"  # who may embed the lobby display (docs/security.md)
+# Who may scrape /metrics, and what the server's printers may reach (docs/security.md).
+METRICS_ALLOW_SETTING = "WAITWELL_METRICS_ALLOW"
+PRINTER_NETWORKS_SETTING = "WAITWELL_PRINTER_NETWORKS"
+PRINTER_DEVICES_SETTING = "WAITWELL_PRINTER_DEVICES"
+ENVIRONMENT_ADDRESS_RANGES = (METRICS_ALLOW_SETTING, PRINTER_NETWORKS_SETTING)
 TAP_LIMIT_SETTING = "WAITWELL_KIOSK_TAP_LIMIT"  # the app's KIOSK_TAP_LIMIT (docs/kiosk.md, "Rate limits")
 
 
@@ -121,6 +159,9 @@ def check_environment() -> None:
         switch(name, os.environ.get(name), False)
     for name in ENVIRONMENT_NUMBERS:
         positive_number(name, os.environ.get(name), 1.0)
+    for name in ENVIRONMENT_ADDRESS_RANGES:
+        address_ranges(name, os.environ.get(name))
+    path_patterns(PRINTER_DEVICES_SETTING, os.environ.get(PRINTER_DEVICES_SETTING))
     if os.environ.get(TAP_LIMIT_SETTING):
         rate_limit(TAP_LIMIT_SETTING, os.environ[TAP_LIMIT_SETTING])
     frame_sources(FRAME_ANCESTORS_SETTING, os.environ.get(FRAME_ANCESTORS_SETTING))

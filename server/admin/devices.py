@@ -12,6 +12,7 @@ from waitwell.admin.forms import DisplayForm, KioskForm, PrinterForm, options
 from waitwell.auth import staff_required
 from waitwell.i18n import available_languages
 from waitwell.persistence import Role
+from waitwell.printing.allowlist import printer_allowlist
 from waitwell.services import admin_views, device_setup, displays, kiosks, printers
 from waitwell.staff.forms import EmptyForm
 from waitwell.web import uow
@@ -223,7 +224,7 @@ def _printer_fields(form: PrinterForm) -> dict[str, Any]:
     return {"name": form.name.data or "", "connection": form.connection.data or "",
             "settings": form.connection_settings(), "paper_width_mm": form.paper_width_mm.data or 80,
             "profile": (form.profile.data or "").strip(), "qr_mode": form.qr_mode.data or "auto",
-            "delivery": form.delivery.data or "server"}
+            "delivery": form.delivery.data or "server", "allowlist": printer_allowlist()}
 
 
 def _printer_form_of(current: printers.PrinterView) -> PrinterForm:

@@ -11,6 +11,7 @@ from waitwell.api.schemas import StrictSchema
 from waitwell.api.tickets import STAFF
 from waitwell.auth import require_office, staff_required
 from waitwell.persistence import Role
+from waitwell.printing.allowlist import printer_allowlist
 from waitwell.services import kiosks, print_jobs, printers
 from waitwell.web import uow
 
@@ -94,7 +95,7 @@ class JobQuery(StrictSchema):
 def create_printer(body: dict[str, Any], office_id: int) -> Any:
     """Register a ticket printer and how to reach it (network, USB, serial, CUPS, device file, or preview)."""
     require_office(office_id)
-    return printers.add_printer(uow(), office_id=office_id, **body)
+    return printers.add_printer(uow(), office_id=office_id, allowlist=printer_allowlist(), **body)
 
 
 @bp.get("/offices/<int:office_id>/printers")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from waitwell.persistence.devices import PrinterStatus
+from waitwell.persistence.devices import PrintDelivery, PrinterStatus
 from waitwell.printers.connections import PrinterSettings
 from waitwell.printers.render import QrMode
 from waitwell.printers.send import print_tickets, render_ticket_bytes, send_bytes
 from waitwell.printers.status import poll_status
+from waitwell.printing.allowlist import printer_allowlist
 from waitwell.printing.paper import ticket_print
 from waitwell.services.printers import PrinterView
 
@@ -17,9 +18,12 @@ STATUS_TIMEOUT_SECONDS = 2.0
 
 
 def printer_settings(printer: PrinterView) -> PrinterSettings:
-    """The printer library's settings from the stored printer (its connection fields plus paper and profile)."""
+    """The printer library's settings from the stored printer (its connection fields plus paper and profile),
+    under this server's allowlist when the server reaches it (a print agent's printer is only rendered for)."""
+    allowlist = printer_allowlist() if printer.delivery == PrintDelivery.SERVER else None
     return PrinterSettings.from_mapping({**printer.settings, "kind": printer.connection,
-                                         "paper_mm": printer.paper_width_mm, "profile": printer.profile})
+                                         "paper_mm": printer.paper_width_mm, "profile": printer.profile},
+                                        allowlist=allowlist)
 
 
 def render_job(printer: PrinterView, content: Mapping[str, Any]) -> bytes:

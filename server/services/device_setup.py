@@ -11,9 +11,9 @@ from waitwell.domain import events
 from waitwell.domain.errors import Conflict, InvalidInput, NotFound
 from waitwell.persistence import Kiosk, Printer, PrintJob, Service
 from waitwell.persistence.devices import PENDING_JOB_STATES, PrintDelivery
-from waitwell.printers.connections import PrinterSettings
+from waitwell.printers.allowlist import PrinterAllowlist
 from waitwell.services.office_setup import Removal
-from waitwell.services.printers import CONNECTIONS, PAPER_WIDTHS_MM, QR_MODES
+from waitwell.services.printers import CONNECTIONS, PAPER_WIDTHS_MM, QR_MODES, check_settings
 from waitwell.services.unit_of_work import UnitOfWork
 
 LANGUAGES_ON_KIOSKS = 8  # the longest language tag the kiosk table keeps
@@ -79,10 +79,11 @@ def remove_display(uow: UnitOfWork, *, display_id: int) -> Removal:
 
 def update_printer(
     uow: UnitOfWork, *, printer_id: int, name: str, connection: str, settings: Mapping[str, Any],
-    paper_width_mm: int, profile: str, qr_mode: str, delivery: str,
+    paper_width_mm: int, profile: str, qr_mode: str, delivery: str, allowlist: PrinterAllowlist | None = None,
 ) -> None:
-    """Change how a printer is reached and what it is; the settings are checked like at registration. A new
-    delivery hands the printer, with its pending jobs, to its new owner (PrinterDeliveryChanged)."""
+    """Change how a printer is reached and what it is; the settings are checked like at registration (within the
+    server's allowlist when the server reaches it). A new delivery hands the printer, with its pending jobs, to its
+    new owner (PrinterDeliveryChanged)."""
     name = (name or "").strip()
     if not name or len(name) > 60:
         raise InvalidInput("a printer needs a name of 1 to 60 characters, such as 'Kiosk 1 printer'")
@@ -96,7 +97,7 @@ def update_printer(
         chosen_delivery = PrintDelivery(delivery)
     except ValueError:
         raise InvalidInput("delivery must be 'server' or 'agent'") from None
-    PrinterSettings.from_mapping({**settings, "kind": connection, "paper_mm": paper_width_mm, "profile": profile})
+    check_settings(connection, settings, paper_width_mm, profile, chosen_delivery, allowlist)
     with uow:
         printer = _printer(uow, printer_id)
         if uow.session.scalar(select(Printer.id).where(Printer.office_id == printer.office_id, Printer.name == name,

@@ -13,6 +13,7 @@ from waitwell.domain import events
 from waitwell.domain.errors import InvalidInput, NotFound
 from waitwell.persistence import Printer
 from waitwell.persistence.devices import PrintDelivery, PrinterStatus
+from waitwell.printers.allowlist import PrinterAllowlist
 from waitwell.printers.connections import CONNECTION_KINDS, PrinterSettings
 from waitwell.services.lookups import get_office
 from waitwell.services.unit_of_work import UnitOfWork
@@ -55,8 +56,10 @@ def add_printer(
     profile: str = "",
     qr_mode: str = "auto",
     delivery: PrintDelivery | str = PrintDelivery.SERVER,
+    allowlist: PrinterAllowlist | None = None,
 ) -> PrinterView:
-    """Register a printer; `connection` and `settings` say how waitwell.printers reaches it."""
+    """Register a printer; `connection` and `settings` say how waitwell.printers reaches it. A printer the server
+    reaches must stay within the server's allowlist (the defaults when none is given)."""
     name = (name or "").strip()
     if not name:
         raise InvalidInput("a printer needs a name that staff recognise, such as 'Kiosk 1 printer'")
@@ -66,12 +69,11 @@ def add_printer(
         raise InvalidInput("paper width must be 58 or 80 mm")
     if qr_mode not in QR_MODES:
         raise InvalidInput("QR mode must be 'auto', 'native' (the printer draws it) or 'image'")
-    PrinterSettings.from_mapping({**(settings or {}), "kind": connection, "paper_mm": paper_width_mm,
-                                  "profile": profile})  # raises InvalidPrinterSettings listing every problem
     try:
         delivery = PrintDelivery(delivery)
     except ValueError:
         raise InvalidInput("delivery must be 'server' or 'agent'") from None
+    check_settings(connection, settings or {}, paper_width_mm, profile, delivery, allowlist)
     with uow:
         get_office(uow.session, office_id)
         if uow.session.scalar(select(Printer.id).where(Printer.office_id == office_id, Printer.name == name)):
@@ -84,6 +86,15 @@ def add_printer(
         view = PrinterView.of(printer)
         uow.commit()
         return view
+
+
+def check_settings(connection: str, settings: Mapping[str, Any], paper_width_mm: int, profile: str,
+                   delivery: PrintDelivery, allowlist: PrinterAllowlist | None) -> None:
+    """Raise InvalidPrinterSettings listing every problem. The allowlist limits what this server opens, so it
+    applies to the printers the server reaches; a print agent reaches its own printer from its kiosk PC."""
+    limits = (allowlist or PrinterAllowlist()) if delivery == PrintDelivery.SERVER else None
+    PrinterSettings.from_mapping({**settings, "kind": connection, "paper_mm": paper_width_mm, "profile": profile},
+                                 allowlist=limits)
 
 
 def get_printer(uow: UnitOfWork, printer_id: int) -> PrinterView:

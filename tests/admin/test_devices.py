@@ -5,12 +5,19 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from PIL import Image
 
 from tests.admin.conftest import page
 from tests.conftest import unavailable
 from tests.printers.profiles import decoded_qr_texts, read_ticket
 from waitwell.services import admin_views, displays, kiosks, printers
+
+
+@pytest.fixture(autouse=True)
+def devices_in_tmp_path(app, tmp_path):
+    """This server's printer devices are the test's files (docs/printers.md, "What a server's printers may reach")."""
+    app.config["WAITWELL_PRINTER_DEVICES"] = f"{tmp_path}/lp*, {tmp_path}/missing-dir/lp*"
 
 
 def add_printer(admin, office, path, **changes):

@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from tests.api.conftest import Clerk, Hartford
 from tests.api.support import assert_error
 
-PREVIEW_PRINTER = {"name": "Lobby printer", "connection": "file", "settings": {"device_path": "/dev/null"}}
+PREVIEW_PRINTER = {"name": "Lobby printer", "connection": "file", "settings": {"device_path": "/dev/usb/lp0"}}
 
 
 def add_printer(client: FlaskClient, hartford: Hartford, admin_auth: dict[str, str]) -> dict:

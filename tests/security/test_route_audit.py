@@ -88,7 +88,7 @@ def world(app: Flask, runtime) -> World:
     other = make_office(runtime, name="Norwich DMV", services=(("Registration", "R"),), counters={"Desk 1": ["R"]})
     ticket = issue(runtime, office.services["A"])[0]
     printer = printers.add_printer(runtime.uow(), office_id=office.office_id, name="Lobby printer", connection="file",
-                                   settings={"device_path": "/dev/null"})
+                                   settings={"device_path": "/dev/usb/lp0"})
     kiosk = kiosks.register_kiosk(runtime.uow(), office_id=office.office_id, name="Entrance",
                                   service_ids=[office.services["A"]], printer_id=printer.id)
     display = displays.register_display(runtime.uow(), office_id=office.office_id, name="Lobby")
