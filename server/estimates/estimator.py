@@ -5,7 +5,7 @@ A ticket's wait estimate is the time from the snapshot's `now` until a counter f
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import replace
 from typing import Protocol
 
@@ -22,8 +22,9 @@ NEW_TICKET_ID = 2**63 - 1
 class Predictor(Protocol):
     name: str
 
-    def estimate(self, snapshot: OfficeSnapshot, strategy: CallingStrategy) -> dict[int, WaitEstimate]:
-        """An estimate for every waiting ticket of the snapshot, by ticket id."""
+    def estimate(self, snapshot: OfficeSnapshot, strategy: CallingStrategy,
+                 ticket_ids: Collection[int] | None = None) -> dict[int, WaitEstimate]:
+        """An estimate for each waiting ticket of `ticket_ids` (None: every one), by ticket id."""
         ...
 
 
@@ -32,11 +33,17 @@ def default_predictor() -> Predictor:
 
 
 def estimate_waits(
-    snapshot: OfficeSnapshot, *, strategy: CallingStrategy | None = None, predictor: Predictor | None = None
+    snapshot: OfficeSnapshot,
+    *,
+    strategy: CallingStrategy | None = None,
+    predictor: Predictor | None = None,
+    ticket_ids: Collection[int] | None = None,
 ) -> dict[int, WaitEstimate]:
-    """Each waiting ticket's expected wait from `snapshot.now` until it is called, with an ~80% range."""
+    """Each waiting ticket's expected wait from `snapshot.now` until it is called, with an ~80% range; only those
+    of `ticket_ids` when given (the replays then stop once those are called: one ticket's status page does not
+    pay for the rest of the day)."""
     strategy = strategy or strategy_named(snapshot.calling_strategy)
-    return (predictor or default_predictor()).estimate(snapshot, strategy)
+    return (predictor or default_predictor()).estimate(snapshot, strategy, ticket_ids)
 
 
 def estimate_new_ticket(
@@ -47,24 +54,29 @@ def estimate_new_ticket(
     predictor: Predictor | None = None,
 ) -> WaitEstimate:
     """The wait of a ticket taken now for `service_id`: what the kiosk shows on the service's button."""
-    return estimate_waits(with_new_ticket(snapshot, service_id), strategy=strategy, predictor=predictor)[NEW_TICKET_ID]
+    return estimate_waits(with_new_ticket(snapshot, service_id), strategy=strategy, predictor=predictor,
+                          ticket_ids=(NEW_TICKET_ID,))[NEW_TICKET_ID]
 
 
 def estimate_waits_and_new_tickets(
-    snapshot: OfficeSnapshot, service_ids: Iterable[int], *, predictor: Predictor | None = None
+    snapshot: OfficeSnapshot,
+    service_ids: Iterable[int],
+    *,
+    predictor: Predictor | None = None,
+    ticket_ids: Collection[int] | None = None,
 ) -> tuple[dict[int, WaitEstimate], dict[int, WaitEstimate]]:
-    """`estimate_waits`, and `estimate_new_ticket` for each service of `service_ids`: from the same replays where
-    that gives the same answer (the roll-forward, for lines whose new ticket ranks last until called), so a
-    kiosk's fifteen buttons cost one look at the office, not fifteen."""
+    """`estimate_waits` (of `ticket_ids`; `()` for none), and `estimate_new_ticket` for each service of
+    `service_ids`: from the same replays where that gives the same answer (the roll-forward, for lines whose new
+    ticket ranks last until called), so a kiosk's fifteen buttons cost one look at the office, not fifteen."""
     strategy = strategy_named(snapshot.calling_strategy)
     predictor = predictor or default_predictor()
     wanted = list(service_ids)
     together = getattr(predictor, "estimate_with_new_tickets", None)
     if together is None:
-        return (predictor.estimate(snapshot, strategy),
+        return (predictor.estimate(snapshot, strategy, ticket_ids),
                 {each: estimate_new_ticket(snapshot, each, strategy=strategy, predictor=predictor) for each in wanted})
     probes = new_ticket_probes(snapshot, strategy, wanted)
-    per_ticket, new_tickets = together(snapshot, strategy, probes)
+    per_ticket, new_tickets = together(snapshot, strategy, probes, ticket_ids)
     for each in wanted:
         if each not in new_tickets:
             new_tickets[each] = estimate_new_ticket(snapshot, each, strategy=strategy, predictor=predictor)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -87,10 +87,15 @@ def replay(
     times: ServiceTimes,
     rng: random.Random,
     tickets: list[Candidate],
-    probes: frozenset[int] = frozenset(),
+    probes: frozenset[int],
+    asked: frozenset[int],
 ) -> tuple[dict[int, float], dict[int, float]]:
     """One possible future: seconds from now until each waiting ticket is called (absent: never, in this model).
     `tickets`: the waiting and expected tickets as the strategy sees them, made once for all replays.
+
+    It stops once every ticket of `asked` is called and every probe is timed:
+    what happens later changes none of their call times, and bookings due hours ahead would otherwise be
+    replayed for nothing. Tickets called before that are in the answer too.
 
     Also, for each service of `probes`, when a ticket taken for it now would be called: the first moment a
     counter serving it is free with nobody else to call. That is exact for the services `new_ticket_probes`
@@ -108,8 +113,9 @@ def replay(
     called: dict[int, float] = {}
     probed: dict[int, float] = {}
     unprobed = set(probes)
+    to_call = len(asked)
     recent: dict[int, tuple[Candidate, ...]] = {}  # each counter's calls in this replay (appointment run limits)
-    while waiting and free:
+    while waiting and free and (to_call or unprobed):
         at, counter_id, skills = heapq.heappop(free)
         calls_at = available[counter_id].open_from(at)
         if calls_at is None:
@@ -132,6 +138,8 @@ def replay(
         recent[counter_id] = (chosen, *recent.get(counter_id, ()))[:RECENT_CALLS]  # newest first, like call_next
         waiting.remove(chosen)
         called[chosen.ticket_id] = at
+        if chosen.ticket_id in asked:
+            to_call -= 1
         no_show = rng.random() < history.no_show_rate
         busy = history.no_show_seconds if no_show else times.draw(chosen.service_id, rng)
         heapq.heappush(free, (at + busy, counter_id, skills))
@@ -151,9 +159,14 @@ def roll_forward(
     seed: int = 0,
     pause_return_seconds: float | None = None,
     probes: frozenset[int] = frozenset(),
+    ticket_ids: Collection[int] | None = None,
 ) -> Mapping[int, list[float]]:
     """Call times (seconds from now) of each waiting ticket over `replays` seeded replays; with `probes`, also
     those of a ticket taken now for each of those services, keyed by `probe_key(service_id)`.
+
+    With `ticket_ids`, each replay stops once those tickets are called (and the probes timed): the others have
+    call times only where the replay got to them first. Under a strategy that calls a line oldest first, a
+    ticket's line-mates ahead of it are called before it, so theirs are complete whenever its own are.
 
     Each replay has a seed of its own, so a replay's draws do not depend on what the ones before it drew (a
     replay with one more ticket draws the same until that ticket is called)."""
@@ -162,9 +175,11 @@ def roll_forward(
     outcomes: dict[int, list[float]] = {t.ticket_id: [] for t in snapshot.waiting}
     outcomes.update({probe_key(service_id): [] for service_id in probes})
     candidates = [t.as_candidate() for t in (*snapshot.waiting, *snapshot.expected)]
+    waiting_ids = frozenset(t.ticket_id for t in snapshot.waiting)
+    asked = waiting_ids if ticket_ids is None else waiting_ids.intersection(ticket_ids)
     for index in range(replays):
         rng = random.Random(seed * 1_000_003 + index)
-        called, probed = replay(snapshot, strategy, plans, times, rng, candidates, probes)
+        called, probed = replay(snapshot, strategy, plans, times, rng, candidates, probes, asked)
         for ticket_id, seconds in called.items():
             if ticket_id in outcomes:  # not the expected appointments
                 outcomes[ticket_id].append(seconds)

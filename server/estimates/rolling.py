@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from waitwell.domain.calling import CallingStrategy
 from waitwell.estimates.calibration import CALIBRATED, RangeCalibration, estimate_from_replays
@@ -32,33 +32,48 @@ class RollForward:
         self.calibration = calibration
         self.pause_return_seconds = pause_return_seconds
 
-    def estimate(self, snapshot: OfficeSnapshot, strategy: CallingStrategy) -> dict[int, WaitEstimate]:
-        return self.estimate_with_new_tickets(snapshot, strategy, frozenset())[0]
+    def estimate(self, snapshot: OfficeSnapshot, strategy: CallingStrategy,
+                 ticket_ids: Collection[int] | None = None) -> dict[int, WaitEstimate]:
+        return self.estimate_with_new_tickets(snapshot, strategy, frozenset(), ticket_ids)[0]
 
-    def estimate_with_new_tickets(self, snapshot: OfficeSnapshot, strategy: CallingStrategy,
-                                  probes: frozenset[int]) -> tuple[dict[int, WaitEstimate], dict[int, WaitEstimate]]:
-        """`estimate`, and from the same replays the wait of a ticket taken now for each service of `probes`
-        (chosen by `new_ticket_probes`)."""
+    def estimate_with_new_tickets(self, snapshot: OfficeSnapshot, strategy: CallingStrategy, probes: frozenset[int],
+                                  ticket_ids: Collection[int] | None = None,
+                                  ) -> tuple[dict[int, WaitEstimate], dict[int, WaitEstimate]]:
+        """`estimate` (of `ticket_ids`, None: every waiting ticket), and from the same replays the wait of a ticket
+        taken now for each service of `probes` (chosen by `new_ticket_probes`). The replays stop once all of
+        those are called."""
         rolled = roll_forward(snapshot, strategy, replays=self.replays, seed=self.seed,
-                              pause_return_seconds=self.pause_return_seconds, probes=probes)
+                              pause_return_seconds=self.pause_return_seconds, probes=probes, ticket_ids=ticket_ids)
         new_tickets = {}
         for service_id in probes:
             seconds = rolled[probe_key(service_id)]
             new_tickets[service_id] = (estimate_from_replays(seconds, self.calibration) if len(seconds) == self.replays
                                        else new_ticket_estimate(snapshot, service_id))
-        return self._estimates(snapshot, strategy, rolled), new_tickets
+        wanted = [t.ticket_id for t in snapshot.waiting] if ticket_ids is None else ticket_ids
+        return self._estimates(snapshot, strategy, rolled, wanted), new_tickets
 
-    def _estimates(self, snapshot: OfficeSnapshot, strategy: CallingStrategy,
-                   rolled: Mapping[int, list[float]]) -> dict[int, WaitEstimate]:
+    def _estimates(self, snapshot: OfficeSnapshot, strategy: CallingStrategy, rolled: Mapping[int, list[float]],
+                   wanted: Collection[int]) -> dict[int, WaitEstimate]:
         """From the replays; a ticket some replay did not call (its counters close first) from its line."""
+        replayed: dict[int, WaitEstimate | None] = {}
+
+        def from_replays(ticket_id: int) -> WaitEstimate | None:
+            if ticket_id not in replayed:
+                seconds = rolled[ticket_id]
+                replayed[ticket_id] = (estimate_from_replays(seconds, self.calibration)
+                                       if len(seconds) == self.replays else None)
+            return replayed[ticket_id]
+
         estimates = {}
         uncalled = set()
-        for ticket in snapshot.waiting:
-            seconds = rolled[ticket.ticket_id]
-            if len(seconds) == self.replays:
-                estimates[ticket.ticket_id] = estimate_from_replays(seconds, self.calibration)
+        for ticket_id in wanted:
+            if ticket_id not in rolled:
+                continue  # not waiting
+            estimate = from_replays(ticket_id)
+            if estimate is None:
+                uncalled.add(ticket_id)
             else:
-                uncalled.add(ticket.ticket_id)
+                estimates[ticket_id] = estimate
         if uncalled:
-            estimates.update(uncalled_estimates(snapshot, strategy, uncalled, estimates))
+            estimates.update(uncalled_estimates(snapshot, strategy, uncalled, from_replays))
         return estimates

@@ -5,7 +5,7 @@ that serves the line, and never less than the estimate of the ticket before it i
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection
 
 from waitwell.domain.calling import CallContext, CallingStrategy
 from waitwell.estimates.baselines import spread
@@ -22,19 +22,21 @@ def minutes_at_position(snapshot: OfficeSnapshot, service_id: int, position: int
 
 
 def uncalled_estimates(snapshot: OfficeSnapshot, strategy: CallingStrategy, uncalled: Collection[int],
-                       replayed: Mapping[int, WaitEstimate]) -> dict[int, WaitEstimate]:
+                       replayed: Callable[[int], WaitEstimate | None]) -> dict[int, WaitEstimate]:
     """An estimate for each ticket of `uncalled` from its place in its own line (ranked as the calling strategy
-    would), at least that of the ticket ranked before it (`replayed` holds the others' estimates)."""
+    would), at least that of the ticket ranked before it (`replayed`: a ticket's estimate from the replays,
+    None when some replay did not call it)."""
     estimates: dict[int, WaitEstimate] = {}
     lines = {t.service_id for t in snapshot.waiting if t.ticket_id in uncalled}
     for service_id in lines:
         line = [t.as_candidate() for t in snapshot.waiting if t.service_id == service_id]
         before = 0.0
         for position, candidate in enumerate(strategy.rank(line, CallContext(counter_id=0, now=snapshot.now)), 1):
-            if candidate.ticket_id in uncalled:
-                estimates[candidate.ticket_id] = spread(max(minutes_at_position(snapshot, service_id, position),
-                                                            before))
-            own = estimates.get(candidate.ticket_id) or replayed[candidate.ticket_id]
+            own = replayed(candidate.ticket_id)
+            if own is None:
+                own = spread(max(minutes_at_position(snapshot, service_id, position), before))
+                if candidate.ticket_id in uncalled:
+                    estimates[candidate.ticket_id] = own
             before = max(before, own.expected_minutes)
     return estimates
 

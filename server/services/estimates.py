@@ -58,7 +58,7 @@ def estimates_for_new_tickets(uow: UnitOfWork, service_id: int, *, predictor: Pr
         service = get_service(uow.session, service_id)
         snapshot = build_snapshot(uow.session, service.office, uow.clock.now(), HISTORY_DAYS)
         service_ids = uow.session.scalars(select(Service.id).where(Service.office_id == service.office_id)).all()
-    return estimate_waits_and_new_tickets(snapshot, service_ids, predictor=predictor)[1]
+    return estimate_waits_and_new_tickets(snapshot, service_ids, predictor=predictor, ticket_ids=())[1]
 
 
 def build_snapshot(session: Session, office: Office, now: datetime, history_days: int) -> OfficeSnapshot:

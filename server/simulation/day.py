@@ -111,7 +111,8 @@ class OfficeDay:
         if self.predictors:
             snapshot = office_snapshot(self.runtime.uow(read_only=True), self.office.office_id)
             for predictor in self.predictors:
-                issued.predictions[predictor.name] = estimate_waits(snapshot, predictor=predictor)[ticket.id]
+                issued.predictions[predictor.name] = estimate_waits(snapshot, predictor=predictor,
+                                                                     ticket_ids=(ticket.id,))[ticket.id]
         for clerk in self.clerks:
             if service_id in self._skills(clerk):
                 self._try_call(clerk)

@@ -151,7 +151,8 @@ class IssueEstimateRecorder:
             return
         predictor = self._predictor or default_predictor()
         snapshot = office_snapshot(self._runtime.uow(read_only=True), office_id)
-        estimates = self._offload(lambda: estimate_waits(snapshot, predictor=predictor))
+        asked = [e.ticket_id for e in wanted]
+        estimates = self._offload(lambda: estimate_waits(snapshot, predictor=predictor, ticket_ids=asked))
         with self._runtime.uow() as uow:
             for event in wanted:
                 estimate = estimates.get(event.ticket_id)
