@@ -21,7 +21,9 @@
     connection: "connecting",
     version: version,
     announcements: [],
-    resyncs: 0
+    resyncs: 0,                       // gaps in versions
+    behind: 0,                        // times the heartbeat went silent
+    catchUps: 0                       // snapshots asked for because of the heartbeat
   };
   window.waitwellDisplay = state;
 
@@ -329,9 +331,16 @@
     timeout: 5000
   });
 
+  // Socket up but changes no longer reaching this server (Redis away): say so, and catch up (feed_heartbeat.js).
+  var feed = window.waitwellFeedHeartbeat(socket, {
+    behind: function () { state.behind += 1; setConnection("behind"); },
+    current: function () {},          // the snapshot the catch-up asks for clears the banner
+    catchUp: function () { state.catchUps += 1; socket.emit("resync"); }
+  });
+
   socket.on("snapshot", function (data) {
     apply(data);
-    setConnection("live");
+    setConnection(feed.isBehind() ? "behind" : "live");
   });
 
   socket.on("change", function (data) {

@@ -18,8 +18,11 @@ from waitwell.config import Config
 from waitwell.estimates.estimate import WaitEstimate
 from waitwell.extensions import socketio
 from waitwell.realtime.guesses import TokenGuesses
+from waitwell.realtime.heartbeat import Heartbeat, OneProcess
+from waitwell.realtime.message_queue import RedisQueue
 from waitwell.realtime.namespaces import (
     GUESSES_KEY,
+    HEARTBEAT_KEY,
     SNAPSHOTS_KEY,
     WATCHERS_KEY,
     DisplayNamespace,
@@ -43,19 +46,25 @@ PING_TIMEOUT_SECONDS = 3
 DEFAULT_CHANNEL = "flask-socketio"
 PUBLISHER_KEY = "waitwell.feed_publisher"
 PRINTER_ALERTS_KEY = "waitwell.printer_alerts"
+REDIS_SCHEMES = ("redis://", "rediss://")
 
 
 def init_app(app: Flask, config: Config) -> None:
     """Bind Socket.IO to the app (Redis message queue when REDIS_URL is set) and publish the engine's events."""
+    channel = app.config.get("WAITWELL_SOCKETIO_CHANNEL", DEFAULT_CHANNEL)
+    # Redis as the message queue, kept going through Redis outages (message_queue.py); any other queue URL is
+    # Flask-SocketIO's choice.
+    queue = RedisQueue(config.redis_url, channel) if config.redis_url.startswith(REDIS_SCHEMES) else None
     socketio.init_app(
         app,
         # Explicit: auto-detection would pick eventlet if it were installed. "gevent" for many
         # connections per process (docs/realtime.md); the process must be monkey-patched first.
         async_mode=app.config.get("WAITWELL_ASYNC_MODE") or os.environ.get("WAITWELL_ASYNC_MODE", "threading"),
         message_queue=config.redis_url or None,
-        channel=app.config.get("WAITWELL_SOCKETIO_CHANNEL", DEFAULT_CHANNEL),
+        channel=channel,
         ping_interval=PING_INTERVAL_SECONDS,
         ping_timeout=PING_TIMEOUT_SECONDS,
+        **({"client_manager": queue} if queue is not None else {}),
     )
     if not any(isinstance(handler, DisplayNamespace) for handler in socketio.namespace_handlers):
         socketio.on_namespace(DisplayNamespace(DISPLAY_NAMESPACE))
@@ -69,7 +78,9 @@ def init_app(app: Flask, config: Config) -> None:
     app.extensions[GUESSES_KEY] = TokenGuesses()
     # Emit through this app's server object, so a later app in the same process cannot redirect it.
     server = socketio.server
-    channel = app.config.get("WAITWELL_SOCKETIO_CHANNEL", DEFAULT_CHANNEL)
+    beats = Heartbeat(server, queue or OneProcess(), start=socketio.start_background_task, sleep=socketio.sleep)
+    runtime.bus.on_close(beats.close)
+    app.extensions[HEARTBEAT_KEY] = beats
     watchers = SharedWatchers.for_url(config.redis_url, channel) if config.redis_url else LocalWatchers(server)
     app.extensions[WATCHERS_KEY] = watchers
     publisher = FeedPublisher(runtime, server, snapshots, background=background, stale_after=stale_after,

@@ -18,6 +18,7 @@ from waitwell.domain.errors import NotFound
 from waitwell.persistence import Role
 from waitwell.realtime import rooms
 from waitwell.realtime.guesses import TokenGuesses
+from waitwell.realtime.heartbeat import Heartbeat
 from waitwell.realtime.snapshots import UNKNOWN_TICKET, Snapshots
 from waitwell.services import accounts
 from waitwell.services.accounts import StaffMember
@@ -27,10 +28,15 @@ from waitwell.web import uow
 SNAPSHOTS_KEY = "waitwell.snapshots"
 GUESSES_KEY = "waitwell.token_guesses"
 WATCHERS_KEY = "waitwell.ticket_watchers"
+HEARTBEAT_KEY = "waitwell.heartbeat"
 
 
 def snapshots() -> Snapshots:
     return current_app.extensions[SNAPSHOTS_KEY]
+
+
+def heartbeat() -> Heartbeat:
+    return current_app.extensions[HEARTBEAT_KEY]
 
 
 def token_guesses() -> TokenGuesses:
@@ -57,7 +63,7 @@ class DisplayNamespace(Namespace):
         _join_and_send(rooms.display_room(display_id), board, lambda: snapshots().display(display_id))
 
     def on_resync(self, _data: Any = None) -> None:
-        emit(rooms.SNAPSHOT, snapshots().display(session["display_id"]))
+        _resend(lambda: snapshots().display(session["display_id"]))
 
 
 class TicketNamespace(Namespace):
@@ -89,7 +95,7 @@ class TicketNamespace(Namespace):
             watchers.left(office_id, session["ticket_token"])
 
     def on_resync(self, _data: Any = None) -> None:
-        emit(rooms.SNAPSHOT, snapshots().ticket(session["ticket_token"]))
+        _resend(lambda: snapshots().ticket(session["ticket_token"]))
 
 
 class StaffNamespace(Namespace):
@@ -117,21 +123,35 @@ class StaffNamespace(Namespace):
 
     def on_resync(self, _data: Any = None) -> None:
         office_id, supervising = session["staff_office"]
-        emit(rooms.SNAPSHOT, snapshots().staff(office_id, supervisors=supervising))
+        _resend(lambda: snapshots().staff(office_id, supervisors=supervising))
 
 
 def _join_and_send(room: str, snapshot: dict[str, Any], read_again: Callable[[], dict[str, Any]]) -> None:
     """Join the room, send the snapshot read before joining, then read it again and send that too if the
     office moved on meanwhile: a change published between the first read and the join reached no one
-    here, and the next change may be long in coming (the call the phone is waiting for)."""
+    here, and the next change may be long in coming (the call the phone is waiting for). Both carry the
+    heartbeat's link read before the second read (see `_resend`)."""
     join_room(room)
-    emit(rooms.SNAPSHOT, snapshot)
+    link = heartbeat().link()
+    _send_snapshot(snapshot, link)
     try:
         again = read_again()
     except NotFound:  # gone in between (a past day's ticket): the first snapshot stands
         return
     if again["version"] != snapshot["version"]:
-        emit(rooms.SNAPSHOT, again)
+        _send_snapshot(again, link)
+
+
+def _resend(read: Callable[[], dict[str, Any]]) -> None:
+    """Answer a resync: the snapshot with the link of the heartbeat read before it, so a change this process
+    missed while it did not hear the queue is in the snapshot or the link the client gets next is a new one."""
+    link = heartbeat().link()
+    _send_snapshot(read(), link)
+
+
+def _send_snapshot(snapshot: dict[str, Any], link: str | None) -> None:
+    # To this client alone, so not through the message queue: no other process has it (and Redis may be away).
+    emit(rooms.SNAPSHOT, {**snapshot, "link": link}, ignore_queue=True)
 
 
 def _staff_member(auth: dict[str, Any]) -> StaffMember | None:

@@ -12,6 +12,7 @@ STAFF_NAMESPACE = "/staff"
 SNAPSHOT = "snapshot"
 CHANGE = "change"
 RESYNC = "resync"
+HEARTBEAT = "heartbeat"  # while this process hears the others' changes (heartbeat.py)
 # Server -> staff: the office's printer problems and unprinted tickets, whole each time (no version).
 PRINTER_ALERTS = "printer_alerts"
 

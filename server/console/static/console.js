@@ -402,6 +402,12 @@
     socket.on("connect_error", () => { liveConnected = false; setLive("reconnecting"); });
     socket.on("change", scheduleRefresh);
     socket.on("snapshot", scheduleRefresh);
+    // Socket up but changes no longer reaching this server (Redis away): poll until they do (feed_heartbeat.js).
+    window.waitwellFeedHeartbeat(socket, {
+      behind: () => { liveConnected = false; setLive("polling"); },
+      current: () => { liveConnected = true; setLive("live"); },
+      catchUp: scheduleRefresh,
+    });
     if (window.waitwellPrinterAlerts) window.waitwellPrinterAlerts.listen(socket); // printer_alerts.js
   }
 

@@ -269,6 +269,12 @@
     socket.on("disconnect", function () { setLive("stale", "Reconnecting…"); });
     socket.on("connect_error", function () { setLive("stale", "Reconnecting…"); });
     socket.on("change", refreshSoon);
+    // Socket up but changes no longer reaching this server (Redis away): say so, catch up (feed_heartbeat.js).
+    window.waitwellFeedHeartbeat(socket, {
+      behind: function () { setLive("stale", "Reconnecting…"); },
+      current: function () { setLive("live", "Live"); },
+      catchUp: refreshSoon
+    });
     if (window.waitwellPrinterAlerts) window.waitwellPrinterAlerts.listen(socket); // printer_alerts.js
   }
 

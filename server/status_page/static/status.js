@@ -101,7 +101,14 @@
     document.body.classList.toggle("offline", offline);
   }
 
-  socket.on("snapshot", function (data) { apply(data); setOffline(false); });
+  // Socket up but changes no longer reaching this server (Redis away): say so, and catch up (feed_heartbeat.js).
+  var feed = window.waitwellFeedHeartbeat(socket, {
+    behind: function () { setOffline(true); },
+    current: function () {},          // the snapshot the catch-up asks for clears the notice
+    catchUp: function () { socket.emit("resync"); }
+  });
+
+  socket.on("snapshot", function (data) { apply(data); setOffline(feed.isBehind()); });
   socket.on("change", function (data) {
     // Each message is the ticket's whole state: a newer one replaces the page's (a phone is sent only the
     // versions that concern it, so a skipped version is not a missed change).
