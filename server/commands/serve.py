@@ -83,6 +83,9 @@ def serve(host: str, port: int, workers: int, threads: int, proxies: int, use_ge
     if not os.environ.get("WAITWELL_PUBLIC_URL"):
         click.echo("Warning: WAITWELL_PUBLIC_URL is not set, so ticket QR codes point at http://127.0.0.1:5000; "
                    "set it to the address citizens' phones can open.", err=True)
+    if not (os.environ.get("WAITWELL_METRICS_TOKEN") or os.environ.get("WAITWELL_METRICS_ALLOW")):
+        click.echo("Note: /metrics answers 403 until WAITWELL_METRICS_TOKEN or WAITWELL_METRICS_ALLOW is set "
+                   "(docs/deployment.md).", err=True)
     worker_threads = None if use_gevent else threads
     print_worker = worker_switched_on()
     if use_gevent and workers == 1 and print_worker and not separate_print_worker:

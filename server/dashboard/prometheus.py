@@ -3,17 +3,17 @@ so every server process reports the same figures."""
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
+from waitwell.dashboard import metrics_access
 from waitwell.metrics.legs import LegOutcome
 from waitwell.persistence import Counter, Office, Printer, Service, Ticket, TicketEvent
 from waitwell.persistence.devices import PrinterStatus
@@ -22,7 +22,6 @@ from waitwell.services.metrics.records import unfinished_visits
 from waitwell.services.metrics.waits import read_office_waits
 from waitwell.web import RUNTIME_KEY
 
-TOKEN_SETTING = "WAITWELL_METRICS_TOKEN"  # when set, scrapers send "Authorization: Bearer <token>"
 REGISTRY_KEY = "waitwell.prometheus_registry"
 ONLINE_STATUSES = frozenset({"online", "paper_near_end", "paper_low"})  # printing, even if paper runs short
 
@@ -139,6 +138,7 @@ class WaitwellCollector(Collector):
 
 
 def init_app(app: Flask) -> None:
+    metrics_access.check_settings(app)
     registry = CollectorRegistry(auto_describe=False)
     registry.register(WaitwellCollector(app.extensions[RUNTIME_KEY]))
     app.extensions[REGISTRY_KEY] = registry
@@ -146,11 +146,8 @@ def init_app(app: Flask) -> None:
 
 
 def scrape() -> Response:
-    """The Prometheus text format; refused without the bearer token when WAITWELL_METRICS_TOKEN is set."""
-    token = current_app.config.get(TOKEN_SETTING) or ""
-    if token:
-        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
-            return Response("a bearer token is needed for /metrics\n", status=401, mimetype="text/plain",
-                            headers={"WWW-Authenticate": "Bearer"})
+    """The Prometheus text format, for the scrapers metrics_access lets in (nobody until it is configured)."""
+    refused = metrics_access.refusal()
+    if refused is not None:
+        return refused
     return Response(generate_latest(current_app.extensions[REGISTRY_KEY]), mimetype=CONTENT_TYPE_LATEST)

@@ -71,7 +71,8 @@ def test_reports_page_with_csv_links(runtime, client, office):
     assert "reports.csv?" in text and "rows=legs" in text
 
 
-def test_prometheus_metrics(client, office):
+def test_prometheus_metrics(app, client, office):
+    app.config["WAITWELL_METRICS_ALLOW"] = "127.0.0.1"  # the test client's address (closed otherwise)
     response = client.get("/metrics")
     text = response.get_data(as_text=True)
     assert response.mimetype == "text/plain"
@@ -89,7 +90,8 @@ def test_prometheus_token_when_configured(app, client, office):
     assert client.get("/metrics", headers={"Authorization": "Bearer s3cret"}).status_code == 200
 
 
-def test_prometheus_reports_printers_online(runtime, client, office):
+def test_prometheus_reports_printers_online(runtime, app, client, office):
+    app.config["WAITWELL_METRICS_ALLOW"] = "127.0.0.1"
     from waitwell.persistence import Printer
     from waitwell.persistence.devices import PrinterStatus
 

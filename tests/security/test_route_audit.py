@@ -68,7 +68,7 @@ PUBLIC: dict[str, str] = {
     "waits.home": "the site's bare address: a redirect to the posted waits",
     "waits.static": "that page's CSS and script",
     "dashboard.static": "the supervisor dashboard's CSS and script (its data needs a supervisor)",
-    "prometheus_metrics": "Prometheus scrape of aggregate counts; needs WAITWELL_METRICS_TOKEN when that is set",
+    "prometheus_metrics": "Prometheus scrape; 403 until WAITWELL_METRICS_TOKEN or WAITWELL_METRICS_ALLOW is set",
 }
 
 SAFE = {"GET", "HEAD", "OPTIONS"}
