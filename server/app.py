@@ -25,6 +25,7 @@ from waitwell.api.openapi import OPENAPI_SETTINGS
 from waitwell.appointments.settings import mail_settings
 from waitwell.config import Config
 from waitwell.extensions import api
+from waitwell.request_bodies import init_app as init_request_bodies
 from waitwell.runtime import Runtime
 from waitwell.web import RUNTIME_KEY, IdConverter
 
@@ -54,6 +55,7 @@ def create_app(config: Config | None = None, *, runtime: Runtime | None = None) 
     auth.init_app(app)
     i18n.init_app(app)
     api_errors.init_app(app)
+    init_request_bodies(app)  # 413 past each endpoint class's body limit, 400 for JSON nested too deep
     api.init_app(app)
     _register_api(app)
     realtime.init_app(app, config)  # Socket.IO (async_mode set explicitly there) and the live feed

@@ -91,6 +91,16 @@ def path_patterns(name: str, value: object) -> tuple[str, ...]:
     return patterns
 
 
+def whole_number(name: str, value: object, default: int) -> int:
+    """A count above zero (tickets a day); unset or empty is `default`."""
+    if value is None or value == "":
+        return default
+    text = str(value).strip()
+    if isinstance(value, bool) or not (text.isascii() and text.isdecimal()) or int(text) < 1:
+        raise ConfigError(f"{name} must be a whole number above 0, not {value!r}")
+    return int(text)
+
+
 def rate_limit(name: str, value: object) -> str:
     """A rate limit in Flask-Limiter's notation, one or more joined by ';' ("10 per 10 seconds")."""
     from limits import parse_many
@@ -151,6 +161,12 @@ PRINTER_NETWORKS_SETTING = "WAITWELL_PRINTER_NETWORKS"
 PRINTER_DEVICES_SETTING = "WAITWELL_PRINTER_DEVICES"
 ENVIRONMENT_ADDRESS_RANGES = (METRICS_ALLOW_SETTING, PRINTER_NETWORKS_SETTING)
 TAP_LIMIT_SETTING = "WAITWELL_KIOSK_TAP_LIMIT"  # the app's KIOSK_TAP_LIMIT (docs/kiosk.md, "Rate limits")
+# Environment name -> the app's setting, each in Flask-Limiter's notation (docs/security.md, "Public endpoints").
+LIMIT_SETTINGS = {TAP_LIMIT_SETTING: "KIOSK_TAP_LIMIT", "WAITWELL_ISSUE_LIMIT_PER_ADDRESS": "ISSUE_LIMIT_PER_ADDRESS",
+                  "WAITWELL_ISSUE_LIMIT_PER_OFFICE": "ISSUE_LIMIT_PER_OFFICE",
+                  "WAITWELL_TOKEN_GUESS_LIMIT": "TOKEN_GUESS_LIMIT"}
+DAILY_CAP_SETTING = "WAITWELL_DAILY_TICKET_CAP"  # the app's DAILY_TICKET_CAP
+DEFAULT_DAILY_TICKET_CAP = 5000
 
 
 def check_environment() -> None:
@@ -162,8 +178,10 @@ def check_environment() -> None:
     for name in ENVIRONMENT_ADDRESS_RANGES:
         address_ranges(name, os.environ.get(name))
     path_patterns(PRINTER_DEVICES_SETTING, os.environ.get(PRINTER_DEVICES_SETTING))
-    if os.environ.get(TAP_LIMIT_SETTING):
-        rate_limit(TAP_LIMIT_SETTING, os.environ[TAP_LIMIT_SETTING])
+    for name in LIMIT_SETTINGS:
+        if os.environ.get(name):
+            rate_limit(name, os.environ[name])
+    whole_number(DAILY_CAP_SETTING, os.environ.get(DAILY_CAP_SETTING), DEFAULT_DAILY_TICKET_CAP)
     frame_sources(FRAME_ANCESTORS_SETTING, os.environ.get(FRAME_ANCESTORS_SETTING))
 
 
@@ -205,8 +223,12 @@ class Config:
                                             False),
         }
         extra: dict[str, Any] = {}
-        if os.environ.get(TAP_LIMIT_SETTING):
-            extra["KIOSK_TAP_LIMIT"] = rate_limit(TAP_LIMIT_SETTING, os.environ[TAP_LIMIT_SETTING])
+        for name, setting in LIMIT_SETTINGS.items():
+            if os.environ.get(name):
+                extra[setting] = rate_limit(name, os.environ[name])
+        if os.environ.get(DAILY_CAP_SETTING):
+            extra["DAILY_TICKET_CAP"] = whole_number(DAILY_CAP_SETTING, os.environ[DAILY_CAP_SETTING],
+                                                     DEFAULT_DAILY_TICKET_CAP)
         values["extra"] = {**extra, **overrides.pop("extra", {})}
         values.update(overrides)
         return cls(**values)

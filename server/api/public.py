@@ -1,4 +1,5 @@
-"""Public endpoints: what a kiosk, a phone or a lobby screen may ask without signing in."""
+"""Public endpoints: what a kiosk, a phone or a lobby screen may ask without signing in (taking a ticket needs
+staff credentials: api/tickets.py; a kiosk takes its tickets through api/kiosks.py)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,9 @@ from typing import Any
 from flask import current_app
 from flask_smorest import Blueprint
 
-from waitwell.api.schemas import (
-    IssuedTicketSchema,
-    IssueTicketRequest,
-    OfficeSchema,
-    ServiceSchema,
-    TicketSchema,
-    TicketStatusSchema,
-)
+from waitwell.api.rate_limits import look_up_token
+from waitwell.api.refusals import TOO_MANY_GUESSES
+from waitwell.api.schemas import OfficeSchema, ServiceSchema, TicketSchema, TicketStatusSchema
 from waitwell.config import Config
 from waitwell.services import offices, queries, tickets
 from waitwell.web import uow
@@ -39,28 +35,21 @@ def list_services(office_id: int) -> Any:
     ]
 
 
-@bp.post("/tickets")
-@bp.arguments(IssueTicketRequest())
-@bp.response(201, IssuedTicketSchema)
-def issue_ticket(body: dict[str, Any]) -> Any:
-    """Take a ticket for a service. Keep the token: it is the only way to follow or cancel the ticket."""
-    ticket = tickets.issue_ticket(uow(), service_id=body["service_id"], origin="api")
-    return {**ticket.__dict__, "status_url": status_url(ticket.token)}
-
-
 @bp.get("/ticket-status/<token>")
 @bp.response(200, TicketStatusSchema)
+@bp.alt_response(429, **TOO_MANY_GUESSES)
 def ticket_status(token: str) -> Any:
     """A ticket's state, people ahead and the last number called in its line."""
-    status = tickets.ticket_status(uow(read_only=True), token=token)
+    status = look_up_token(lambda: tickets.ticket_status(uow(read_only=True), token=token))
     return {**status.ticket.__dict__, "last_called_number": status.last_called_number}
 
 
 @bp.post("/ticket-status/<token>/cancel")
 @bp.response(200, TicketSchema)
+@bp.alt_response(429, **TOO_MANY_GUESSES)
 def cancel_ticket(token: str) -> Any:
     """The ticket holder gives up their place in line."""
-    return tickets.cancel_ticket(uow(), token=token)
+    return look_up_token(lambda: tickets.cancel_ticket(uow(), token=token))
 
 
 def status_url(token: str) -> str:

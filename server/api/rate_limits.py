@@ -1,13 +1,15 @@
-"""Rate limits on the public endpoints a device or a script can hammer (kiosk taps and check-ins, online
-bookings), counted in Flask-Limiter's storage: memory, or Redis when REDIS_URL is set."""
+"""Rate limits on the public endpoints a device or a script can hammer (kiosk taps and check-ins, taking a
+ticket through the API, looking up unknown ticket and booking tokens, online bookings), counted in
+Flask-Limiter's storage: memory, or Redis when REDIS_URL is set, so every process counts the same hits."""
 
 from __future__ import annotations
 
 import logging
 import math
 import time
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, request
 from flask_limiter import Limiter, RateLimitExceeded
@@ -15,13 +17,25 @@ from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse_many
 from limits.errors import StorageError
 
-from waitwell.api.errors import error_response
-from waitwell.config import Config, quick_redis_options, rate_limit
+from waitwell.api.errors import error_page, error_response
+from waitwell.config import DEFAULT_DAILY_TICKET_CAP, Config, quick_redis_options, rate_limit, whole_number
+from waitwell.domain.errors import NotFound
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 LIMIT_KEY_PREFIX = "waitwell-limits"
 # A person takes a ticket in a few seconds at best; a kiosk's page also retries a tap after a network drop.
 DEFAULT_KIOSK_TAP_LIMIT = "30 per minute;10 per 10 seconds"
+# POST /api/v1/tickets, from one address whoever signs the request: a desk issuing for the visitors in
+# front of it takes a ticket every few seconds at most.
+DEFAULT_ISSUE_LIMIT_PER_ADDRESS = "30 per minute;10 per 10 seconds"
+# The same, for all callers of one office together: several desks, never a ticket a second for long.
+DEFAULT_ISSUE_LIMIT_PER_OFFICE = "120 per minute;600 per hour"
+# Unknown ticket and booking tokens looked up from one address (tokens carry 192 random bits: a person
+# mistypes one now and then, only a scanner misses this often).
+DEFAULT_TOKEN_GUESS_LIMIT = "30 per minute"
+DEFAULTS = {"KIOSK_TAP_LIMIT": DEFAULT_KIOSK_TAP_LIMIT, "ISSUE_LIMIT_PER_ADDRESS": DEFAULT_ISSUE_LIMIT_PER_ADDRESS,
+            "ISSUE_LIMIT_PER_OFFICE": DEFAULT_ISSUE_LIMIT_PER_OFFICE, "TOKEN_GUESS_LIMIT": DEFAULT_TOKEN_GUESS_LIMIT}
 
 
 def device_and_address() -> str:
@@ -36,21 +50,22 @@ limiter = Limiter(key_func=device_and_address, default_limits=[], headers_enable
 
 
 def kiosk_tap_limit() -> str:
-    return str(current_app.config.get("KIOSK_TAP_LIMIT", DEFAULT_KIOSK_TAP_LIMIT))
+    return _setting("KIOSK_TAP_LIMIT")
 
 
-class KioskLimitReached(Exception):
-    """A kiosk (or a script at its address) asked for more than `limit` allows; it may try again in
-    `retry_after` seconds."""
+class LimitReached(Exception):
+    """A caller asked for more than `limit` allows; it may try again in `retry_after` seconds. `message` says
+    what was refused, for the API's JSON (a page shows its own sentence)."""
 
-    def __init__(self, limit: RateLimitItem, retry_after: int) -> None:
-        super().__init__(str(limit))
+    def __init__(self, limit: RateLimitItem, retry_after: int, message: str) -> None:
+        super().__init__(message)
         self.limit = limit
         self.retry_after = retry_after
+        self.message = message
 
 
 def check_kiosk_limit() -> None:
-    """Count this request against the kiosk limit, per kiosk, address and endpoint; raise KioskLimitReached
+    """Count this request against the kiosk limit, per kiosk, address and endpoint; raise LimitReached
     when it is over.
 
     Flask-Limiter's own strategy and storage, without its decorator: the decorator's bookkeeping took
@@ -59,20 +74,68 @@ def check_kiosk_limit() -> None:
     shortest window first and the first one that refuses ends the count. When the storage cannot be
     reached (Redis down), the tap goes through: a ticket matters more than the brake.
     """
+    _count(kiosk_tap_limit(), device_and_address(), request.endpoint or "kiosk",
+           "too many tickets were asked for from this kiosk just now; please wait a moment")
+
+
+def check_issue_limits(office_id: int) -> None:
+    """Count a ticket asked for through the API, per client address and per office, whoever signed the
+    request (a leaked token or a runaway integration stops at the limit too); raise LimitReached when over."""
+    _count(_setting("ISSUE_LIMIT_PER_ADDRESS"), f"address:{get_remote_address()}", "issue",
+           "too many tickets were asked for from this address just now; please wait a moment")
+    _count(_setting("ISSUE_LIMIT_PER_OFFICE"), f"office:{office_id}", "issue",
+           "too many tickets were asked for in this office just now; please wait a moment")
+
+
+def look_up_token(find: Callable[[], T]) -> T:
+    """`find()` looks a ticket or booking up by its secret token. What it finds is always served, however
+    many unknown tokens the address tried; a miss (NotFound) is counted for the address, and once the
+    address is over the limit it is answered LimitReached (429) instead of the NotFound (404)."""
+    try:
+        return find()
+    except NotFound:
+        count_token_guess(get_remote_address())
+        raise
+
+
+def count_token_guess(address: str) -> None:
+    """An unknown token was looked up from `address`; raise LimitReached when the address is over the limit."""
+    _count(_setting("TOKEN_GUESS_LIMIT"), address, "token-guesses",
+           "too many unknown tokens were tried from this address; please wait a minute")
+
+
+def token_guesses_used_up(address: str) -> bool:
+    """Whether the next unknown token from `address` would be refused (without counting one)."""
+    if not limiter.enabled:
+        return False
+    scope = (current_app.config["RATELIMIT_KEY_PREFIX"], address, "token-guesses")
+    try:
+        return not all(limiter.limiter.test(limit, *scope) for limit in _limits(_setting("TOKEN_GUESS_LIMIT")))
+    except StorageError as error:
+        _storage_unreachable(error)
+        return False
+
+
+def _count(setting: str, key: str, scope: str, message: str) -> None:
+    """Count one hit of `key` in `scope` against each limit of `setting`, shortest window first; the first
+    limit that refuses ends the count and raises LimitReached. Unreachable counts let the request through."""
     if not limiter.enabled:  # RATELIMIT_ENABLED = False
         return
-    limits = _limits(kiosk_tap_limit())
-    scope = (current_app.config["RATELIMIT_KEY_PREFIX"], device_and_address(), request.endpoint or "kiosk")
+    counted = (current_app.config["RATELIMIT_KEY_PREFIX"], key, scope)
     try:
         strategy = limiter.limiter
-        refused_by = next((limit for limit in limits if not strategy.hit(limit, *scope)), None)
+        refused_by = next((limit for limit in _limits(setting) if not strategy.hit(limit, *counted)), None)
         if refused_by is None:
             return
-        reset_at = strategy.get_window_stats(refused_by, *scope).reset_time
+        reset_at = strategy.get_window_stats(refused_by, *counted).reset_time
     except StorageError as error:
         _storage_unreachable(error)
         return
-    raise KioskLimitReached(refused_by, retry_after=max(1, math.ceil(reset_at - time.time())))
+    raise LimitReached(refused_by, max(1, math.ceil(reset_at - time.time())), message)
+
+
+def _setting(name: str) -> str:
+    return str(current_app.config.get(name) or DEFAULTS[name])
 
 
 @lru_cache(maxsize=16)
@@ -85,22 +148,25 @@ UNREACHABLE_LOGGED_KEY = "waitwell.limit_storage_error_logged_at"
 
 
 def _storage_unreachable(error: StorageError) -> None:
-    """Logged once a minute at most: every tap meets the same outage."""
+    """Logged once a minute at most: every request meets the same outage."""
     now = time.monotonic()
     logged_at = current_app.extensions.get(UNREACHABLE_LOGGED_KEY)
     if logged_at is None or now - logged_at >= UNREACHABLE_LOG_EVERY_SECONDS:
         current_app.extensions[UNREACHABLE_LOGGED_KEY] = now
-        log.error("the kiosk rate limit could not be counted (%s); kiosk requests go through unlimited",
+        log.error("the rate limits could not be counted (%s); requests go through unlimited meanwhile",
                   error.storage_error)
 
 
 def init_app(app: Flask) -> None:
-    """Bind the limiter once per app; Redis keeps counts shared between processes when configured."""
+    """Read the limits and the daily cap, and bind the limiter once per app; Redis keeps counts shared between
+    processes when configured."""
     if "limiter" in app.extensions:
         return
     config: Config = app.config["WAITWELL"]
-    app.config["KIOSK_TAP_LIMIT"] = rate_limit("KIOSK_TAP_LIMIT", app.config.get("KIOSK_TAP_LIMIT",
-                                                                                DEFAULT_KIOSK_TAP_LIMIT))
+    for name, default in DEFAULTS.items():  # a typo stops the app here, not a request later
+        app.config[name] = rate_limit(name, app.config.get(name) or default)
+    app.config["DAILY_TICKET_CAP"] = whole_number("DAILY_TICKET_CAP", app.config.get("DAILY_TICKET_CAP"),
+                                                  DEFAULT_DAILY_TICKET_CAP)
     app.config.setdefault("RATELIMIT_ENABLED", True)  # the limiter is shared: no app inherits another's off
     app.config.setdefault("RATELIMIT_STORAGE_URI", config.redis_url or "memory://")
     app.config.setdefault("RATELIMIT_KEY_PREFIX", LIMIT_KEY_PREFIX)
@@ -111,11 +177,14 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
     _skip_the_pass_before_every_request(app)
 
-    @app.errorhandler(KioskLimitReached)
-    def too_many_taps(error: KioskLimitReached) -> Any:
-        response = error_response(429, "too_many_requests",
-                                  "too many tickets were asked for from this kiosk just now; please wait a moment",
-                                  limit=str(error.limit))
+    @app.errorhandler(LimitReached)
+    def over_a_limit(error: LimitReached) -> Any:
+        """JSON for the API, the error page (in the visitor's language) for the pages; both say when to retry."""
+        if request.path.startswith("/api/"):
+            response = error_response(429, "too_many_requests", error.message, limit=str(error.limit))
+        else:
+            response = current_app.make_response(error_page(429))
+            response.cache_control.no_store = True
         response.headers["Retry-After"] = str(error.retry_after)
         return response
 

@@ -1,16 +1,22 @@
-"""Staff endpoints on one ticket: recall, start, complete, no-show, transfer."""
+"""Staff endpoints on tickets: taking one for a visitor, the office's lists, recall, start, complete, no-show,
+transfer."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import fields
 
-from waitwell.api.schemas import StrictSchema, TicketSchema, TransferRequest
+from waitwell.api.public import status_url
+from waitwell.api.rate_limits import check_issue_limits
+from waitwell.api.refusals import NOT_AUTHORIZED, NOT_SIGNED_IN, TOO_MANY_TICKETS
+from waitwell.api.schemas import IssuedTicketSchema, IssueTicketRequest, StrictSchema, TicketSchema, TransferRequest
 from waitwell.auth import require_office, staff, staff_required
+from waitwell.domain.errors import NotFound
 from waitwell.domain.states import TicketState
-from waitwell.services import counter_sessions, counters, queries
+from waitwell.services import counter_sessions, counters, kiosks, queries, tickets
 from waitwell.web import uow
 
 bp = Blueprint("tickets", __name__, url_prefix="/api/v1", description="Staff: tickets")
@@ -22,6 +28,32 @@ class TicketListQuery(StrictSchema):
         fields.Enum(TicketState, by_value=True), load_default=[TicketState.WAITING],
         metadata={"description": "Repeat to list several states; default waiting"},
     )
+
+
+@bp.post("/tickets")
+@bp.arguments(IssueTicketRequest())
+@bp.response(201, IssuedTicketSchema)
+@bp.alt_response(401, **NOT_SIGNED_IN)
+@bp.alt_response(403, **NOT_AUTHORIZED)
+@bp.alt_response(429, **TOO_MANY_TICKETS)
+@bp.doc(security=STAFF)
+@staff_required()
+def issue_ticket(body: dict[str, Any]) -> Any:
+    """Take a ticket for a visitor (a desk, an integration): staff of the service's office only.
+
+    Limited per client address and per office, and capped per office and day (docs/security.md); a kiosk
+    takes its tickets through /kiosks/{kiosk_id}/tickets. Keep the token in the answer: it is the only way
+    to follow or cancel the ticket.
+    """
+    service_id = body["service_id"]
+    office_id = kiosks.office_of_service(uow(read_only=True), service_id)
+    if office_id is None:
+        raise NotFound(f"there is no service {service_id}")
+    require_office(office_id)
+    check_issue_limits(office_id)
+    ticket = tickets.issue_ticket(uow(), service_id=service_id, origin="api",
+                                  daily_cap=current_app.config["DAILY_TICKET_CAP"])
+    return {**ticket.__dict__, "status_url": status_url(ticket.token)}
 
 
 @bp.get("/offices/<int:office_id>/tickets")

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from flask_babel import gettext
 from markupsafe import Markup
 
+from waitwell.api.rate_limits import look_up_token
 from waitwell.appointments.delivery import deliver_soon
 from waitwell.appointments.ics import appointment_calendar
 from waitwell.appointments.links import MANAGE_PREFIX, manage_url
@@ -59,7 +60,7 @@ def calendar(token: str) -> Response:
 def check_in_here(token: str) -> Any:
     """"I'm here": a ticket marked as an appointment, followed on the ticket's status page."""
     try:
-        result = check_in.check_in_by_link(uow(), token=token)
+        result = look_up_token(lambda: check_in.check_in_by_link(uow(), token=token))
     except NotFound:
         abort(404)
     except WaitwellError as failure:
@@ -75,7 +76,7 @@ def check_in_here(token: str) -> Any:
 def take_walk_in_ticket(token: str) -> Any:
     """Too late for the appointment: an ordinary ticket in the same line instead."""
     try:
-        ticket = check_in.walk_in_instead(uow(), token=token)
+        ticket = look_up_token(lambda: check_in.walk_in_instead(uow(), token=token))
     except NotFound:
         abort(404)
     except WaitwellError as failure:
@@ -127,8 +128,9 @@ def reschedule(token: str) -> Any:
 
 
 def _appointment(token: str) -> AppointmentView:
+    """The booking of a secret link; an address past its unknown tokens gets a 429 (rate_limits.look_up_token)."""
     try:
-        return booking.get_by_token(uow(read_only=True), token)
+        return look_up_token(lambda: booking.get_by_token(uow(read_only=True), token))
     except NotFound:
         abort(404)
 

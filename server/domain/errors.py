@@ -92,3 +92,15 @@ class BadCredentials(WaitwellError):
 
     code = "bad_credentials"
     http_status = 401
+
+
+class DailyTicketCapReached(WaitwellError):
+    """The office has issued as many tickets today as its daily cap allows; `retry_after` is the number of
+    seconds until its next local day begins."""
+
+    code = "daily_ticket_cap_reached"
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

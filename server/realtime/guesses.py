@@ -1,38 +1,22 @@
-"""A brake on guessing ticket tokens: too many unknown tokens from one address, and it must wait.
-
-Tokens carry 192 random bits, so guessing is hopeless anyway; this keeps a scanner from even trying
-at speed. Counts live in Flask-Limiter's storage when the app has it (Redis with REDIS_URL, so the
-limit holds across processes), else in this process's memory. Used by the status page and /ticket.
-"""
+"""A brake on guessing ticket tokens on the /ticket namespace, as on the status page and the API: the
+address's unknown tokens are counted by the app's rate limits (api/rate_limits: Flask-Limiter's storage,
+Redis when configured, so the count holds across processes). A known token is always let in."""
 
 from __future__ import annotations
 
-from flask import current_app
-from limits import RateLimitItemPerMinute
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter, RateLimiter
+from contextlib import suppress
 
-MISSES_PER_MINUTE = 30
-LIMIT_SETTING = "WAITWELL_TOKEN_GUESSES_PER_MINUTE"
-NAMESPACE = "waitwell-token-guesses"
+from waitwell.api.rate_limits import LimitReached, count_token_guess, token_guesses_used_up
 
 
 class TokenGuesses:
-    """Counts lookups of unknown tokens per client address over a sliding minute."""
-
-    def __init__(self) -> None:
-        self._own: RateLimiter = MovingWindowRateLimiter(MemoryStorage())
+    """The /ticket namespace's view of the unknown-token count per client address."""
 
     def blocked(self, address: str) -> bool:
         """Whether this address has used up its unknown tokens for now."""
-        return not self._strategy().test(self._limit(), NAMESPACE, address)
+        return token_guesses_used_up(address)
 
     def missed(self, address: str) -> None:
-        self._strategy().hit(self._limit(), NAMESPACE, address)
-
-    def _limit(self) -> RateLimitItemPerMinute:
-        return RateLimitItemPerMinute(int(current_app.config.get(LIMIT_SETTING, MISSES_PER_MINUTE)))
-
-    def _strategy(self) -> RateLimiter:
-        limiters = current_app.extensions.get("limiter")
-        return next(iter(limiters)).limiter if limiters else self._own
+        """Count an unknown token (one over the limit is refused by the caller, as `blocked` tells)."""
+        with suppress(LimitReached):
+            count_token_guess(address)

@@ -71,14 +71,14 @@ class TicketNamespace(Namespace):
 
     def on_connect(self, auth: dict[str, Any] | None = None) -> None:
         token = str((auth or {}).get("token") or "")
-        guesses = token_guesses()
-        if guesses.blocked(client_address()):
-            raise ConnectionRefused("too many unknown tickets from this address; wait a minute")
         try:
             office_id, status = snapshots().ticket_of_office(token) if token else (None, None)
         except NotFound:
             office_id, status = None, None
-        if status is None:
+        if status is None:  # a known token is always let in, however many unknown ones its address tried
+            guesses = token_guesses()
+            if guesses.blocked(client_address()):
+                raise ConnectionRefused("too many unknown tickets from this address; wait a minute")
             guesses.missed(client_address())
             raise ConnectionRefused(UNKNOWN_TICKET)
         session["ticket_token"] = token

@@ -22,6 +22,7 @@ from waitwell.domain.states import TicketState, require_ticket_state
 from waitwell.estimates.estimate import WaitEstimate
 from waitwell.estimates.estimator import default_predictor
 from waitwell.persistence import DailySequence, IssueEstimate, Service, Ticket, TicketEvent
+from waitwell.services.daily_cap import refuse_past_daily_cap
 from waitwell.services.history import history_row, record_history, ticket_fields
 from waitwell.services.lookups import (
     could_exist,
@@ -38,19 +39,22 @@ from waitwell.services.unit_of_work import UnitOfWork
 TOKEN_BYTES = 24  # 192 random bits, URL-safe: the QR code's secret
 
 
-def issue_ticket(uow: UnitOfWork, *, service_id: int, origin: str = "api") -> TicketView:
-    """Issue the next ticket of a service's line, numbered per office, prefix and local day."""
+def issue_ticket(uow: UnitOfWork, *, service_id: int, origin: str = "api", daily_cap: int | None = None) -> TicketView:
+    """Issue the next ticket of a service's line, numbered per office, prefix and local day; with `daily_cap`,
+    refused (DailyTicketCapReached) once the office has issued that many tickets today."""
     with uow:
-        view = add_ticket(uow, service_id=service_id, origin=origin)
+        view = add_ticket(uow, service_id=service_id, origin=origin, daily_cap=daily_cap)
         uow.commit()
         return view
 
 
-def add_ticket(uow: UnitOfWork, *, service_id: int, origin: str) -> TicketView:
+def add_ticket(uow: UnitOfWork, *, service_id: int, origin: str, daily_cap: int | None = None) -> TicketView:
     """Issue a ticket inside the caller's open transaction, which commits it (a kiosk adds its print job)."""
     service = issuable_services(uow, [service_id])[service_id]
     if isinstance(service, WaitwellError):
         raise service
+    if daily_cap is not None:
+        refuse_past_daily_cap(uow.session, service.office, uow.clock.now(), daily_cap)
     return add_tickets(uow, [service], origin=origin)[0]
 
 

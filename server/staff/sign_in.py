@@ -57,7 +57,10 @@ def home_for(role: Role) -> str:
 
 
 def safe_next(target: str) -> str:
-    """Only a path on this site: `next` must never send a clerk to another site after signing in."""
+    """Only a path on this site: `next` must never send a clerk to another site after signing in, nor carry a
+    control character (a CR or LF would split the Location header) into the redirect."""
+    if any(ord(character) < 0x20 or ord(character) == 0x7F for character in target):
+        return ""
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return ""

@@ -8,10 +8,10 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_babel import get_locale, gettext
 from flask_wtf.csrf import CSRFError
 
-from waitwell.auth import client_address, csrf, public
+from waitwell.api.rate_limits import look_up_token
+from waitwell.auth import csrf, public
 from waitwell.domain.errors import NotFound, WaitwellError
-from waitwell.realtime.guesses import TokenGuesses
-from waitwell.realtime.namespaces import GUESSES_KEY, SNAPSHOTS_KEY
+from waitwell.realtime.namespaces import SNAPSHOTS_KEY
 from waitwell.realtime.snapshots import Snapshots
 from waitwell.realtime.waits import describe_wait, wait_templates
 from waitwell.services import ratings, tickets
@@ -68,7 +68,7 @@ def cancel(token: str) -> Any:
     if (refusal := _refuse_forged_form()) is not None:
         return refusal
     try:
-        tickets.cancel_ticket(uow(), token=token)
+        look_up_token(lambda: tickets.cancel_ticket(uow(), token=token))
     except NotFound:
         return _not_found()
     except WaitwellError:
@@ -83,7 +83,8 @@ def rate(token: str) -> Any:
     if (refusal := _refuse_forged_form()) is not None:
         return refusal
     try:
-        ratings.rate_ticket(uow(), token=token, stars=int(request.form.get("stars", "0")))
+        stars = int(request.form.get("stars", "0"))
+        look_up_token(lambda: ratings.rate_ticket(uow(), token=token, stars=stars))
     except NotFound:
         return _not_found()
     except (ValueError, WaitwellError):
@@ -101,15 +102,12 @@ def service_worker() -> Any:
 
 
 def _status_or_none(token: str) -> dict[str, Any] | None:
-    """The ticket's status, or None for unknown and expired tokens (and for addresses that guess too much)."""
-    guesses: TokenGuesses = current_app.extensions[GUESSES_KEY]
-    if guesses.blocked(client_address()):
-        return None
+    """The ticket's status, or None for unknown and expired tokens; a known token is always shown, and an
+    address past its unknown tokens gets a 429 (rate_limits.look_up_token)."""
     snapshots: Snapshots = current_app.extensions[SNAPSHOTS_KEY]
     try:
-        return snapshots.ticket(token)
+        return look_up_token(lambda: snapshots.ticket(token))
     except NotFound:
-        guesses.missed(client_address())
         return None
 
 

@@ -43,8 +43,9 @@ def test_a_json_body_that_is_not_an_object_is_refused(client: FlaskClient, hartf
         assert_error(response, 422, "invalid_request", "request body: must be a JSON object of named fields")
 
 
-def test_a_form_post_instead_of_json_names_the_missing_fields(client: FlaskClient, hartford: Hartford) -> None:
-    response = client.post("/api/v1/tickets", data={"service_id": "1"})
+def test_a_form_post_instead_of_json_names_the_missing_fields(client: FlaskClient, hartford: Hartford,
+                                                              admin_auth: dict[str, str]) -> None:
+    response = client.post("/api/v1/tickets", data={"service_id": "1"}, headers=admin_auth)
     assert_error(response, 422, "invalid_request", "service_id: Missing data for required field.")
 
 
@@ -56,8 +57,10 @@ def test_a_form_post_instead_of_json_names_the_missing_fields(client: FlaskClien
     ({"service_id": None}, "service_id: Field may not be null."),
     ({"service_id": 1, "vip": True}, "vip: Unknown field."),
 ])
-def test_issuing_names_the_faulty_field(client: FlaskClient, hartford: Hartford, body: dict, mention: str) -> None:
-    error = assert_error(client.post("/api/v1/tickets", json=body), 422, "invalid_request", mention)
+def test_issuing_names_the_faulty_field(client: FlaskClient, hartford: Hartford, admin_auth: dict[str, str],
+                                        body: dict, mention: str) -> None:
+    error = assert_error(client.post("/api/v1/tickets", json=body, headers=admin_auth), 422, "invalid_request",
+                         mention)
     assert error["fields"]  # the same, field by field, for programs
 
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from flask.testing import FlaskClient
 
 from tests.api.conftest import Hartford
 from tests.api.support import assert_error
-from tests.factories import issue, make_office
+from tests.factories import issue
 from waitwell.runtime import Runtime
 from waitwell.services import counters
 
@@ -31,19 +29,6 @@ def test_lists_an_offices_services_with_people_waiting(client: FlaskClient, runt
     assert (services["A"]["name"], services["A"]["people_waiting"]) == ("Licence renewal", 0)
     assert services["B"]["people_waiting"] == 3
     assert services["R"]["active"] is False
-
-
-def test_issuing_returns_number_token_status_url_and_people_ahead(client: FlaskClient, runtime: Runtime,
-                                                                  hartford: Hartford) -> None:
-    issue(runtime, hartford.office.services["A"])
-    response = client.post("/api/v1/tickets", json={"service_id": hartford.office.services["A"]})
-    assert response.status_code == 201
-    ticket = response.get_json()
-    assert (ticket["number"], ticket["state"], ticket["people_ahead"]) == ("A002", "waiting", 1)
-    assert ticket["service_name"] == "Licence renewal" and ticket["origin"] == "api"
-    assert re.fullmatch(r"[A-Za-z0-9_-]{22,}", ticket["token"])
-    assert ticket["status_url"] == f"http://127.0.0.1:5000/t/{ticket['token']}"
-    assert ticket["issued_at"].startswith("2026-03-10T14:00:00")
 
 
 def test_ticket_status_by_token_shows_people_ahead_and_the_last_number_called(
@@ -78,23 +63,6 @@ def test_citizen_cancels_by_token(client: FlaskClient, runtime: Runtime, hartfor
 
 def test_services_of_an_unknown_office_are_not_found(client: FlaskClient, hartford: Hartford) -> None:
     assert_error(client.get("/api/v1/offices/4040/services"), 404, "not_found", "there is no office 4040")
-
-
-def test_issuing_for_an_unknown_service_is_not_found(client: FlaskClient, hartford: Hartford) -> None:
-    assert_error(client.post("/api/v1/tickets", json={"service_id": 4040}), 404, "not_found",
-                 "there is no service 4040")
-
-
-def test_issuing_for_an_inactive_service_is_a_conflict(client: FlaskClient, hartford: Hartford) -> None:
-    assert_error(client.post("/api/v1/tickets", json={"service_id": hartford.inactive_service_id}), 409,
-                 "service_inactive", "Road test is not taking tickets right now")
-
-
-def test_issuing_while_the_office_is_closed_is_a_conflict(client: FlaskClient, runtime: Runtime) -> None:
-    office = make_office(runtime, name="Bridgeport DMV", opening_hours={"mon": [["08:00", "17:00"]]},
-                         refuse_tickets_when_closed=True)
-    assert_error(client.post("/api/v1/tickets", json={"service_id": office.services["A"]}), 409, "office_closed",
-                 "Bridgeport DMV is closed now")
 
 
 def test_unknown_tokens_are_not_found_for_status_and_cancel(client: FlaskClient, hartford: Hartford) -> None:

@@ -13,7 +13,7 @@ TESTS = Path(__file__).resolve().parent.parent
 ROUTE_TESTS: dict[str, str] = {
     "GET /api/v1/offices": "api/test_public_api.py",
     "GET /api/v1/offices/<int:office_id>/services": "api/test_public_api.py",
-    "POST /api/v1/tickets": "api/test_public_api.py",
+    "POST /api/v1/tickets": "api/test_issue_api.py",
     "GET /api/v1/ticket-status/<token>": "api/test_public_api.py",
     "POST /api/v1/ticket-status/<token>/cancel": "api/test_public_api.py",
     "GET /api/v1/offices/<int:office_id>/counters": "api/test_counter_api.py",

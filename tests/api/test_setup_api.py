@@ -33,7 +33,7 @@ def test_an_admin_adds_a_service_and_a_counter_that_starts_closed(client: FlaskC
                           json={"name": "Counter 9", "service_ids": [service.get_json()["id"]]})
     assert counter.status_code == 201
     assert (counter.get_json()["state"], counter.get_json()["service_ids"]) == ("closed", [service.get_json()["id"]])
-    issued = client.post("/api/v1/tickets", json={"service_id": service.get_json()["id"]})
+    issued = client.post("/api/v1/tickets", json={"service_id": service.get_json()["id"]}, headers=admin_auth)
     assert issued.get_json()["number"] == "RG001"
 
 
@@ -43,7 +43,8 @@ def test_switching_a_service_off_stops_its_tickets(client: FlaskClient, hartford
     response = client.patch(f"/api/v1/services/{service_id}", headers=admin_auth, json={"active": False})
     assert (response.status_code, response.get_json()["active"]) == (200, False)
     assert response.get_json()["name"] == "Title", "only the fields given change"
-    assert_error(client.post("/api/v1/tickets", json={"service_id": service_id}), 409, "service_inactive")
+    assert_error(client.post("/api/v1/tickets", json={"service_id": service_id}, headers=admin_auth), 409,
+                 "service_inactive")
 
 
 @pytest.mark.parametrize(("method", "path", "body"), [

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.factories import issue, make_office, make_staff, sign_in
 from waitwell.dashboard import RECORDER_KEY
 from waitwell.persistence import Role
-from waitwell.services import counters
+from waitwell.services import accounts, counters
 
 
 @pytest.fixture
@@ -28,6 +28,12 @@ def served_morning(runtime, clock):
     clock.advance(minutes=3)
     counters.mark_no_show(runtime.uow(), ticket_id=second.id)
     return office
+
+
+def clerk_auth(runtime, office_id):
+    """Bearer headers of a clerk of the office: taking a ticket through the API needs staff credentials."""
+    clerk = make_staff(runtime, [office_id], username=f"desk-{office_id}")
+    return {"Authorization": f"Bearer {accounts.create_api_token(runtime.uow(), user_id=clerk.id, name='desk')}"}
 
 
 @pytest.fixture
@@ -121,7 +127,8 @@ def test_every_ticket_issued_through_the_app_keeps_its_estimate(runtime, app, cl
     from waitwell.persistence import IssueEstimate
 
     office = make_office(runtime, counters={"Counter 1": ["A"]})
-    response = client.post("/api/v1/tickets", json={"service_id": office.services["A"]})
+    response = client.post("/api/v1/tickets", json={"service_id": office.services["A"]},
+                           headers=clerk_auth(runtime, office.office_id))
     assert response.status_code == 201
     assert app.extensions[RECORDER_KEY].wait_until_idle(10)  # kept in the background: the answer never waits
     with runtime.uow(read_only=True) as uow:
@@ -139,7 +146,9 @@ def test_a_burst_of_tickets_shares_one_look_at_the_office(runtime, app, client, 
     real = stored_estimates.estimate_waits
     monkeypatch.setattr(stored_estimates, "estimate_waits", lambda *a, **k: replays.append(1) or real(*a, **k))
     office = make_office(runtime, counters={"Counter 1": ["A"], "Counter 2": ["A"]})
-    ids = [client.post("/api/v1/tickets", json={"service_id": office.services["A"]}).get_json()["id"]
+    app.config["ISSUE_LIMIT_PER_ADDRESS"] = "100 per minute"  # a burst from one desk, within its limit here
+    auth = clerk_auth(runtime, office.office_id)
+    ids = [client.post("/api/v1/tickets", json={"service_id": office.services["A"]}, headers=auth).get_json()["id"]
            for _ in range(30)]
     assert app.extensions[RECORDER_KEY].wait_until_idle(20)
     with runtime.uow(read_only=True) as uow:

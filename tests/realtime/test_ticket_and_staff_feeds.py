@@ -67,7 +67,7 @@ def test_unknown_tokens_all_get_the_same_refusal(live, office, runtime):
 
 
 def test_guessing_tokens_from_one_address_is_slowed_down(live, app):
-    app.config["WAITWELL_TOKEN_GUESSES_PER_MINUTE"] = 3
+    app.config["TOKEN_GUESS_LIMIT"] = "3 per minute"
     for attempt in range(3):
         refused(live.url, TICKET_NAMESPACE, {"token": f"guess-{attempt}"})
     assert "too many" in refused(live.url, TICKET_NAMESPACE, {"token": "guess-4"})

@@ -31,7 +31,6 @@ PUBLIC: dict[str, str] = {
     "api-docs.openapi_swagger_ui": "the API browser",
     "public.list_offices": "offices, for kiosks, displays and phones",
     "public.list_services": "services and their lines, for kiosks and phones",
-    "public.issue_ticket": "taking a ticket",
     "public.ticket_status": "a ticket holder's status, by the ticket's secret token",
     "public.cancel_ticket": "a ticket holder gives up their place, by the ticket's secret token",
     "kiosk.show_kiosk": "the kiosk page on the lobby touchscreen",

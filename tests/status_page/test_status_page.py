@@ -77,13 +77,15 @@ def test_yesterdays_finished_ticket_has_expired_but_one_still_in_line_has_not(cl
 
 
 def test_guessing_tokens_is_slowed_down_for_that_address(client: FlaskClient, app, runtime, office):
-    app.config["WAITWELL_TOKEN_GUESSES_PER_MINUTE"] = 3
+    app.config["TOKEN_GUESS_LIMIT"] = "3 per minute"
     (real,) = issue(runtime, office.services["A"])
     for attempt in range(3):
         assert client.get(f"/t/guess-{attempt}").status_code == 404
-    assert client.get(f"/t/{real.token}").status_code == 404  # blocked: even a real token answers the same
+    refused = client.get("/t/guess-3")
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+    assert client.get(f"/t/{real.token}").status_code == 200  # a real token is always shown, even from there
     other = app.test_client()
-    assert other.get(f"/t/{real.token}", environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 200
+    assert other.get("/t/guess-4", environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 404
 
 
 def test_cancel_asks_first_and_needs_the_form_token(client: FlaskClient, runtime, office):
