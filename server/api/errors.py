@@ -31,9 +31,11 @@ def init_app(app: Flask) -> None:
         signing_in = "auth_pages.sign_in" in app.view_functions
         if error.http_status == 401 and signing_in and not request.path.startswith("/api/"):
             return redirect(url_for("auth_pages.sign_in", next=request.full_path))
-        if _wants_a_page():
-            return error_page(error.http_status, as_sentence(error.message))
-        return error_response(error.http_status, error.code, error.message)
+        answer = (make_response(error_page(error.http_status, as_sentence(error.message))) if _wants_a_page()
+                  else error_response(error.http_status, error.code, error.message))
+        if (seconds := getattr(error, "retry_after", None)) is not None:  # a refusal for now: when to try again
+            answer.headers["Retry-After"] = str(max(1, int(seconds)))
+        return answer
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
