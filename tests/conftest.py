@@ -59,6 +59,24 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--autoplay-policy=no-user-gesture-required"]
 
 
+class WaitingBrowser:
+    """Playwright's Browser whose new pages and contexts bypass the pages' Content-Security-Policy unless told
+    `bypass_csp=False`: the tests wait with `page.wait_for_function`, which Playwright runs by evaluating a string
+    in the page, and the policy forbids eval. tests/security/test_csp_browser.py opens every page under it."""
+
+    def __init__(self, browser: Any) -> None:
+        self.browser = browser
+
+    def new_context(self, **options: Any) -> Any:
+        return self.browser.new_context(**{"bypass_csp": True, **options})
+
+    def new_page(self, **options: Any) -> Any:
+        return self.browser.new_page(**{"bypass_csp": True, **options})
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.browser, name)
+
+
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     """Headless Chromium from Debian, driven by Playwright (never `playwright install`)."""
@@ -70,7 +88,7 @@ def chromium() -> Iterator[Any]:
         unavailable("Playwright", str(error))
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
+        yield WaitingBrowser(browser)
         browser.close()
 
 

@@ -4,6 +4,7 @@ that may open it: the pages come from the app's url_map, so a new page is visite
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -11,7 +12,9 @@ from werkzeug.routing import Rule
 
 from tests.appointments.support import booker, local, make_bookable_office
 from tests.factories import issue, make_staff, sign_in
+from waitwell.app import create_app
 from waitwell.appointments.page_helpers import stamp
+from waitwell.config import Config
 from waitwell.persistence import Role
 from waitwell.runtime import Runtime
 from waitwell.services import accounts, counter_sessions, displays, kiosks, printers
@@ -64,6 +67,13 @@ def seed_site(runtime: Runtime) -> Site:
            "ticket_id": ticket.id, "token": ticket.token, "day": BOOKED_AT.date().isoformat(), "at": stamp(FREE_AT),
            "job_id": 1, "other_office_id": other.office_id}
     return Site(ids, made.manage_token, members)
+
+
+def app_with_frame_ancestors(runtime: Runtime, tmp_path: Path, frame_ancestors: str) -> Flask:
+    """Another app on the same database whose WAITWELL_FRAME_ANCESTORS is `frame_ancestors`."""
+    config = Config(instance_path=tmp_path / "framed", database_url=runtime.database_url, testing=True,
+                    secret_key="test-secret", extra={"WAITWELL_FRAME_ANCESTORS": frame_ancestors})
+    return create_app(config, runtime=runtime)
 
 
 def role_of(app: Flask, rule: Rule) -> str:

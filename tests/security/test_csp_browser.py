@@ -75,7 +75,7 @@ def live(app) -> Iterator[LiveServer]:
 
 
 def visitor(chromium: Any, live: LiveServer, role: str) -> Visitor:
-    context = chromium.new_context(viewport=WIDE)
+    context = chromium.new_context(viewport=WIDE, bypass_csp=False)  # the pages' own policy, enforced
     context.add_init_script(WATCH_VIOLATIONS)
     seen = Visitor(context.new_page())
     seen.page.on("console", lambda message: seen.console.append(f"{message.type}: {message.text}")
@@ -166,3 +166,4 @@ def test_what_inline_handlers_did_still_works(chromium, live, site):
     supervisor.goto(f"{live.url}/dashboard/{site.ids['office_id']}")
     supervisor.select_option("select[data-navigate]", label="Norwich DMV")
     supervisor.wait_for_url(f"{live.url}/dashboard/{site.ids['other_office_id']}")
+

@@ -4,16 +4,12 @@ the lobby display with and without WAITWELL_FRAME_ANCESTORS, and that setting's 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from flask import Flask
 
 from tests.console.support import signed_in
 from tests.factories import make_staff
-from tests.security.site import Site, seed_site
-from waitwell.app import create_app
-from waitwell.config import Config, ConfigError, check_environment
+from tests.security.site import Site, app_with_frame_ancestors, seed_site
+from waitwell.config import ConfigError, check_environment
 from waitwell.persistence import Role
 from waitwell.runtime import Runtime
 
@@ -29,12 +25,6 @@ def policy_of(response) -> dict[str, str]:
     """The Content-Security-Policy as {directive: sources}."""
     directives = [part.strip().split(" ", 1) for part in response.headers["Content-Security-Policy"].split(";")]
     return {name: sources for name, sources in directives}
-
-
-def embedding_app(runtime: Runtime, tmp_path: Path, frame_ancestors: str) -> Flask:
-    config = Config(instance_path=tmp_path / "embedding", database_url=runtime.database_url, testing=True,
-                    secret_key="test-secret", extra={"WAITWELL_FRAME_ANCESTORS": frame_ancestors})
-    return create_app(config, runtime=runtime)
 
 
 def test_a_public_page_gets_the_policy_nosniff_a_referrer_rule_and_no_store(client, site):
@@ -108,7 +98,7 @@ def test_the_lobby_display_refuses_framing_unless_waitwell_frame_ancestors_allow
     display_url = f"/display/{site.ids['display_id']}"
     assert policy_of(client.get(display_url))["frame-ancestors"] == "'none'"
 
-    embedding = embedding_app(runtime, tmp_path, f"'self' {INTRANET}").test_client()
+    embedding = app_with_frame_ancestors(runtime, tmp_path, f"'self' {INTRANET}").test_client()
     display = embedding.get(display_url)
     assert policy_of(display)["frame-ancestors"] == f"'self' {INTRANET}"
     assert "X-Frame-Options" not in display.headers
@@ -122,7 +112,7 @@ def test_the_lobby_display_refuses_framing_unless_waitwell_frame_ancestors_allow
                                    "'none' https://a.example.gov", "'unsafe-inline'", "https://a.example.gov/'x'"])
 def test_a_frame_ancestors_setting_waitwell_cannot_read_is_refused_by_name(runtime, tmp_path, monkeypatch, value):
     with pytest.raises(ConfigError, match="WAITWELL_FRAME_ANCESTORS"):
-        embedding_app(runtime, tmp_path, value)
+        app_with_frame_ancestors(runtime, tmp_path, value)
     monkeypatch.setenv("WAITWELL_FRAME_ANCESTORS", value)
     with pytest.raises(ConfigError, match="WAITWELL_FRAME_ANCESTORS"):
         check_environment()  # `waitwell serve` says it before starting any process
