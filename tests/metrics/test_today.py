@@ -105,7 +105,9 @@ def test_estimates_given_at_issue_are_scored_against_real_waits(runtime, morning
     assert not record_issue_estimate(runtime.uow(), ticket_id=tickets["a1"].id, estimate=told)  # first one wins
     record_issue_estimate(runtime.uow(), ticket_id=tickets["a3"].id, estimate=told)  # waited 22 min already
     accuracy = office_today(runtime.uow(read_only=True), office.office_id).accuracy
-    assert (accuracy.given, accuracy.scored, accuracy.called) == (2, 2, 1)
+    assert (accuracy.given, accuracy.called) == (2, 1)
     assert accuracy.mean_absolute_error == 1  # told 5, called after 6
-    assert accuracy.within_range == 0.5  # A3 is already past the high end
-    assert accuracy.under_by_10 == 0.5
+    assert (accuracy.within_range, accuracy.within_range_count) == (1.0, 1)  # over the called ticket only
+    assert (accuracy.under_by_10, accuracy.under_by_10_count) == (0.0, 0)
+    assert accuracy.average_range_width == 8
+    assert (accuracy.not_called, accuracy.past_range) == (1, 1)  # A3 has waited 22 min, past the top of 2-10

@@ -204,12 +204,19 @@
     }
     var bias = a.bias_min === null ? "—" : (a.bias_min > 0 ? "waited " + a.bias_min.toFixed(1) + " min longer than told"
       : a.bias_min < 0 ? "waited " + (-a.bias_min).toFixed(1) + " min less than told" : "on the mark");
-    fact(list, "Estimates given at issue", a.given + " (" + a.scored + " with a known outcome)");
-    fact(list, "Mean absolute error", min1(a.mean_absolute_error_min));
-    fact(list, "On average", bias);
-    fact(list, "Actual wait within the range given", pct(a.within_range_pct));
-    fact(list, "Waited over 10 min longer than told", pct(a.under_by_10_min_pct));
-    fact(list, "Average range width", min1(a.average_range_width_min));
+    // Every figure is over the same tickets, the ones called so far, and says how many (docs/metrics.md).
+    fact(list, "Estimates given at issue", a.given + " (" + a.called + " called so far)");
+    if (a.called > 0) {
+      var of = function (count) { return " (" + count + " of " + a.called + ")"; };
+      fact(list, "Figures below are over", "the " + a.called + (a.called === 1 ? " ticket" : " tickets") + " called");
+      fact(list, "Mean absolute error", min1(a.mean_absolute_error_min));
+      fact(list, "On average", bias);
+      fact(list, "Actual wait within the range given", pct(a.within_range_pct) + of(a.within_range_count));
+      fact(list, "Waited over 10 min longer than told", pct(a.under_by_10_min_pct) + of(a.under_by_10_min_count));
+      fact(list, "Average range width", min1(a.average_range_width_min));
+    }
+    fact(list, "Not called yet", a.not_called + (a.past_range > 0 ? " (" + a.past_range +
+      " already waited past the top of their range)" : ""));
   }
 
   function drawDefinitions() {

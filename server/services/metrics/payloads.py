@@ -30,8 +30,9 @@ DEFINITIONS = {
                "a typical same weekday brings from now to closing, service times and no-shows from the last 4 weeks. "
                "Waits are from joining the line to the call, averaged over everyone the replays call.",
     "accuracy": "Estimates given when each ticket was issued, against the time until it was first called. "
-                "Error = actual minus estimate. Range coverage counts called tickets and those still waiting "
-                "or cancelled after the high end of their range.",
+                "Every figure is over the same tickets: those called so far today, whose wait is known. "
+                "Error = actual minus estimate. Tickets not called yet are counted apart, with how many have "
+                "already waited past the top of their range.",
     **{field.name: field.definition for field in SUMMARY_FIELDS},
 }
 
@@ -97,10 +98,12 @@ def accuracy_payload(accuracy: EstimateAccuracy) -> dict[str, Any]:
         return round(value, 1) if value is not None else None
 
     return {
-        "given": accuracy.given, "scored": accuracy.scored, "called": accuracy.called,
+        "given": accuracy.given, "called": accuracy.called,
         "mean_absolute_error_min": rounded(accuracy.mean_absolute_error), "bias_min": rounded(accuracy.bias),
-        "within_range_pct": percent(accuracy.within_range), "under_by_10_min_pct": percent(accuracy.under_by_10),
+        "within_range_pct": percent(accuracy.within_range), "within_range_count": accuracy.within_range_count,
+        "under_by_10_min_pct": percent(accuracy.under_by_10), "under_by_10_min_count": accuracy.under_by_10_count,
         "average_range_width_min": rounded(accuracy.average_range_width),
+        "not_called": accuracy.not_called, "past_range": accuracy.past_range,
     }
 
 
