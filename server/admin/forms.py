@@ -18,10 +18,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from waitwell.domain.errors import InvalidInput
 from waitwell.domain.hours import WEEKDAYS
+from waitwell.domain.passwords import MIN_PASSWORD_LENGTH, check_password
 from waitwell.domain.recalls import MAX_INTERVAL_SECONDS, MAX_RECALLS
 from waitwell.persistence import Role
 
@@ -29,6 +31,17 @@ from waitwell.persistence import Role
 def options(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
     """Choices for a select or checkbox list (WTForms 3.3 wants SelectChoice objects, not tuples)."""
     return [SelectChoice(value=value, label=label) for value, label in pairs]
+
+
+def password_rule(form: FlaskForm, field: PasswordField) -> None:
+    """The password rule (domain/passwords.py), said next to the field before anything is saved."""
+    try:
+        check_password(field.data or "")
+    except InvalidInput as refusal:
+        raise ValidationError(refusal.message[:1].upper() + refusal.message[1:] + ".") from None
+
+
+PASSWORD_HELP = f"At least {MIN_PASSWORD_LENGTH} characters, and not a common password: a few words in a row will do."
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -140,7 +153,7 @@ class NewUserForm(FlaskForm):
     display_name = StringField("Name shown to colleagues", validators=[Length(max=120)])
     role = SelectField("Role", choices=options([(r.value, r.value.title()) for r in Role]), default=Role.CLERK.value)
     office_ids = MultiCheckboxField("Offices", coerce=int)
-    password = PasswordField("Password", validators=[DataRequired(), Length(min=8, max=200)])
+    password = PasswordField("Password", validators=[DataRequired(), password_rule], description=PASSWORD_HELP)
 
 
 class UserForm(FlaskForm):
@@ -151,7 +164,7 @@ class UserForm(FlaskForm):
 
 
 class PasswordForm(FlaskForm):
-    password = PasswordField("New password", validators=[DataRequired(), Length(min=8, max=200)])
+    password = PasswordField("New password", validators=[DataRequired(), password_rule], description=PASSWORD_HELP)
 
 
 class TokenForm(FlaskForm):

@@ -1,4 +1,4 @@
-"""Administration: staff accounts and roles, passwords and lockouts, and API tokens."""
+"""Administration: staff accounts and roles, passwords and sign-in delays, and API tokens."""
 
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ NEW_TOKEN_KEY = "waitwell_new_token"  # shown once, on the page the admin lands 
 @bp.get("/users")
 @staff_required(Role.ADMIN)
 def users() -> Any:
-    """Everyone's role, offices and whether they are locked out after failed sign-ins."""
+    """Everyone's role, offices, and recent failed sign-ins (an account under attack says so)."""
     return render_template("admin/users.html", users=staff_admin.list_users(uow(read_only=True)),
-                           lockouts=sign_in.current_lockouts(uow(read_only=True)), actions=EmptyForm())
+                           failures=sign_in.recent_failures(uow(read_only=True)), actions=EmptyForm())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -68,15 +68,17 @@ def set_password(user_id: int) -> Any:
                   form=_user_form(row))
 
 
-@bp.post("/users/<int:user_id>/unlock")
+@bp.post("/users/<int:user_id>/clear-sign-in-delays")
 @staff_required(Role.ADMIN)
-def unlock(user_id: int) -> Any:
+def clear_sign_in_delays(user_id: int) -> Any:
+    """Forget someone's failed sign-ins from every address (after they were told of an attack, say)."""
     row = staff_admin.get_user(uow(read_only=True), user_id=user_id)
-    return submit(EmptyForm(), lambda: sign_in.unlock(uow(), username=row.username),
-                  audit="admin.user.unlock", target=f"user {row.username}",
-                  done=f"{row.username} can sign in again.", next_url=url_for("admin.users"),
+    return submit(EmptyForm(), lambda: sign_in.clear_delays(uow(), username=row.username),
+                  audit="admin.user.clear_sign_in_delays", target=f"user {row.username}",
+                  done=f"{row.username}'s failed sign-ins are forgotten: no address waits for them now.",
+                  next_url=url_for("admin.users"),
                   template="admin/users.html", users=staff_admin.list_users(uow(read_only=True)),
-                  lockouts=sign_in.current_lockouts(uow(read_only=True)), actions=EmptyForm())
+                  failures=sign_in.recent_failures(uow(read_only=True)), actions=EmptyForm())
 
 
 @bp.route("/tokens", methods=["GET", "POST"])

@@ -19,7 +19,9 @@ bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Staff s
 @bp.arguments(SignInRequest())
 @bp.response(200, StaffSchema)
 def sign_in(body: dict[str, Any]) -> Any:
-    """Start a staff session (a cookie). Repeated failures bring a delay, then a lockout (429).
+    """Start a staff session (a cookie). Repeated failures from an address bring growing delays, never a lock:
+    a try during one is refused with 429 `too_many_attempts` and `Retry-After` (seconds). The username is
+    found whatever its case.
 
     Writes made with this cookie need the `X-CSRFToken` header: its value comes in the
     `X-CSRFToken` header of this answer (and of every /api answer to a signed-in session).

@@ -26,7 +26,10 @@ def upgrade() -> None:
     url = configured_database_url()
     before = schema_state(url)
     _show_alembic_progress()
-    migrate.upgrade(url)
+    try:
+        migrate.upgrade(url)
+    except migrate.MigrationRefused as refusal:
+        raise click.ClickException(str(refusal)) from refusal
     after = schema_state(url)
     if before.current == after.current:
         click.echo(f"{shown(url)} was already {after.describe()}.")

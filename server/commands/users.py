@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from waitwell.commands.common import configured_database_url, open_runtime, user_errors
+from waitwell.domain.passwords import MIN_PASSWORD_LENGTH
 from waitwell.persistence import Role
 from waitwell.services import accounts
 
@@ -22,12 +23,15 @@ def user() -> None:
               help="An office this person works in (repeat for several). Needed for clerks and supervisors.")
 @click.option("--display-name", default="", help="The name shown to colleagues (default: the username).")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, envvar="WAITWELL_PASSWORD",
-              help="At least 8 characters. Asked for when not given (or read from WAITWELL_PASSWORD).")
+              help=f"At least {MIN_PASSWORD_LENGTH} characters and not a common password (a few words in a row "
+                   "will do). Asked for when not given (or read from WAITWELL_PASSWORD).")
 @click.option("--token", "token_name", metavar="NAME",
               help="Also create a bearer API token named NAME (e.g. 'counter-3 PC') and print it once.")
 def create(username: str, role: str, office_ids: tuple[int, ...], display_name: str, password: str,
            token_name: str | None) -> None:
     """Create the staff account USERNAME, optionally with an API token for a machine.
+
+    Usernames are the same whatever the case (Alice is alice) and are kept in lower case.
 
     \b
     Examples:

@@ -14,7 +14,7 @@ from waitwell.domain.numbering import service_day
 from waitwell.metrics.fields import PAGE_FIELDS
 from waitwell.metrics.report import GROUPINGS
 from waitwell.persistence import Role
-from waitwell.services import offices
+from waitwell.services import offices, sign_in
 from waitwell.services.metrics import payloads
 from waitwell.services.metrics.reports import office_report
 from waitwell.services.metrics.today import office_today
@@ -46,7 +46,8 @@ def today(office_id: int) -> Any:
     """Today's figures, kept live over Socket.IO."""
     require_office(office_id)
     data = payloads.today_payload(office_today(uow(read_only=True), office_id, stale_after=stale_after()))
-    return render_template("dashboard/today.html", data=data, office_id=office_id, offices=_my_offices())
+    return render_template("dashboard/today.html", data=data, office_id=office_id, offices=_my_offices(),
+                           attacks=_sign_in_attacks(office_id), timezone=data["office"]["timezone"])
 
 
 @bp.get("/<int:office_id>/reports")
@@ -65,6 +66,12 @@ def reports(office_id: int) -> Any:
     query = {"from": first.isoformat(), "to": last.isoformat(), "group_by": group_by}
     return render_template("dashboard/reports.html", report=payloads.report_payload(report), office_id=office_id,
                            groupings=GROUPINGS, fields=PAGE_FIELDS, query=query, offices=_my_offices())
+
+
+def _sign_in_attacks(office_id: int) -> list[sign_in.FailedSignIns]:
+    """Accounts under attack: those of this office for a supervisor; every one, existing or not, for an admin."""
+    visible = None if staff().role == Role.ADMIN else [office_id]
+    return sign_in.attacks(uow(read_only=True), office_ids=visible)
 
 
 def _today(office_id: int) -> date:

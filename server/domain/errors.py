@@ -81,10 +81,14 @@ class CounterTaken(Conflict):
 
 
 class TooManyAttempts(WaitwellError):
-    """Sign-in refused for now after repeated failures (a delay or a lockout)."""
+    """Sign-in refused for now after repeated failures: try again in `retry_after` seconds (Retry-After)."""
 
     code = "too_many_attempts"
     http_status = 429
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class BadCredentials(WaitwellError):

@@ -18,9 +18,11 @@ def run_migrations_online() -> None:
         _run(connectable)
         return
     engine = make_engine(config.get_main_option("sqlalchemy.url"))
-    with engine.connect() as connection:
-        _run(connection)
-    engine.dispose()
+    try:
+        with engine.connect() as connection:
+            _run(connection)
+    finally:  # also when a migration refuses: no connection is left for the garbage collector
+        engine.dispose()
 
 
 def _run(connection: object) -> None:

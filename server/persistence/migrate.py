@@ -13,6 +13,10 @@ from sqlalchemy import Engine
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
+class MigrationRefused(RuntimeError):
+    """A migration found data it cannot carry over as it is; the message says what to change first."""
+
+
 def alembic_config(database_url: str) -> AlembicConfig:
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))

@@ -1,4 +1,4 @@
-"""Failed sign-ins, counted per username and per address in the database so every process sees them."""
+"""Failed sign-ins, counted in the database so every process sees them (services/sign_in.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from waitwell.persistence.base import Base
 
 
 class SignInFailure(Base):
-    """Recent failures for one key ("username:alice" or "address:10.0.0.7") and the delay or lockout they caused."""
+    """Recent failures for one key ("pair:alice|10.0.0.7", "username:alice" or "address:10.0.0.7") and the delay
+    they cause."""
 
     __tablename__ = "sign_in_failures"
 
@@ -19,5 +20,5 @@ class SignInFailure(Base):
     failures: Mapped[int] = mapped_column(default=0)
     first_failed_at: Mapped[datetime]
     last_failed_at: Mapped[datetime]
-    retry_after: Mapped[datetime | None]  # no attempt is checked before this moment (the delay)
-    locked_until: Mapped[datetime | None]  # set once there were too many failures (the lockout)
+    retry_after: Mapped[datetime | None]  # no attempt is checked before this moment (pair and address keys)
+    locked_until: Mapped[datetime | None]  # no longer set: failures bring delays, never a lock

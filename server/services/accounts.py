@@ -12,10 +12,11 @@ from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from waitwell.domain.errors import InvalidInput, NotFound
+from waitwell.domain.passwords import check_password
+from waitwell.domain.usernames import new_username, normalise_username
 from waitwell.persistence import ApiToken, Office, Role, User
 from waitwell.services.unit_of_work import UnitOfWork
 
-MIN_PASSWORD_LENGTH = 8
 # Checked against when the username is unknown, so both cases take the same time.
 _DUMMY_HASH = generate_password_hash("waitwell-timing-equaliser")
 
@@ -44,15 +45,15 @@ def create_user(
     office_ids: Iterable[int] = (),
     display_name: str = "",
 ) -> StaffMember:
-    """Create a staff account; the password is stored only as a salted hash."""
-    username = (username or "").strip()
-    if not username or len(username) > 80 or any(c.isspace() for c in username):
-        raise InvalidInput("a username is 1 to 80 characters without spaces")
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    """Create a staff account; the username is kept in its normalised form (domain/usernames.py), so it is
+    taken whatever the case, and the password only as a salted hash."""
+    typed = (username or "").strip()
+    username = new_username(typed)
+    check_password(password)
     with uow:
         if uow.session.scalar(select(User.id).where(User.username == username)):
-            raise InvalidInput(f"the username {username!r} is taken")
+            same = "" if typed == username else f" (as {typed!r}: usernames are the same whatever the case)"
+            raise InvalidInput(f"the username {username!r} is taken{same}")
         wanted = set(office_ids)
         offices = uow.session.scalars(select(Office).where(Office.id.in_(wanted))).all()
         if missing := sorted(wanted - {o.id for o in offices}):
@@ -68,9 +69,10 @@ def create_user(
 
 
 def authenticate(uow: UnitOfWork, *, username: str, password: str) -> StaffMember | None:
-    """The staff member with these credentials, or None (same answer for unknown user and bad password)."""
+    """The staff member with these credentials, or None (same answer for unknown user and bad password); the
+    username is found whatever its case."""
     with uow:
-        user = uow.session.scalar(select(User).where(User.username == username))
+        user = uow.session.scalar(select(User).where(User.username == normalise_username(username)))
         if user is None:
             check_password_hash(_DUMMY_HASH, password)
             return None

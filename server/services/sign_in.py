@@ -1,145 +1,210 @@
-"""Signing staff in, with a delay and then a lockout after repeated failures.
+"""Signing staff in, with growing delays after failures and never a lock (domain/sign_in_throttle.py says why).
 
-Failures are counted per username and per client address in the database, so the limits hold
-across every process serving the app. A refused attempt never checks the password, so guessing
-cannot continue during a delay or a lockout.
+Failures are counted in the database, so every process serving the app sees them, under three keys:
+"pair:<username>|<address>", "username:<username>" and "address:<address>" (usernames in their normalised
+form). A refused attempt never checks the password, so guessing cannot continue during a delay. When one
+username reaches `under_attack_after` failures the audit log gets a `sign_in.under_attack` entry, and the
+dashboard and the users page say so while the failures last.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from waitwell.domain.errors import BadCredentials, TooManyAttempts
-from waitwell.persistence import SignInFailure
-from waitwell.services import accounts
+from waitwell.domain.sign_in_throttle import DEFAULT_POLICY, SignInPolicy
+from waitwell.domain.usernames import normalise_username
+from waitwell.persistence import SignInFailure, User
+from waitwell.persistence.accounts import user_offices
+from waitwell.services import accounts, audit
 from waitwell.services.accounts import StaffMember
 from waitwell.services.unit_of_work import UnitOfWork
 
+UNDER_ATTACK_ACTION = "sign_in.under_attack"
+
 
 @dataclass(frozen=True)
-class SignInPolicy:
-    """How many failures are free, how the delay grows, and when a lockout starts."""
+class FailureKeys:
+    """The three counters one attempt is checked against and counted in."""
 
-    free_failures: int = 3  # failures of one username answered at once, before any delay
-    free_address_failures: int = 10  # one office's PCs can share an address: more before a delay
-    first_delay: timedelta = timedelta(seconds=2)  # after the first failure past the free ones; doubles each time
-    longest_delay: timedelta = timedelta(seconds=60)
-    lockout_after_username_failures: int = 10
-    lockout_after_address_failures: int = 50  # one office's PCs can share an address: higher
-    lockout: timedelta = timedelta(minutes=15)
-    forget_after: timedelta = timedelta(minutes=30)  # failures this old no longer count
+    username: str
+    address: str
 
-    def delay_after(self, failures: int, free: int | None = None) -> timedelta:
-        extra = failures - (self.free_failures if free is None else free)
-        if extra <= 0:
-            return timedelta(0)
-        return min(self.first_delay * (2 ** (extra - 1)), self.longest_delay)
+    @property
+    def pair(self) -> str:
+        return f"pair:{self.username[:120]}|{self.address[:60]}"
 
+    @property
+    def of_username(self) -> str:
+        return f"username:{self.username[:120]}"
 
-DEFAULT_POLICY = SignInPolicy()
+    @property
+    def of_address(self) -> str:
+        return f"address:{self.address[:60]}"
 
-
-def username_key(username: str) -> str:
-    return f"username:{username.strip().lower()}"
+    @classmethod
+    def of(cls, username: str, address: str) -> FailureKeys:
+        return cls(normalise_username(username), address or "unknown")
 
 
-def address_key(address: str) -> str:
-    return f"address:{address or 'unknown'}"
+@dataclass(frozen=True)
+class FailedSignIns:
+    """Recent failures for one username, from every address."""
+
+    username: str
+    failures: int
+    addresses: int
+    since: datetime
+    last_failure: datetime
+    under_attack: bool
 
 
 def sign_in(
     uow: UnitOfWork, *, username: str, password: str, address: str, policy: SignInPolicy = DEFAULT_POLICY
 ) -> StaffMember:
-    """The staff member for these credentials; BadCredentials, or TooManyAttempts while delayed or locked."""
-    keys = {username_key(username): (policy.free_failures, policy.lockout_after_username_failures),
-            address_key(address): (policy.free_address_failures, policy.lockout_after_address_failures)}
-    _refuse_if_throttled(uow, keys, policy)
-    member = accounts.authenticate(uow, username=username, password=password)
+    """The staff member for these credentials; BadCredentials, or TooManyAttempts while delayed."""
+    keys = FailureKeys.of(username, address)
+    _refuse_while_delayed(uow, keys, policy)
+    member = accounts.authenticate(uow, username=keys.username, password=password)
     if member is None:
-        _record_failure(uow, keys, policy)
+        if (attack := _record_failure(uow, keys, policy)) is not None:
+            _tell_admins(uow, attack, address=keys.address)
         raise BadCredentials("wrong username or password")
     with uow:
-        # The address keeps its count: a valid account must not reset an attacker's budget.
-        uow.session.execute(delete(SignInFailure).where(SignInFailure.key == username_key(username)))
+        # Only this address's own failures are forgiven: a right password must not reset an attacker's count
+        # on the username, nor the address's count for other usernames.
+        uow.session.execute(delete(SignInFailure).where(SignInFailure.key == keys.pair))
         uow.commit()
     return member
 
 
-def unlock(uow: UnitOfWork, *, username: str) -> bool:
-    """Lift a username's delay or lockout (an admin did it); whether there was one."""
+def clear_delays(uow: UnitOfWork, *, username: str) -> bool:
+    """Forget a username's failures from every address (an admin did it); whether there were any."""
+    name = normalise_username(username)
     with uow:
-        removed = uow.session.execute(delete(SignInFailure).where(SignInFailure.key == username_key(username)))
+        removed = uow.session.execute(delete(SignInFailure).where(or_(
+            SignInFailure.key == FailureKeys(name, "").of_username, _pairs_of(name))))
         uow.commit()
         return bool(getattr(removed, "rowcount", 0))
 
 
-@dataclass(frozen=True)
-class Lockout:
-    username: str
-    failures: int
-    locked_until: datetime | None
-    retry_after: datetime | None
-
-
-def current_lockouts(uow: UnitOfWork) -> dict[str, Lockout]:
-    """Usernames that are delayed or locked out now, for the users page."""
+def recent_failures(
+    uow: UnitOfWork, *, office_ids: Iterable[int] | None = None, policy: SignInPolicy = DEFAULT_POLICY
+) -> dict[str, FailedSignIns]:
+    """Usernames with failures not yet forgotten, by username; with `office_ids`, only accounts of those offices
+    (a supervisor's view), otherwise every username tried, existing or not (an admin's)."""
     with uow:
         now = uow.clock.now()
-        rows = uow.session.scalars(select(SignInFailure).where(SignInFailure.key.startswith("username:"))).all()
-        found = {}
-        for row in rows:
-            until = max((t for t in (row.locked_until, row.retry_after) if t is not None), default=None)
-            if until is not None and until > now:
-                name = row.key.removeprefix("username:")
-                found[name] = Lockout(name, row.failures, row.locked_until, row.retry_after)
-        return found
+        query = select(SignInFailure).where(SignInFailure.key.startswith("username:"),
+                                            SignInFailure.last_failed_at >= now - policy.forget_after)
+        rows = {row.key.removeprefix("username:"): row for row in uow.session.scalars(query)}
+        if office_ids is not None:
+            colleagues = select(User.username).join(user_offices, user_offices.c.user_id == User.id).where(
+                user_offices.c.office_id.in_(list(office_ids)), User.username.in_(list(rows)))
+            rows = {name: rows[name] for name in uow.session.scalars(colleagues)}
+        return {name: FailedSignIns(name, row.failures, _addresses_failing(uow, name, now, policy),
+                                    row.first_failed_at, row.last_failed_at,
+                                    row.failures >= policy.under_attack_after)
+                for name, row in sorted(rows.items())}
 
 
-def _refuse_if_throttled(uow: UnitOfWork, keys: dict[str, tuple[int, int]], policy: SignInPolicy) -> None:
+def attacks(uow: UnitOfWork, *, office_ids: Iterable[int] | None = None,
+            policy: SignInPolicy = DEFAULT_POLICY) -> list[FailedSignIns]:
+    """Accounts under attack now (see `recent_failures` for `office_ids`), most failures first."""
+    found = recent_failures(uow, office_ids=office_ids, policy=policy).values()
+    return sorted((f for f in found if f.under_attack), key=lambda f: (-f.failures, f.username))
+
+
+def _refuse_while_delayed(uow: UnitOfWork, keys: FailureKeys, policy: SignInPolicy) -> None:
     with uow:
         now = uow.clock.now()
-        rows = uow.session.scalars(select(SignInFailure).where(SignInFailure.key.in_(keys))).all()
-        for row in rows:  # a lockout says more than a delay, so it is reported first
-            if row.locked_until is not None and row.locked_until > now:
-                minutes = _ceil_minutes(row.locked_until - now)
-                what = "this account" if row.key.startswith("username:") else "this computer"
-                raise TooManyAttempts(
-                    f"too many failed sign-ins: {what} is locked for {minutes} more minute"
-                    f"{'s' if minutes != 1 else ''}; an administrator can unlock it"
-                )
-        for row in rows:
-            if row.retry_after is not None and row.retry_after > now:
-                seconds = int((row.retry_after - now).total_seconds() + 0.999)
-                raise TooManyAttempts(f"too many failed sign-ins: wait {seconds} s before trying again")
+        rows = {row.key: row for row in uow.session.scalars(select(SignInFailure).where(
+            SignInFailure.key.in_([keys.pair, keys.of_username, keys.of_address])))
+            if now - row.last_failed_at <= policy.forget_after}
+        pair, of_username, of_address = (rows.get(k) for k in (keys.pair, keys.of_username, keys.of_address))
+        waits = [row.retry_after for row in (pair, of_address) if row is not None and row.retry_after is not None]
+        if pair is not None and of_username is not None:  # the username's count has grown since this pair failed
+            waits.append(pair.last_failed_at + policy.username_delay_for(
+                pair_failures=pair.failures, username_failures=of_username.failures))
+        until = max(waits, default=now)
+        if until > now:
+            seconds = math.ceil((until - now).total_seconds())
+            raise TooManyAttempts(f"too many failed sign-ins: wait {_duration(seconds)} before trying again",
+                                  retry_after=seconds)
 
 
-def _record_failure(uow: UnitOfWork, keys: dict[str, tuple[int, int]], policy: SignInPolicy) -> None:
+def _record_failure(uow: UnitOfWork, keys: FailureKeys, policy: SignInPolicy) -> FailedSignIns | None:
+    """Count the failure under its three keys; the username's failures when this one makes it an attack."""
     for attempt in range(2):  # a concurrent first failure on the same key may insert it first
         try:
             with uow:
                 now = uow.clock.now()
-                for key, (free, lockout_after) in keys.items():
-                    row = uow.session.scalar(select(SignInFailure).where(SignInFailure.key == key).with_for_update())
-                    if row is None:
-                        row = SignInFailure(key=key, failures=0, first_failed_at=now, last_failed_at=now)
-                        uow.session.add(row)
-                    elif now - row.last_failed_at > policy.forget_after:
-                        row.failures, row.first_failed_at, row.locked_until = 0, now, None
-                    row.failures += 1
-                    row.last_failed_at = now
-                    row.retry_after = now + policy.delay_after(row.failures, free)
-                    if row.failures >= lockout_after:
-                        row.locked_until = now + policy.lockout
+                # Always the same order of keys, so two failures at once never wait on each other's rows.
+                of_username = _counted(uow, keys.of_username, now, policy)
+                pair = _counted(uow, keys.pair, now, policy)
+                of_address = _counted(uow, keys.of_address, now, policy)
+                pair.retry_after = now + max(policy.pair.delay_after(pair.failures), policy.username_delay_for(
+                    pair_failures=pair.failures, username_failures=of_username.failures))
+                of_address.retry_after = now + policy.address.delay_after(of_address.failures)
+                of_username.retry_after = None  # applies per address, through the pair (see _refuse_while_delayed)
+                uow.session.flush()
+                attack = None
+                if of_username.failures == policy.under_attack_after:
+                    attack = FailedSignIns(keys.username, of_username.failures,
+                                           _addresses_failing(uow, keys.username, now, policy),
+                                           of_username.first_failed_at, now, True)
                 uow.commit()
-                return
+                return attack
         except IntegrityError:
             if attempt:
                 raise
+    return None
 
 
-def _ceil_minutes(delta: timedelta) -> int:
-    return max(1, int(delta.total_seconds() // 60 + (1 if delta.total_seconds() % 60 else 0)))
+def _counted(uow: UnitOfWork, key: str, now: datetime, policy: SignInPolicy) -> SignInFailure:
+    row = uow.session.scalar(select(SignInFailure).where(SignInFailure.key == key).with_for_update())
+    if row is None:
+        row = SignInFailure(key=key, failures=0, first_failed_at=now, last_failed_at=now)
+        uow.session.add(row)
+    elif now - row.last_failed_at > policy.forget_after:
+        row.failures, row.first_failed_at = 0, now
+    row.failures += 1
+    row.last_failed_at = now
+    row.locked_until = None  # no lock any more: rows from before keep none either
+    return row
+
+
+def _tell_admins(uow: UnitOfWork, attack: FailedSignIns, *, address: str) -> None:
+    """The audit entry that says an account is under attack: under the account's user id when it exists, so
+    its offices' supervisors see it too."""
+    with uow:
+        user_id = uow.session.scalar(select(User.id).where(User.username == attack.username))
+    audit.record(uow, action=UNDER_ATTACK_ACTION, username=attack.username, user_id=user_id,
+                 target=f"user {attack.username}", address=address,
+                 detail={"failures": attack.failures, "addresses": attack.addresses,
+                         "since": attack.since.isoformat()})
+
+
+def _pairs_of(username: str) -> ColumnElement[bool]:
+    return SignInFailure.key.startswith(f"pair:{username[:120]}|", autoescape=True)
+
+
+def _addresses_failing(uow: UnitOfWork, username: str, now: datetime, policy: SignInPolicy) -> int:
+    """How many addresses have failed for this username lately (a "|" in a username cannot fool the count:
+    addresses have none, so the username is everything before the last one)."""
+    keys = uow.session.scalars(select(SignInFailure.key).where(
+        _pairs_of(username), SignInFailure.last_failed_at >= now - policy.forget_after)).all()
+    return sum(1 for key in keys if key.removeprefix("pair:").rpartition("|")[0] == username[:120])
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} s"
+    return f"{math.ceil(seconds / 60)} min"
+

@@ -11,8 +11,8 @@ from sqlalchemy.orm import selectinload
 from werkzeug.security import generate_password_hash
 
 from waitwell.domain.errors import Conflict, InvalidInput, NotFound
+from waitwell.domain.passwords import check_password
 from waitwell.persistence import ApiToken, CounterSession, Office, Role, User
-from waitwell.services.accounts import MIN_PASSWORD_LENGTH
 from waitwell.services.unit_of_work import UnitOfWork
 
 
@@ -79,9 +79,8 @@ def update_user(
 
 
 def set_password(uow: UnitOfWork, *, user_id: int, password: str) -> None:
-    """Give someone a new password (they should change it at their next sign-in)."""
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    """Give someone a new password (they should change it at their next sign-in); the same rule as a new account's."""
+    check_password(password)
     with uow:
         _user(uow, user_id).password_hash = generate_password_hash(password)
         uow.commit()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from waitwell.auth import current_staff, public
 from waitwell.domain.errors import BadCredentials, TooManyAttempts
@@ -20,26 +21,34 @@ bp = Blueprint("auth_pages", __name__, template_folder="templates", static_folde
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
 def sign_in() -> Any:
-    """Staff sign in here; a refused attempt says why (wrong credentials, or wait / locked)."""
+    """Staff sign in here; a refused attempt says why (wrong credentials, or how long to wait: also in
+    Retry-After)."""
     form = SignInForm()
     target = safe_next(request.args.get("next", ""))
     if current_staff() is not None and request.method == "GET":
         return redirect(target or home_for(current_staff().role))  # type: ignore[union-attr]
-    status, error = 200, ""
+    status, error, retry_after = 200, "", None
     if form.validate_on_submit():
         try:
             member = sign_in_here(form.username.data or "", form.password.data or "")
         except BadCredentials:
-            status, error = 401, "Wrong username or password."
+            status, error = 401, gettext("Wrong username or password.")
         except TooManyAttempts as refusal:
-            status, error = 429, refusal.message[:1].upper() + refusal.message[1:] + "."
+            status, retry_after = 429, refusal.retry_after
+            error = (gettext("Too many failed sign-ins: wait %(seconds)s s before trying again.",
+                             seconds=retry_after) if retry_after < 120 else
+                     gettext("Too many failed sign-ins: wait %(minutes)s minutes before trying again.",
+                             minutes=-(-retry_after // 60)))
         else:
             return redirect(target or home_for(member.role))
     elif request.method == "POST":
         status = 400
         expired = bool(form.csrf_token.errors)
         error = "This form has expired; please sign in again." if expired else "Enter your username and password."
-    return render_template("staff/sign_in.html", form=form, error=error), status
+    response = make_response(render_template("staff/sign_in.html", form=form, error=error), status)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 @bp.post("/sign-out")

@@ -25,7 +25,7 @@ PUBLIC: dict[str, str] = {
     "console.static": "the console's CSS and script (no data)",
     "auth_pages.sign_in": "the sign-in page",
     "auth_pages.sign_out": "signing out; for an anonymous caller it does nothing",
-    "auth.sign_in": "JSON sign-in (delay and lockout after failures)",
+    "auth.sign_in": "JSON sign-in (growing delays after failures, never a lock)",
     "auth.sign_out": "JSON sign-out",
     "api-docs.openapi_json": "the API description",
     "api-docs.openapi_swagger_ui": "the API browser",
