@@ -153,7 +153,10 @@ def quick_redis_options() -> dict[str, Any]:
 # at once by `check_environment` before `waitwell serve` starts processes that would each fail on them.
 ENVIRONMENT_SWITCHES = ("WAITWELL_SECURE_COOKIES", "WAITWELL_SCHEDULER", "WAITWELL_PRINT_WORKER",
                         "WAITWELL_RECORD_ISSUE_ESTIMATES")
-ENVIRONMENT_NUMBERS = ("WAITWELL_STALE_AFTER_MINUTES", "WAITWELL_PRINT_SCAN_SECONDS")
+ENVIRONMENT_NUMBERS = ("WAITWELL_STALE_AFTER_MINUTES", "WAITWELL_PRINT_SCAN_SECONDS",
+                       # staff sessions and API tokens (credential_settings.py)
+                       "WAITWELL_SESSION_HOURS", "WAITWELL_SESSION_IDLE_MINUTES", "WAITWELL_API_TOKEN_DAYS",
+                       "WAITWELL_STAFF_TOKEN_LIMIT", "WAITWELL_CREDENTIAL_RECHECK_SECONDS")
 FRAME_ANCESTORS_SETTING = "WAITWELL_FRAME_ANCESTORS"  # who may embed the lobby display (docs/security.md)
 # Who may scrape /metrics, and what the server's printers may reach (docs/security.md).
 METRICS_ALLOW_SETTING = "WAITWELL_METRICS_ALLOW"

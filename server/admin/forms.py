@@ -171,3 +171,5 @@ class TokenForm(FlaskForm):
     user_id = SelectField("Acts as", coerce=int)
     name = StringField("What uses it", validators=[DataRequired(), Length(max=120)],
                        description="Like 'Counter 3 PC' or 'Lobby display 2'.")
+    expires_in_days = IntegerField("Expires after (days)", validators=[Optional(), NumberRange(min=1, max=3650)],
+                                   description="Empty: the server's default (WAITWELL_API_TOKEN_DAYS).")

@@ -9,9 +9,10 @@ from wtforms import SelectChoice
 
 from waitwell.admin.blueprint import bp, submit
 from waitwell.admin.forms import NewUserForm, PasswordForm, TokenForm, UserForm, options
-from waitwell.auth import staff, staff_required
+from waitwell.auth import configured_token_rules, keep_this_session, staff, staff_required
 from waitwell.persistence import Role
-from waitwell.services import accounts, admin_views, sign_in, staff_admin
+from waitwell.realtime import live_credentials
+from waitwell.services import accounts, admin_views, credentials, sign_in, staff_admin
 from waitwell.staff.forms import EmptyForm
 from waitwell.web import uow
 
@@ -60,8 +61,16 @@ def user(user_id: int) -> Any:
 def set_password(user_id: int) -> Any:
     row = staff_admin.get_user(uow(read_only=True), user_id=user_id)
     password_form = PasswordForm()
-    return submit(password_form, lambda: staff_admin.set_password(uow(), user_id=user_id,
-                                                                  password=password_form.password.data or ""),
+
+    def reset() -> None:
+        """A new password ends every session of theirs (persistence/accounts.py) and the consoles opened with
+        them; an administrator resetting their own stays signed in here."""
+        staff_admin.set_password(uow(), user_id=user_id, password=password_form.password.data or "")
+        if user_id == staff().member.id:
+            keep_this_session()
+        live_credentials.recheck()
+
+    return submit(password_form, reset,
                   audit="admin.user.password", target=f"user {row.username}",
                   done=f"New password set for {row.username}.", next_url=url_for("admin.user", user_id=user_id),
                   template="admin/user_form.html", user=row, password_form=password_form, actions=EmptyForm(),
@@ -87,27 +96,35 @@ def tokens() -> Any:
     """API tokens for machines (kiosk PCs, displays, scripts); a new one is shown once."""
     form = _token_form(TokenForm())
 
-    def create() -> str:
-        token = accounts.create_api_token(uow(), user_id=form.user_id.data or 0, name=form.name.data or "")
-        session[NEW_TOKEN_KEY] = token
-        return token
+    def create() -> credentials.NewToken:
+        new = credentials.create_token_for(uow(), creator=staff().member, user_id=form.user_id.data or 0,
+                                           name=form.name.data or "", days=form.expires_in_days.data,
+                                           rules=configured_token_rules())
+        session[NEW_TOKEN_KEY] = new.token
+        return new
 
     shown = session.pop(NEW_TOKEN_KEY, None) if request.method == "GET" else None
     return submit(form, create, audit="admin.token.create", target=f"token {form.name.data or ''}",
                   done=f"Token {form.name.data} created: copy it now, it is not shown again.",
                   next_url=url_for("admin.tokens"), template="admin/tokens.html",
-                  tokens=staff_admin.list_tokens(uow(read_only=True)), new_token=shown, actions=EmptyForm())
+                  tokens=staff_admin.list_tokens(uow(read_only=True)), new_token=shown, actions=EmptyForm(),
+                  default_days=configured_token_rules().default_days)
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
 @staff_required(Role.ADMIN)
 def revoke_token(token_id: int) -> Any:
-    return submit(EmptyForm(), lambda: staff_admin.revoke_token(uow(), token_id=token_id),
+    def revoke() -> staff_admin.TokenRow:
+        row = staff_admin.revoke_token(uow(), token_id=token_id)
+        live_credentials.recheck()  # its live connections in this process go now; the others' within seconds
+        return row
+
+    return submit(EmptyForm(), revoke,
                   audit="admin.token.revoke", target=f"token {token_id}",
                   done=lambda row: f"Token {row.name} revoked: requests with it are refused from now on.",
                   next_url=url_for("admin.tokens"), template="admin/tokens.html",
                   tokens=staff_admin.list_tokens(uow(read_only=True)), new_token=None, actions=EmptyForm(),
-                  form=_token_form(TokenForm(formdata=None)))
+                  form=_token_form(TokenForm(formdata=None)), default_days=configured_token_rules().default_days)
 
 
 def _office_choices() -> list[SelectChoice]:

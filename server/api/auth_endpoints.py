@@ -7,8 +7,8 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from waitwell.api.schemas import SignInRequest, StaffSchema, TokenRequest, TokenSchema
-from waitwell.auth import staff, staff_required
-from waitwell.services import accounts
+from waitwell.auth import configured_token_rules, staff, staff_required
+from waitwell.services import credentials
 from waitwell.staff.signing import sign_in_here, sign_out_here
 from waitwell.web import uow
 
@@ -49,6 +49,14 @@ def me() -> Any:
 @bp.response(201, TokenSchema)
 @staff_required()
 def create_token(body: dict[str, Any]) -> Any:
-    """Create a bearer token acting as the signed-in user; it is shown only in this answer."""
-    token = accounts.create_api_token(uow(), user_id=staff().member.id, name=body["name"])
-    return {"token": token, "name": body["name"]}
+    """Create a bearer token for a machine; it is shown only in this answer. Needs a session signed in with
+    a password (403 with a token).
+
+    Clerks and supervisors create tokens acting as themselves, up to WAITWELL_STAFF_TOKEN_LIMIT live ones
+    (409 beyond); administrators for anyone (`user_id`). `expires_in_days` sets its lifetime; without it the
+    server's WAITWELL_API_TOKEN_DAYS applies (none when unset), and only administrators may ask for longer.
+    """
+    member = staff().member
+    return credentials.create_token_for(uow(), creator=member, user_id=body.get("user_id", member.id),
+                                        name=body["name"], days=body.get("expires_in_days"),
+                                        rules=configured_token_rules())

@@ -111,8 +111,15 @@ class StaffSchema(StrictSchema):
 
 class TokenRequest(StrictSchema):
     name = fields.Str(required=True, validate=validate.Length(min=1, max=120))
+    expires_in_days = fields.Int(validate=validate.Range(min=1, max=3650), metadata={
+        "description": "Days until the token is refused; default the server's WAITWELL_API_TOKEN_DAYS (none "
+                       "when unset). Only administrators may ask for more than that default."})
+    user_id = fields.Int(metadata={"description": "Whom the token acts as (administrators only); default you"})
 
 
 class TokenSchema(StrictSchema):
     token = fields.Str(metadata={"description": "Shown once; send it as 'Authorization: Bearer <token>'"})
     name = fields.Str()
+    user_id = fields.Int(metadata={"description": "Whom the token acts as"})
+    expires_at = fields.DateTime(allow_none=True, metadata={"description": "When it is refused; null: until "
+                                                                           "revoked"})

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from waitwell.commands.common import configured_database_url, open_runtime, user_errors
+from waitwell.credential_settings import token_rules
 from waitwell.domain.passwords import MIN_PASSWORD_LENGTH
 from waitwell.persistence import Role
 from waitwell.services import accounts
@@ -47,6 +50,11 @@ def create(username: str, role: str, office_ids: tuple[int, ...], display_name: 
         offices = ", ".join(map(str, sorted(member.office_ids))) or "none (an admin acts in every office)"
         click.echo(f"Created {member.role.value} {member.username!r} (user {member.id}); offices: {offices}.")
         if token_name:
-            token = accounts.create_api_token(runtime.uow(), user_id=member.id, name=token_name)
-            click.echo(f"API token {token_name!r} (shown only now; send it as 'Authorization: Bearer <token>'):")
+            # An operator's token, with the server's default lifetime (WAITWELL_API_TOKEN_DAYS; none when unset).
+            expires_at = token_rules(os.environ).expiry(by_admin=True, days=None, now=runtime.clock.now())
+            token = accounts.create_api_token(runtime.uow(), user_id=member.id, name=token_name,
+                                              expires_at=expires_at)
+            until = f"; it expires at {expires_at:%Y-%m-%d %H:%M} UTC" if expires_at else ""
+            click.echo(f"API token {token_name!r} (shown only now; send it as 'Authorization: Bearer <token>'"
+                       f"{until}):")
             click.echo(token)

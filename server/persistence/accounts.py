@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, String, Table, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from waitwell.persistence.base import Base, string_enum
@@ -44,6 +44,8 @@ class User(Base):
     role: Mapped[Role] = mapped_column(string_enum(Role), default=Role.CLERK)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
+    # Kept in each staff session's cookie; moving it on ends every session signed in before (docs/security.md).
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     offices: Mapped[list[Office]] = relationship(secondary=user_offices)
 
@@ -64,5 +66,14 @@ class ApiToken(Base):
     created_at: Mapped[datetime]
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]  # refused from this moment on; None: until revoked
 
     user: Mapped[User] = relationship()
+
+
+@event.listens_for(User.password_hash, "set", active_history=True)
+def _new_password_ends_sessions(user: User, value: str, previous: object, _initiator: object) -> None:
+    """A new password (changed by its owner or reset by an administrator) ends every session signed in with
+    the old one: held here, so no way of setting a password can forget it."""
+    if isinstance(previous, str) and value != previous:
+        user.session_generation = (user.session_generation or 0) + 1

@@ -15,6 +15,7 @@ from typing import Any
 from flask import request
 from flask_socketio import Namespace, join_room
 
+from waitwell.domain.credentials import Credential
 from waitwell.domain.errors import NotFound
 from waitwell.domain.events import PrinterDeliveryChanged, PrintJobQueued
 from waitwell.extensions import socketio
@@ -22,6 +23,7 @@ from waitwell.persistence import Role
 from waitwell.persistence.devices import PrintDelivery, PrinterStatus
 from waitwell.printing import device
 from waitwell.printing.agent_protocol import NAMESPACE
+from waitwell.realtime import live_credentials
 from waitwell.runtime import Runtime
 from waitwell.services import accounts, admin_views, kiosks, print_jobs, printers
 from waitwell.services.print_jobs import PrintJobView
@@ -57,6 +59,9 @@ class PrintAgentNamespace(Namespace):
         if member.role != Role.ADMIN and kiosk.office_id not in member.office_ids:
             raise ConnectionRefusedError("this token's user is not staff of the kiosk's office")
         self._kiosk_of[request.sid] = kiosk.id  # type: ignore[attr-defined]
+        # Dropped when its token is revoked or expires (realtime/live_credentials.py).
+        sid: str = request.sid  # type: ignore[attr-defined]
+        live_credentials.hold(NAMESPACE, sid, Credential(member.id, member.token_id))
         join_room(kiosk_room(kiosk.id))
         log.info("print agent for kiosk %d connected", kiosk.id)
         self._set_printer_status(kiosk.printer_id, PrinterStatus.ONLINE, "print agent connected")

@@ -17,6 +17,7 @@ from flask_socketio import SocketIO
 from waitwell.config import Config
 from waitwell.estimates.estimate import WaitEstimate
 from waitwell.extensions import socketio
+from waitwell.realtime import live_credentials
 from waitwell.realtime.guesses import TokenGuesses
 from waitwell.realtime.heartbeat import Heartbeat, OneProcess
 from waitwell.realtime.message_queue import RedisQueue
@@ -81,6 +82,7 @@ def init_app(app: Flask, config: Config) -> None:
     beats = Heartbeat(server, queue or OneProcess(), start=socketio.start_background_task, sleep=socketio.sleep)
     runtime.bus.on_close(beats.close)
     app.extensions[HEARTBEAT_KEY] = beats
+    live_credentials.init_app(app, server, runtime, start=socketio.start_background_task, sleep=socketio.sleep)
     watchers = SharedWatchers.for_url(config.redis_url, channel) if config.redis_url else LocalWatchers(server)
     app.extensions[WATCHERS_KEY] = watchers
     publisher = FeedPublisher(runtime, server, snapshots, background=background, stale_after=stale_after,

@@ -14,9 +14,10 @@ from flask_login import current_user
 from flask_socketio import Namespace, emit, join_room
 from socketio.exceptions import ConnectionRefusedError as ConnectionRefused
 
+from waitwell.domain.credentials import Credential
 from waitwell.domain.errors import NotFound
 from waitwell.persistence import Role
-from waitwell.realtime import rooms
+from waitwell.realtime import live_credentials, rooms
 from waitwell.realtime.guesses import TokenGuesses
 from waitwell.realtime.heartbeat import Heartbeat
 from waitwell.realtime.snapshots import UNKNOWN_TICKET, Snapshots
@@ -108,11 +109,13 @@ class StaffNamespace(Namespace):
     def on_connect(self, auth: dict[str, Any] | None = None) -> None:
         auth = auth or {}
         office_id = _int(auth.get("office_id"))
-        member = _staff_member(auth)
-        if member is None:
+        credential = _staff_credential(auth)
+        if credential is None:
             raise ConnectionRefused("sign in as staff, or pass an API token as auth {'token': ...}")
+        member, held_with = credential
         if not office_id or not (member.role == Role.ADMIN or office_id in member.office_ids):
             raise ConnectionRefused("you are not a member of this office's staff")
+        live_credentials.hold(self.namespace, request.sid, held_with)  # type: ignore[attr-defined]
         supervising = member.role.includes(Role.SUPERVISOR)
         session["staff_office"] = (office_id, supervising)
         _join_and_send(rooms.supervisors_room(office_id) if supervising else rooms.staff_room(office_id),
@@ -154,11 +157,13 @@ def _send_snapshot(snapshot: dict[str, Any], link: str | None) -> None:
     emit(rooms.SNAPSHOT, {**snapshot, "link": link}, ignore_queue=True)
 
 
-def _staff_member(auth: dict[str, Any]) -> StaffMember | None:
+def _staff_credential(auth: dict[str, Any]) -> tuple[StaffMember, Credential] | None:
+    """The member of the session cookie or of the token in `auth`, with what they signed in with."""
     if current_user.is_authenticated:
-        return current_user.member  # type: ignore[no-any-return]
+        return current_user.member, current_user.credential
     token = str(auth.get("token") or "")
-    return accounts.staff_member_for_token(uow(read_only=True), token, note_use=uow()) if token else None
+    member = accounts.staff_member_for_token(uow(read_only=True), token, note_use=uow()) if token else None
+    return (member, Credential(member.id, member.token_id)) if member else None
 
 
 def _int(value: Any) -> int | None:

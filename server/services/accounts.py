@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from waitwell.domain.credentials import refuse_over_limit
 from waitwell.domain.errors import InvalidInput, NotFound
 from waitwell.domain.passwords import check_password
 from waitwell.domain.usernames import new_username, normalise_username
@@ -30,10 +31,13 @@ class StaffMember:
     display_name: str
     role: Role
     office_ids: frozenset[int]
+    session_generation: int = 0  # the user's, when read: a session cookie holding another one has ended
+    token_id: int | None = None  # the API token this member was recognised by, if any
 
     @classmethod
     def of(cls, user: User) -> StaffMember:
-        return cls(user.id, user.username, user.display_name, user.role, user.office_ids)
+        return cls(user.id, user.username, user.display_name, user.role, user.office_ids,
+                   user.session_generation or 0)
 
 
 def create_user(
@@ -87,18 +91,38 @@ def load_staff_member(uow: UnitOfWork, user_id: int) -> StaffMember | None:
         return StaffMember.of(user) if user is not None and user.active else None
 
 
-def create_api_token(uow: UnitOfWork, *, user_id: int, name: str) -> str:
-    """Create a bearer token for a machine acting as `user_id`; the plain token is shown only now."""
+def create_api_token(uow: UnitOfWork, *, user_id: int, name: str, expires_at: datetime | None = None,
+                     live_token_limit: int | None = None) -> str:
+    """Create a bearer token for a machine acting as `user_id`; the plain token is shown only now. Refused
+    when the user already holds `live_token_limit` live tokens (checked with the user's row locked, so two
+    requests at once cannot both take the last place)."""
     name = (name or "").strip()
     if not name:
         raise InvalidInput("an API token needs a name that says what uses it")
     with uow:
-        if uow.session.get(User, user_id) is None:
+        now = uow.clock.now()
+        if expires_at is not None and expires_at <= now:
+            raise InvalidInput("an API token must expire after it is created")
+        if uow.session.scalar(select(User.id).where(User.id == user_id).with_for_update()) is None:
             raise NotFound(f"there is no user {user_id}")
+        if live_token_limit is not None:
+            refuse_over_limit(count_live_tokens(uow, user_id=user_id, now=now), live_token_limit)
         token = "ww_" + secrets.token_urlsafe(32)
-        uow.session.add(ApiToken(user_id=user_id, name=name, token_hash=hash_token(token), created_at=uow.clock.now()))
+        uow.session.add(ApiToken(user_id=user_id, name=name, token_hash=hash_token(token), created_at=now,
+                                 expires_at=expires_at))
         uow.commit()
         return token
+
+
+def live_token(now: datetime) -> ColumnElement[bool]:
+    """The condition of a token that is neither revoked nor expired at `now`."""
+    return and_(ApiToken.revoked_at.is_(None), or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now))
+
+
+def count_live_tokens(uow: UnitOfWork, *, user_id: int, now: datetime) -> int:
+    """How many tokens acting as the user are neither revoked nor expired (inside `uow`'s transaction)."""
+    return uow.session.scalar(select(func.count(ApiToken.id)).where(ApiToken.user_id == user_id,
+                                                                    live_token(now))) or 0
 
 
 # "Last used" is shown to the nearest minute: writing it on every request made each read a write transaction,
@@ -108,14 +132,16 @@ LAST_USED_PRECISION = timedelta(minutes=1)
 
 def staff_member_for_token(uow: UnitOfWork, token: str, *, note_use: UnitOfWork | None = None
                            ) -> StaffMember | None:
-    """The active user behind a bearer token that is not revoked, or None. Read with `uow` (read-only will do);
-    when it was last used over a minute ago, that is noted with `note_use`."""
+    """The active user behind a bearer token that is neither revoked nor expired, or None. Read with `uow`
+    (read-only will do); when it was last used over a minute ago, that is noted with `note_use`."""
     with uow:
+        now = uow.clock.now()
         api_token = uow.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
-        if api_token is None or api_token.revoked_at is not None or not api_token.user.active:
+        if (api_token is None or api_token.revoked_at is not None or not api_token.user.active
+                or (api_token.expires_at is not None and api_token.expires_at <= now)):
             return None
-        member = StaffMember.of(api_token.user)
-        token_id, last_used, now = api_token.id, api_token.last_used_at, uow.clock.now()
+        member = replace(StaffMember.of(api_token.user), token_id=api_token.id)
+        token_id, last_used = api_token.id, api_token.last_used_at
     if note_use is not None and (last_used is None or now - last_used >= LAST_USED_PRECISION):
         with note_use:
             note_use.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))

@@ -37,6 +37,15 @@ class TokenRow:
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    expires_at: datetime | None
+    state: str  # "active", "expired" or "revoked"
+
+    @classmethod
+    def of(cls, token: ApiToken, username: str, now: datetime) -> TokenRow:
+        expired = token.expires_at is not None and token.expires_at <= now
+        state = "revoked" if token.revoked_at is not None else "expired" if expired else "active"
+        return cls(token.id, token.name, token.user_id, username, token.created_at, token.last_used_at,
+                   token.revoked_at, token.expires_at, state)
 
 
 def list_users(uow: UnitOfWork) -> list[UserRow]:
@@ -92,8 +101,8 @@ def list_tokens(uow: UnitOfWork) -> list[TokenRow]:
             select(ApiToken, User.username).join(User, User.id == ApiToken.user_id)
             .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc())
         ).all()
-        return [TokenRow(t.id, t.name, t.user_id, username, t.created_at, t.last_used_at, t.revoked_at)
-                for t, username in rows]
+        now = uow.clock.now()
+        return [TokenRow.of(token, username, now) for token, username in rows]
 
 
 def revoke_token(uow: UnitOfWork, *, token_id: int) -> TokenRow:
@@ -104,8 +113,7 @@ def revoke_token(uow: UnitOfWork, *, token_id: int) -> TokenRow:
             raise NotFound(f"there is no API token {token_id}")
         if token.revoked_at is None:
             token.revoked_at = uow.clock.now()
-        row = TokenRow(token.id, token.name, token.user_id, token.user.username, token.created_at,
-                       token.last_used_at, token.revoked_at)
+        row = TokenRow.of(token, token.user.username, uow.clock.now())
         uow.commit()
         return row
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from waitwell.audit.recorder import note
 from waitwell.auth import client_address, current_staff, end_session, start_session
 from waitwell.domain.errors import BadCredentials, TooManyAttempts
+from waitwell.realtime import live_credentials
 from waitwell.services import sign_in as signing_in
 from waitwell.services.accounts import StaffMember
 from waitwell.web import uow
@@ -24,9 +25,11 @@ def sign_in_here(username: str, password: str) -> StaffMember:
 
 
 def sign_out_here() -> None:
-    """End the session; recorded under the person who was signed in."""
+    """End the person's every session (and the live consoles they opened with them); recorded under the person
+    who was signed in."""
     user = current_staff()
     if user is not None:
         note("sign_out", target=f"user {user.member.username}", username=user.member.username,
              user_id=user.member.id)
     end_session()
+    live_credentials.recheck()

@@ -46,9 +46,10 @@ def test_the_audit_log_filters_by_local_day_and_refusals(app, runtime, office, c
     supervisor = signed_in(app, make_staff(runtime, [office.office_id], role=Role.SUPERVISOR, username="sam"))
     supervisor.post_json(f"/api/v1/counters/{office.counters['Counter 1']}/call-next")  # refused: closed
     clock.advance(days=1)
+    supervisor = signed_in(app, supervisor.member)  # a new day, a new session
     supervisor.post_json(f"/api/v1/counters/{office.counters['Counter 1']}/pause")
     today = supervisor.get_json("/audit/entries.json?since=2026-03-11&until=2026-03-11")["entries"]
-    assert [e["action"] for e in today] == ["counters.pause_counter"]
+    assert [e["action"] for e in today] == ["counters.pause_counter", "sign_in"]
     failed = supervisor.get_json("/audit/entries.json?failed=1")["entries"]
     assert [(e["action"], e["status_code"]) for e in failed] == [("counters.call_next", 409)]
     assert "Counter 1 is closed" in failed[0]["detail"]["refused"]

@@ -127,12 +127,12 @@ def test_a_night_missed_while_the_server_was_down_is_caught_up(runtime, clock):
 def test_closing_the_day_by_hand_still_works_at_any_hour(app, runtime, clock):
     night = make_office(runtime, opening_hours=NIGHTS_20_TO_02)
     no_hours = make_office(runtime, name="Norwich DMV")
-    admin = signed_in(app, make_staff(runtime, [], role=Role.ADMIN, username="root"))
-    admin.refresh_token("/admin/")
     clock.set(local("2026-03-10 23:50"))
     tickets = [*issue(runtime, night.services["A"]), *issue(runtime, no_hours.services["A"])]
     clock.set(local("2026-03-11 01:00"))
     tickets += [*issue(runtime, night.services["A"]), *issue(runtime, no_hours.services["A"])]
+    admin = signed_in(app, make_staff(runtime, [], role=Role.ADMIN, username="root"))  # at 01:00 (sessions end)
+    admin.refresh_token("/admin/")
     assert "02:00" in admin.client.get("/admin/").get_data(as_text=True)  # when the night under way closes
 
     for office in (night, no_hours):

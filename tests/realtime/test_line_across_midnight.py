@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import requests
 
-from tests.factories import issue
+from tests.factories import PASSWORD, issue
 from tests.realtime.support import FeedFollower, following
 from waitwell.jobs.scheduler import Scheduler
 from waitwell.realtime.rooms import DISPLAY_NAMESPACE, TICKET_NAMESPACE
@@ -29,6 +29,11 @@ def test_a_line_kept_across_midnight_is_called_in_order_and_shown_everywhere(liv
     assert Scheduler(runtime, holder="here").tick() == []
     (wednesday,) = issue(runtime, office.services["A"])
     assert wednesday.number == "A001"  # numbering restarts with the local day
+    # The clerk of the night signs in again: a session lasts 12 hours at most (the fixture's began at 10:00).
+    signed = clerk_http.post(f"{live.url}/api/v1/auth/sign-in", timeout=GENEROUS,
+                             json={"username": f"clerk-{office.office_id}", "password": PASSWORD})
+    assert signed.status_code == 200, signed.text
+    clerk_http.headers["X-CSRFToken"] = signed.headers["X-CSRFToken"]
 
     page = requests.get(f"{live.url}/t/{second.token}", timeout=GENEROUS)
     assert page.status_code == 200

@@ -25,10 +25,19 @@ users = sa.table("users", sa.column("id", sa.Integer), sa.column("username", sa.
 def upgrade() -> None:
     # Operations are added by the changes that need them (sessions, tokens, sign-in throttling).
     _normalise_usernames()  # first: when it refuses, nothing has changed yet
+    # Sessions and API tokens: each user's session generation, and a token's expiry.
+    with op.batch_alter_table("users") as batch_op:
+        batch_op.add_column(sa.Column("session_generation", sa.Integer(), server_default="0", nullable=False))
+    with op.batch_alter_table("api_tokens") as batch_op:
+        batch_op.add_column(sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    # Sessions and API tokens.
+    with op.batch_alter_table("api_tokens") as batch_op:
+        batch_op.drop_column("expires_at")
+    with op.batch_alter_table("users") as batch_op:
+        batch_op.drop_column("session_generation")
 
 
 def _normalised(username: str) -> str:
