@@ -6,7 +6,7 @@ import pytest
 
 from tests.console.support import sign_in_page, signed_in
 from tests.factories import PASSWORD, issue, make_office, make_staff
-from waitwell.services import accounts
+from waitwell.services import accounts, staff_admin
 
 
 @pytest.fixture
@@ -70,3 +70,34 @@ def test_the_sign_in_form_itself_needs_its_token(client, member):
     assert response.status_code == 400
     assert client.get("/console/").status_code == 302  # not signed in
     assert sign_in_page(client, "maria").status_code == 302
+
+
+@pytest.mark.parametrize("bearer", ["Bearer ww_not-a-real-token", "Bearer revoked"])
+def test_a_bearer_header_that_does_not_authenticate_leaves_the_cookie_needing_its_token(client, member, office,
+                                                                                       runtime, bearer):
+    """Only a token that authenticates the request exempts it: an attacker's junk header must not switch the
+    check off for the victim's cookie."""
+    issue(runtime, office.services["A"])
+    if bearer == "Bearer revoked":
+        token = accounts.create_api_token(runtime.uow(), user_id=member.id, name="old PC")
+        staff_admin.revoke_token(runtime.uow(), token_id=staff_admin.list_tokens(runtime.uow())[0].id)
+        bearer = f"Bearer {token}"
+    signed = client.post("/api/v1/auth/sign-in", json={"username": "maria", "password": PASSWORD})
+    url = f"/api/v1/counters/{office.counters['Counter 1']}/call-next"
+    refused = client.post(url, headers={"Authorization": bearer})
+    assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "csrf_failed"
+    called = client.post(url, headers={"Authorization": bearer, "X-CSRFToken": signed.headers["X-CSRFToken"]})
+    assert called.status_code == 200 and called.get_json()["number"] == "A001"  # nothing was called before
+
+
+def test_a_valid_bearer_token_speaks_for_its_own_user_beside_a_cookie(app, client, member, office, runtime):
+    """A machine's token decides who calls, whatever cookie comes along, and needs no CSRF token."""
+    other = make_staff(runtime, [office.office_id], username="jonas")
+    token = accounts.create_api_token(runtime.uow(), user_id=other.id, name="counter PC")
+    client.post("/api/v1/auth/sign-in", json={"username": "maria", "password": PASSWORD})
+    me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.get_json()["username"] == "jonas" and "X-CSRFToken" not in me.headers
+    issue(runtime, office.services["A"])
+    called = client.post(f"/api/v1/counters/{office.counters['Counter 1']}/call-next",
+                         headers={"Authorization": f"Bearer {token}"})
+    assert called.status_code == 200
