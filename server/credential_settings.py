@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from waitwell.config import ConfigError, positive_number
+from waitwell.config import positive_number, whole_number
 from waitwell.domain.credentials import (
     DEFAULT_IDLE_MINUTES,
     DEFAULT_OWN_TOKEN_LIMIT,
@@ -36,11 +36,9 @@ def session_rules(config: Mapping[str, Any]) -> SessionRules:
 def token_rules(config: Mapping[str, Any]) -> TokenRules:
     """The token rules; pass `os.environ` where there is no app (the command line)."""
     days = _setting(config, TOKEN_DAYS_SETTING)
-    limit = _number(config, TOKEN_LIMIT_SETTING, DEFAULT_OWN_TOKEN_LIMIT)
-    if limit != int(limit):
-        raise ConfigError(f"{TOKEN_LIMIT_SETTING} must be a whole number above 0, not {limit:g}")
     return TokenRules(default_days=None if days in (None, "") else positive_number(TOKEN_DAYS_SETTING, days, 1.0),
-                      own_token_limit=int(limit))
+                      own_token_limit=whole_number(TOKEN_LIMIT_SETTING, _setting(config, TOKEN_LIMIT_SETTING),
+                                                   DEFAULT_OWN_TOKEN_LIMIT))
 
 
 def recheck_seconds(config: Mapping[str, Any]) -> float:
