@@ -98,6 +98,8 @@ def start_serve(mode: str, port: int, database_url: str, instance: Path,
     """`waitwell serve` as an operator starts it (default threads, or --gevent), kiosk tap limit lifted."""
     env = {**os.environ, "DATABASE_URL": database_url, "WAITWELL_INSTANCE": str(instance),
            "WAITWELL_PUBLIC_URL": "https://queue.example.gov", "WAITWELL_KIOSK_TAP_LIMIT": "1000000 per second",
+           "WAITWELL_ISSUE_LIMIT_PER_ADDRESS": "1000000 per second",
+           "WAITWELL_ISSUE_LIMIT_PER_OFFICE": "1000000 per second",
            "PYTHONUNBUFFERED": "1"}
     env.pop("REDIS_URL", None)
     env.pop("WAITWELL_PRINT_WORKER", None)
@@ -175,7 +177,7 @@ def mixed_load(base_url: str, office: Office, *, seconds: float, clients: int) -
                                             json={"service_id": service_id, "idempotency_key": uuid.uuid4().hex})
                 else:
                     response = session.post(f"{base_url}/api/v1/tickets", json={"service_id": service_id},
-                                            timeout=30)
+                                            headers=staff, timeout=30)  # an integration: staff token needed
                 tally.add(response.status_code == 201, tap=tap)
                 token = response.json().get("token") if response.status_code == 201 else None
                 if token:

@@ -28,15 +28,17 @@ class Client(KeepAliveClient):  # type: ignore[misc, valid-type]
         self._socket.settimeout(TIMEOUT_SECONDS)
         self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
-    def post(self, path: str, body: bytes | None = None) -> tuple[int, bytes]:
-        return self.request("POST", path, body if body is not None else b"")
+    def post(self, path: str, body: bytes | None = None, *, token: str | None = None) -> tuple[int, bytes]:
+        return self.request("POST", path, body if body is not None else b"", token=token)
 
     def get(self, path: str) -> tuple[int, bytes]:
         return self.request("GET", path, None)
 
-    def request(self, method: str, path: str, body: bytes | None) -> tuple[int, bytes]:
-        """One request; (TIMED_OUT, b"") or (CONNECTION_LOST, b"") instead of raising."""
-        head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n{self.auth}"
+    def request(self, method: str, path: str, body: bytes | None, *, token: str | None = None) -> tuple[int, bytes]:
+        """One request (with `token` instead of the client's own, if given); (TIMED_OUT, b"") or
+        (CONNECTION_LOST, b"") instead of raising."""
+        auth = f"Authorization: Bearer {token}\r\n" if token else self.auth
+        head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n{auth}"
         if body is not None:
             head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
         data = (head + "\r\n").encode() + (body or b"")

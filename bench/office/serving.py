@@ -32,7 +32,9 @@ def serve(database_url: str, instance: Path, *, label: str) -> Iterator[Server]:
     port = free_port()
     log = instance / f"server-{label}.log"
     env = {**os.environ, "DATABASE_URL": database_url, "WAITWELL_INSTANCE": str(instance),
-           "WAITWELL_KIOSK_TAP_LIMIT": "1000000 per second", "WAITWELL_PUBLIC_URL": f"http://127.0.0.1:{port}",
+           "WAITWELL_KIOSK_TAP_LIMIT": "1000000 per second", "WAITWELL_ISSUE_LIMIT_PER_ADDRESS": "1000000 per second",
+           "WAITWELL_ISSUE_LIMIT_PER_OFFICE": "1000000 per second", "WAITWELL_DAILY_TICKET_CAP": "10000000",
+           "WAITWELL_TOKEN_GUESS_LIMIT": "1000000 per second", "WAITWELL_PUBLIC_URL": f"http://127.0.0.1:{port}",
            "PYTHONUNBUFFERED": "1"}
     env.pop("REDIS_URL", None)  # one process: no Redis, as a one-office install runs
     command = [sys.executable, "-m", "waitwell.cli", "serve", "--gevent", "--host", "127.0.0.1", "--port", str(port)]
