@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 # PostgreSQL INTEGER: a larger number in a body would fail in the database (a 500) instead of being refused.
 INTEGER_RANGE = validate.Range(min=-(2**31), max=2**31 - 1)
 
 
 class StrictSchema(Schema):
-    """Unknown fields are an error, so a typo never passes silently; every integer fits the database."""
+    """Unknown fields are an error, so a typo never passes silently; every integer fits the database; a yes/no
+    field is JSON true or false, as the API document says (not 0, 1, "yes" or "on")."""
 
     class Meta:
         ordered = True
 
     error_messages = {"type": "must be a JSON object of named fields, such as {\"service_id\": 3}"}
+
+    @pre_load
+    def booleans_are_json_booleans(self, data: Any, **_kwargs: Any) -> Any:
+        """marshmallow would read 0, 1, "yes" or "on" as a yes/no; the API takes true or false only."""
+        if isinstance(data, Mapping):
+            wrong = {key: ["Not a valid boolean. Use true or false."] for name, field in self.load_fields.items()
+                     if isinstance(field, fields.Boolean) and (key := field.data_key or name) in data
+                     and data[key] is not None and not isinstance(data[key], bool)}
+            if wrong:
+                raise ValidationError(wrong)
+        return data
 
     def on_bind_field(self, field_name: str, field_obj: Any) -> None:
         for field in (field_obj, getattr(field_obj, "inner", None)):

@@ -70,7 +70,7 @@ def create_service(body: dict[str, Any], office_id: int) -> Any:
 
 
 @bp.patch("/services/<int:service_id>")
-@bp.arguments(ServiceChanges())
+@bp.arguments(ServiceChanges(), required=False)  # no body, or {}, changes nothing
 @bp.response(200, ServiceSchema)
 @bp.doc(security=STAFF)
 @staff_required(Role.ADMIN)
