@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from tests.database_cleanup import empty_database
+from tests.support.live import LiveServer
 from waitwell.app import create_app
 from waitwell.config import Config
 from waitwell.domain.clock import VirtualClock
@@ -224,3 +225,10 @@ def app(runtime: Runtime, tmp_path: Path) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def live(app: Flask) -> Iterator[LiveServer]:
+    """The app served on a loopback port, for browsers, Socket.IO clients and print agents."""
+    with LiveServer(app) as server:
+        yield server

@@ -11,7 +11,8 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from tests.conftest import DEFAULT_START
-from tests.realtime.support import LiveServer, Proxy
+from tests.realtime.support import Proxy
+from tests.support.live import LiveServer
 from waitwell.app import create_app
 from waitwell.config import Config
 from waitwell.domain.clock import VirtualClock

@@ -32,7 +32,7 @@ from waitwell.runtime import Runtime
 from waitwell.services import accounts, displays, offices, tickets
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVE = ROOT / "tests" / "realtime" / "serve_app.py"  # the same server entry point the tests kill and restart
+SERVE = ROOT / "tests" / "support" / "serve_app.py"  # the same server entry point the tests kill and restart
 CONNECT_BATCH = 100  # clients connecting at once: a lobby after a power cut, not a SYN flood
 
 

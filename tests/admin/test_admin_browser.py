@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,7 @@ import pytest
 from tests.conftest import ARTIFACTS
 from tests.console.test_console_browser import COUNTER_PC
 from tests.factories import PASSWORD, issue, make_office, make_staff
-from tests.realtime.support import LiveServer
+from tests.support.live import LiveServer
 from waitwell.domain.recalls import RecallRules
 from waitwell.persistence import Role
 from waitwell.services import counters, displays, kiosks, printers, recall_rules
@@ -19,11 +18,6 @@ from waitwell.services import counters, displays, kiosks, printers, recall_rules
 pytestmark = pytest.mark.browser
 WIDE = {"width": 1440, "height": 900}
 
-
-@pytest.fixture
-def live(app) -> Iterator[LiveServer]:
-    with LiveServer(app) as server:
-        yield server
 
 
 @pytest.fixture

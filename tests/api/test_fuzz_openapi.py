@@ -22,8 +22,8 @@ from flask import Flask
 
 from tests.factories import issue, make_staff
 from tests.kiosk.support import make_kiosk
-from tests.printers.fake_printer import closed_port
-from tests.realtime.support import LiveServer
+from tests.support.live import LiveServer
+from tests.support.ports import free_port
 from waitwell.persistence import Role
 from waitwell.runtime import Runtime
 from waitwell.services import accounts
@@ -37,7 +37,7 @@ RUN_TIMEOUT_SECONDS = 300  # a hung run fails here; a normal one takes 15 to 30 
 def served_office(app: Flask, runtime: Runtime) -> Iterator[str]:
     """An office with services, counters, a kiosk with its printer and people waiting, served on a real port."""
     setup = make_kiosk(runtime, printer={"connection": "network",
-                                         "settings": {"host": "127.0.0.1", "port": closed_port()}})
+                                         "settings": {"host": "127.0.0.1", "port": free_port()}})
     issue(runtime, setup.office.services["A"], 3)
     with LiveServer(app) as server:
         yield server.url

@@ -5,7 +5,6 @@ from __future__ import annotations
 import email
 import email.policy
 import threading
-import time
 from collections.abc import Iterator
 from email.message import EmailMessage
 
@@ -14,7 +13,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from flask import Flask
 
-from tests.realtime.support import free_port
+from tests.support.ports import free_port
+from tests.support.waiting import wait_until
 from waitwell.appointments.settings import MAIL_KEY, MailSettings
 
 SMTP_USER, SMTP_PASSWORD = "waitwell", "mail-secret"
@@ -47,13 +47,9 @@ class Mailbox:
         with self._lock:
             return list(self._messages)
 
-    def wait_for(self, count: int = 1, timeout: float = 10.0) -> list[EmailMessage]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if len(self.messages) >= count:
-                return self.messages
-            time.sleep(0.05)
-        raise AssertionError(f"expected {count} email(s) within {timeout} s, got {len(self.messages)}")
+    def wait_for(self, count: int = 1) -> list[EmailMessage]:
+        return wait_until(lambda: self.messages if len(self.messages) >= count else None,
+                          message=f"{count} email(s)")
 
 
 class SmtpServer:

@@ -18,7 +18,8 @@ from tests.appointments.support import booker, local, make_bookable_office
 from tests.printers.fake_printer import FakeNetworkPrinter
 from tests.printers.profiles import read_ticket
 from tests.printing.support import PROFILE, network_printer, start_fast_worker, ticket_jobs
-from tests.realtime.support import LiveServer, wait_until
+from tests.support.live import LiveServer
+from tests.support.waiting import wait_until
 from waitwell.appointments.settings import MAIL_KEY
 from waitwell.domain.clock import VirtualClock
 from waitwell.runtime import Runtime

@@ -14,7 +14,7 @@ import trustme
 from aiosmtpd.controller import Controller
 
 from tests.appointments.conftest import SMTP_PASSWORD, SMTP_USER, Mailbox
-from tests.realtime.support import free_port
+from tests.support.ports import free_port
 from waitwell.appointments import mail
 from waitwell.appointments.settings import MailSettings
 

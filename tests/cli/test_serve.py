@@ -12,11 +12,13 @@ import pytest
 import requests
 import socketio
 
-from tests.cli.conftest import Cli, ServerProcess, free_port, free_ports, start_server
+from tests.cli.conftest import Cli
 from tests.printers.fake_printer import FakeNetworkPrinter
 from tests.printers.profiles import numbers_read, read_ticket
 from tests.printing.support import PROFILE, network_printer, ticket_jobs
-from tests.realtime.support import wait_until
+from tests.support.ports import free_port
+from tests.support.processes import ServerProcess, waitwell_server
+from tests.support.waiting import wait_until
 
 
 def test_refuses_an_empty_database(waitwell: Cli) -> None:
@@ -54,9 +56,9 @@ def test_serves_the_api_and_socketio_over_websocket_then_stops_on_sigterm(
                                         {"WAITWELL_PUBLIC_URL": "https://queue.example.gov"})
         try:
             server.wait_until_serving()
-            assert requests.get(f"{server.base_url}/api/v1/offices", timeout=5).json()[0]["name"]
+            assert requests.get(f"{server.url}/api/v1/offices", timeout=5).json()[0]["name"]
             client = socketio.Client(reconnection=False)
-            client.connect(server.base_url, transports=["websocket"], wait_timeout=10)
+            client.connect(server.url, transports=["websocket"], wait_timeout=10)
             assert client.transport() == "websocket"
             client.disconnect()
             assert "-m gunicorn" in command_line(server.process.pid)
@@ -97,7 +99,7 @@ def test_a_separate_print_worker_that_dies_is_started_again_and_no_child_outlive
         wait_until(lambda: not [pid for pid in children if running(pid)], 30,
                    "the web process and print worker gone with their parent")
     with pytest.raises(requests.ConnectionError):
-        requests.get(f"{server.base_url}/api/v1/offices", timeout=2)
+        requests.get(f"{server.url}/api/v1/offices", timeout=2)
     assert server.output().count("WAITWELL_PUBLIC_URL is not set") == 1  # from `waitwell serve`, not again
 
 
@@ -108,11 +110,12 @@ def serve_one_kiosk(waitwell: Cli, instance: Path, tmp_path: Path, printer: Fake
     waitwell("db", "upgrade")
     port = free_port()
     [kiosk] = kiosks_with_printer(instance / "waitwell.db", printer.port, count=1)
-    return start_server(["serve", "--port", str(port), "--threads", "8", *options], port, tmp_path, env), kiosk
+    server = waitwell_server(["serve", "--port", str(port), "--threads", "8", *options], port, tmp_path, env)
+    return server.launch(), kiosk
 
 
 def tap(server: ServerProcess, kiosk_id: int, service_id: int) -> None:
-    response = requests.post(f"{server.base_url}/api/v1/kiosks/{kiosk_id}/tickets", timeout=30,
+    response = requests.post(f"{server.url}/api/v1/kiosks/{kiosk_id}/tickets", timeout=30,
                              json={"service_id": service_id, "idempotency_key": uuid.uuid4().hex})
     assert response.status_code == 201, response.text
 
@@ -150,11 +153,11 @@ def test_workers_run_as_processes_on_consecutive_ports_and_stop_together(
 ) -> None:
     """And one print worker for both: taps at either process print on the kiosk's printer in their order."""
     waitwell("db", "upgrade")
-    port = free_ports(2)
+    port = free_port(consecutive=2)
     with FakeNetworkPrinter() as printer:
         taps = kiosks_with_printer(instance / "waitwell.db", printer.port, count=6)
-        server = start_server(["serve", "--port", str(port), "--workers", "2", *worker], port, tmp_path,
-                              {"REDIS_URL": redis_url, "WAITWELL_PUBLIC_URL": "https://queue.example.gov"})
+        server = waitwell_server(["serve", "--port", str(port), "--workers", "2", *worker], port, tmp_path,
+                              {"REDIS_URL": redis_url, "WAITWELL_PUBLIC_URL": "https://queue.example.gov"}).launch()
         try:
             server.wait_until_serving()
             server.wait_until_serving(port=port + 1)
@@ -187,15 +190,15 @@ def test_gevent_serves_socketio_and_concurrent_taps_each_get_their_own_number(
     waitwell("db", "upgrade")
     kiosks = kiosks_of_one_office(instance / "waitwell.db", count=8)
     port = free_port()
-    server = start_server(["serve", "--port", str(port), "--gevent"], port, tmp_path,
-                          {"WAITWELL_PUBLIC_URL": "https://queue.example.gov"})
+    server = waitwell_server(["serve", "--port", str(port), "--gevent"], port, tmp_path,
+                             {"WAITWELL_PUBLIC_URL": "https://queue.example.gov"}).launch()
     numbers: list[str] = []
     statuses: list[int] = []
 
     def tap_ten_times(kiosk_id: int, service_id: int) -> None:
         with requests.Session() as session:
             for _ in range(10):
-                response = session.post(f"{server.base_url}/api/v1/kiosks/{kiosk_id}/tickets", timeout=30,
+                response = session.post(f"{server.url}/api/v1/kiosks/{kiosk_id}/tickets", timeout=30,
                                         json={"service_id": service_id, "idempotency_key": uuid.uuid4().hex})
                 statuses.append(response.status_code)
                 numbers.append(response.json().get("number", ""))
@@ -203,7 +206,7 @@ def test_gevent_serves_socketio_and_concurrent_taps_each_get_their_own_number(
     try:
         server.wait_until_serving()
         client = socketio.Client(reconnection=False)
-        client.connect(server.base_url, transports=["websocket"], wait_timeout=10)
+        client.connect(server.url, transports=["websocket"], wait_timeout=10)
         assert client.transport() == "websocket"
         client.disconnect()
         tappers = [threading.Thread(target=tap_ten_times, args=kiosk) for kiosk in kiosks]

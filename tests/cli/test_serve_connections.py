@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.cli.conftest import Cli, free_port, start_server
+from tests.cli.conftest import Cli
+from tests.support.ports import free_port
+from tests.support.processes import waitwell_server
 
 HELD = 1_100
 UPGRADE = (b"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
@@ -27,8 +29,8 @@ def test_a_request_is_answered_while_more_than_a_thousand_connections_are_open(w
         pytest.skip(f"this machine allows {soft} open files per process; the test holds {HELD} connections")
     waitwell("db", "upgrade")
     port = free_port()
-    server = start_server(["serve", "--port", str(port), "--gevent"], port, tmp_path,
-                          {"WAITWELL_PUBLIC_URL": "https://queue.example.gov"})
+    server = waitwell_server(["serve", "--port", str(port), "--gevent"], port, tmp_path,
+                             {"WAITWELL_PUBLIC_URL": "https://queue.example.gov"}).launch()
     held: list[socket.socket] = []
     try:
         server.wait_until_serving()
@@ -38,7 +40,7 @@ def test_a_request_is_answered_while_more_than_a_thousand_connections_are_open(w
             held.append(connection)
         time.sleep(0.5)  # accepted (or left waiting) by the worker; silent ones are dropped only after 6 s
         started = time.monotonic()
-        answer = requests.get(f"{server.base_url}/api/v1/offices", timeout=4)
+        answer = requests.get(f"{server.url}/api/v1/offices", timeout=4)
         assert answer.status_code == 200
         assert time.monotonic() - started < 2
     finally:

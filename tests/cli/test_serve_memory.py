@@ -14,8 +14,10 @@ from typing import Any
 import pytest
 from flask_babel import force_locale, gettext
 
-from tests.cli.conftest import Cli, free_port, start_server
+from tests.cli.conftest import Cli
 from tests.cli.test_serve import child_commands, command_line
+from tests.support.ports import free_port
+from tests.support.processes import waitwell_server
 from waitwell.cli import main
 from waitwell.commands import serve as serve_command
 from waitwell.config import Config
@@ -147,8 +149,8 @@ def test_only_the_web_worker_holds_the_app(waitwell: Cli, tmp_path: Path, worker
     none of the app's compiled libraries, the web worker and the print worker do (so the check can see them)."""
     waitwell("db", "upgrade")
     port = free_port()
-    server = start_server(["serve", "--port", str(port), "--separate-print-worker", *worker], port, tmp_path,
-                          {"WAITWELL_PUBLIC_URL": "https://queue.example.gov"})
+    server = waitwell_server(["serve", "--port", str(port), "--separate-print-worker", *worker], port, tmp_path,
+                             {"WAITWELL_PUBLIC_URL": "https://queue.example.gov"}).launch()
     try:
         server.wait_until_serving()
         supervisor = server.process.pid

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.cli.conftest import SETTINGS, Cli, free_port, start_server
+from tests.cli.conftest import SETTINGS, Cli
 from tests.database_outage import database_proxy, through
-from tests.realtime.support import wait_until
+from tests.support.ports import free_port
+from tests.support.processes import waitwell_server
+from tests.support.waiting import wait_until
 
 WAITING = re.compile(r"The database postgresql(?:\+psycopg)?://\S+ cannot be reached \(attempt (\d+): (.+)\); "
                      r"trying again in [\d.]+ s, for up to \d+ s more\.")
@@ -25,7 +27,7 @@ def test_serve_waits_for_a_database_that_comes_up_later_then_serves(postgres_url
         port = free_port()
         env = {name: "" for name in SETTINGS} | {"WAITWELL_INSTANCE": str(tmp_path / "instance"),
                                                  "DATABASE_URL": through(proxy, postgres_url)}
-        server = start_server(["serve", "--port", str(port), "--threads", "8"], port, tmp_path, env)
+        server = waitwell_server(["serve", "--port", str(port), "--threads", "8"], port, tmp_path, env).launch()
         try:
             wait_until(lambda: len(WAITING.findall(server.output())) >= 2 or server.process.poll() is not None,
                        timeout=60, message="two attempts logged")

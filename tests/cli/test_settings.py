@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Cli, free_port, waitwell_command
+from tests.cli.conftest import Cli
+from tests.support.ports import free_port
+from tests.support.processes import waitwell_command
 from waitwell.app import create_app
 from waitwell.config import Config, ConfigError, port_number, positive_number, switch
 from waitwell.printing import worker_switched_on

@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from tests.console.support import StaffBrowser, signed_in
 from tests.factories import make_office, make_staff
-from tests.realtime.support import LiveServer
 from waitwell.persistence import Role
 
 
@@ -15,12 +12,6 @@ def office(runtime):
     """Counter 1 serves A and B, Counter 2 serves B; both closed until a clerk signs in."""
     return make_office(runtime, open_counters=False)
 
-
-@pytest.fixture
-def live(app) -> Iterator[LiveServer]:
-    """The app served on a loopback port, for browsers and Socket.IO clients."""
-    with LiveServer(app) as server:
-        yield server
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import ARTIFACTS
 from tests.factories import PASSWORD, issue, make_office, make_staff
-from tests.realtime.support import LiveServer
+from tests.support.live import LiveServer
 from waitwell.persistence import Role
 from waitwell.services import queries
 

@@ -18,7 +18,8 @@ from tests.kiosk.support import KioskSetup, make_kiosk
 from tests.printers.fake_printer import FakeNetworkPrinter
 from tests.printers.profiles import read_ticket
 from tests.printing.support import PROFILE, network_printer, start_fast_worker, ticket_jobs
-from tests.realtime.support import LiveServer, wait_until
+from tests.support.live import LiveServer
+from tests.support.waiting import wait_until
 from waitwell.persistence import Role
 from waitwell.printing.worker import PrintWorker
 from waitwell.services import print_jobs

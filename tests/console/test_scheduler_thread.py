@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-
+from tests.support.waiting import wait_until
 from waitwell.app import create_app
 from waitwell.config import Config
 from waitwell.jobs.scheduler import SCHEDULER_KEY
@@ -22,10 +21,8 @@ def test_the_scheduler_starts_with_the_first_request_and_holds_the_lease(runtime
     try:
         assert leases.holder_of(runtime.uow(), name="scheduler") is None
         app.test_client().get("/sign-in")
-        deadline = time.monotonic() + 5
-        while leases.holder_of(runtime.uow(), name="scheduler") != scheduler.holder:
-            assert time.monotonic() < deadline, "the scheduler never took its lease"
-            time.sleep(0.02)
+        wait_until(lambda: leases.holder_of(runtime.uow(), name="scheduler") == scheduler.holder,
+                   message="the scheduler to take its lease")
     finally:
         scheduler.stop()
     assert leases.holder_of(runtime.uow(), name="scheduler") is None  # given up on stop

@@ -1,4 +1,4 @@
-"""Browser fixtures for the display and status pages: headless Chromium and the app on a real port."""
+"""Fixtures for the display and status pages: an office with a registered display, a signed-in clerk."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 import requests
-from flask import Flask
 
 from tests.conftest import ARTIFACTS
 from tests.factories import PASSWORD, OfficeSetup, make_office, make_staff
-from tests.realtime.support import LiveServer
+from tests.support.live import LiveServer
 from waitwell.persistence import Role
 from waitwell.runtime import Runtime
 from waitwell.services import displays
@@ -43,11 +42,6 @@ def display(runtime: Runtime, office: OfficeSetup) -> DisplayView:
     return displays.register_display(runtime.uow(), office_id=office.office_id, name="Main hall",
                                      languages=["en-US", "es-US"])
 
-
-@pytest.fixture
-def live(app: Flask) -> Iterator[LiveServer]:
-    with LiveServer(app) as server:
-        yield server
 
 
 @contextlib.contextmanager

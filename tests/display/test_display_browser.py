@@ -12,7 +12,7 @@ import requests
 
 from tests.display.conftest import FULL_HD, ULTRA_HD
 from tests.factories import issue, make_office
-from tests.realtime.support import ServerProcess
+from tests.support.processes import app_server
 from waitwell.runtime import Runtime
 from waitwell.services import counters, displays
 
@@ -134,7 +134,7 @@ def test_display_shows_reconnecting_while_the_server_is_down_and_recovers_after_
     office = make_office(runtime, name="Hartford DMV")
     display = displays.register_display(runtime.uow(), office_id=office.office_id, name="Hall")
     issue(runtime, office.services["A"], 3)
-    server = ServerProcess(sqlite_url, tmp_path).start()
+    server = app_server(sqlite_url, tmp_path).start()
     page = open_display(chromium, server.url, display.id)
     try:
         assert page.is_hidden("#connection")

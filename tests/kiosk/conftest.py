@@ -1,4 +1,4 @@
-"""Browser fixtures for the kiosk: headless Chromium, and the app served on a real port with its print worker."""
+"""Kiosk fixtures: the app served on a real port with its print worker, and where screenshots go."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 
 from tests.printing.support import start_fast_worker
-from tests.realtime.support import LiveServer
+from tests.support.live import LiveServer
 
 PORTRAIT = {"width": 1080, "height": 1920}
 LANDSCAPE = {"width": 1920, "height": 1080}

@@ -14,10 +14,12 @@ from sqlalchemy import func, select
 
 from tests.kiosk.conftest import LANDSCAPE, PORTRAIT
 from tests.kiosk.support import make_kiosk
-from tests.printers.fake_printer import FakeNetworkPrinter, closed_port
+from tests.printers.fake_printer import FakeNetworkPrinter
 from tests.printers.profiles import read_ticket
 from tests.printing.support import PROFILE, network_printer, ticket_jobs
-from tests.realtime.support import LiveServer, wait_until
+from tests.support.live import LiveServer
+from tests.support.ports import free_port
+from tests.support.waiting import wait_until
 from waitwell.persistence import Service, Ticket
 from waitwell.runtime import Runtime
 
@@ -89,7 +91,7 @@ def test_language_switch_keyboard_tap_and_idle_reset(
 def test_printer_failure_screen_shows_a_big_qr_and_plain_words(
     chromium: Any, live_kiosk: LiveServer, runtime: Runtime, artifacts_dir: Path
 ) -> None:
-    setup = make_kiosk(runtime, printer=network_printer(closed_port()), services=SERVICES)
+    setup = make_kiosk(runtime, printer=network_printer(free_port()), services=SERVICES)
     for orientation, viewport in (("portrait", PORTRAIT), ("landscape", LANDSCAPE)):
         page = open_kiosk(chromium, live_kiosk, setup.kiosk.id, viewport)
         page.get_by_role("button", name="Driver licence renewal").click()

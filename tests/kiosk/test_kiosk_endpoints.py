@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tests.factories import make_office
 from tests.kiosk.support import make_kiosk, preview_printer
-from tests.realtime.support import wait_until
+from tests.support.waiting import wait_until
 from waitwell.persistence import IssueEstimate, PrintJob, Service
 from waitwell.realtime.namespaces import SNAPSHOTS_KEY
 from waitwell.runtime import Runtime

@@ -13,7 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.kiosk.support import make_kiosk
-from tests.realtime.support import ServerProcess, free_port
+from tests.support.ports import free_port
+from tests.support.processes import app_server
 from waitwell.api.rate_limits import limiter
 from waitwell.app import create_app
 from waitwell.config import Config
@@ -85,8 +86,8 @@ def test_two_server_processes_count_a_kiosk_s_taps_together(sqlite_url: str, red
     channel = f"waitwell-test-{uuid.uuid4().hex[:12]}"
     path = f"/api/v1/kiosks/{setup.kiosk.id}/tickets"
     try:
-        with ServerProcess(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_a, \
-                ServerProcess(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_b:
+        with app_server(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_a, \
+                app_server(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_b:
             codes = [requests.post(f"{server.url}{path}", timeout=10,
                                    json={"service_id": setup.office.services["A"],
                                          "idempotency_key": f"two-processes-{i:04d}"}).status_code

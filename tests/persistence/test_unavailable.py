@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.database_outage import database_proxy, through
-from tests.realtime.support import free_port
+from tests.support.ports import free_port
 from waitwell.persistence.database import make_engine
 from waitwell.persistence.unavailable import unavailable_reason
 from waitwell.persistence.writer_turn import WriterTurn

@@ -155,8 +155,3 @@ def _without_queries(data: bytes) -> bytes:
     """The bytes of a job that are not status queries (DLE EOT n)."""
     return re.sub(rb"\x10\x04[\x01-\x04]", b"", data)
 
-
-def closed_port() -> int:
-    """A loopback port with nothing listening: connecting to it is refused at once."""
-    with socket.create_server(("127.0.0.1", 0)) as probe:
-        return probe.getsockname()[1]

@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import re
 import threading
-import time
 
 import pytest
 from escpos.printer import CupsPrinter, Dummy, File, Network, Serial, Usb
 
 from tests.printers.conftest import STATUS_URL, make_ticket
 from tests.printers.profiles import read_ticket
+from tests.support.waiting import wait_until
 from waitwell.printers.connections import PrinterSettings, open_printer
 from waitwell.printers.errors import InvalidPrinterSettings, PrinterDependencyMissing, PrintFailed
 from waitwell.printers.send import print_ticket
@@ -125,9 +125,7 @@ def test_a_serial_printer_on_a_pseudo_terminal_receives_the_ticket_and_answers_s
         print_ticket(settings, make_ticket())
         # Closing the terminal ends the player's reading, whatever it has not read yet (on a busy machine, the
         # whole ticket): a real printer keeps what it was sent, so wait for the cut to arrive before closing.
-        deadline = time.monotonic() + 5
-        while CUT not in received and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_until(lambda: CUT in received, message="the cut to reach the printer")
     finally:
         os.close(device)
         os.close(controller)

@@ -10,8 +10,10 @@ import pytest
 
 from tests.printers.conftest import STATUS_URL, make_ticket
 from tests.printers.escpos_reader import StatusQuery
-from tests.printers.fake_printer import FakeNetworkPrinter, closed_port
+from tests.printers.fake_printer import FakeNetworkPrinter
 from tests.printers.profiles import numbers_read, read_ticket
+from tests.support.ports import free_port
+from tests.support.waiting import wait_until
 from waitwell.printers.connections import PrinterSettings, open_printer
 from waitwell.printers.deadline import connection_of
 from waitwell.printers.errors import PrintFailed
@@ -41,7 +43,7 @@ def test_ticket_arrives_at_the_network_printer_with_number_and_qr(paper_mm, prof
 
 
 def test_a_refused_connection_fails_at_once_with_the_printer_named() -> None:
-    port = closed_port()
+    port = free_port()
     started = time.monotonic()
     with pytest.raises(PrintFailed) as failure:
         print_ticket(network(port), make_ticket())
@@ -179,7 +181,7 @@ def test_a_printer_that_accepts_but_never_answers_is_unknown_within_the_timeout(
 
 
 def test_a_refused_connection_is_offline() -> None:
-    status = poll_status(network(closed_port()))
+    status = poll_status(network(free_port()))
     assert status.state == "offline"
     assert "refused the connection" in status.detail
 
@@ -189,8 +191,8 @@ def test_a_silent_printer_does_not_delay_polling_another(fake_printer) -> None:
         results: dict[str, str] = {}
         slow = threading.Thread(target=lambda: results.update(silent=poll_status(network(silent.port), 3.0).state))
         slow.start()
-        while silent.status_queries == 0:  # the silent printer has been asked and is keeping the poll waiting
-            time.sleep(0.01)
+        # The silent printer has been asked and is keeping the poll waiting.
+        wait_until(lambda: silent.status_queries, message="the silent printer asked for its status")
         results["answering"] = poll_status(network(fake_printer.port)).state
         answered_while_other_waits = slow.is_alive()
         slow.join()

@@ -6,13 +6,13 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from flask import Flask
 
 from tests.printers.fake_printer import FakeNetworkPrinter
-from tests.realtime.support import die_with_parent
+from tests.support.processes import die_with_parent
+from tests.support.waiting import wait_until
 from waitwell import printing
 from waitwell.printing.retry import RetryPolicy
 from waitwell.printing.worker import PrintWorker
@@ -61,10 +61,12 @@ def start_worker_process(database_url: str, tmp_path: Path, scan_seconds: float 
     with log_path.open("ab") as log:
         process = subprocess.Popen([sys.executable, "-m", "waitwell.cli", "print-worker"], env=env,
                                    stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
-    deadline = time.monotonic() + 30
-    while log_path.read_bytes().count(RUNNING) <= runs_before:
-        assert process.poll() is None and time.monotonic() < deadline, log_path.read_text()
-        time.sleep(0.05)
+
+    def running() -> bool:
+        assert process.poll() is None, log_path.read_text()
+        return log_path.read_bytes().count(RUNNING) > runs_before
+
+    wait_until(running, message=f"the print worker to say it runs (log: {log_path})")
     return process
 
 

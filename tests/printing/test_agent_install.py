@@ -21,7 +21,8 @@ from tests.kiosk.support import make_kiosk
 from tests.printers.fake_printer import FakeNetworkPrinter
 from tests.printers.profiles import read_ticket
 from tests.printing.support import PROFILE, ticket_jobs
-from tests.realtime.support import LiveServer, wait_until
+from tests.support.live import LiveServer
+from tests.support.waiting import wait_until
 from waitwell.runtime import Runtime
 from waitwell.services import accounts
 

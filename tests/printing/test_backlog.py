@@ -11,7 +11,7 @@ from tests.kiosk.support import make_kiosk
 from tests.printers.fake_printer import FakeNetworkPrinter
 from tests.printers.profiles import numbers_read, read_ticket
 from tests.printing.support import PROFILE, network_printer, ticket_jobs
-from tests.realtime.support import wait_until
+from tests.support.waiting import wait_until
 from waitwell.printers.errors import PrintFailed
 from waitwell.printing import device
 from waitwell.printing.retry import RetryPolicy

@@ -10,7 +10,7 @@ from tests.kiosk.support import make_kiosk
 from tests.printers.fake_printer import FakeNetworkPrinter
 from tests.printers.profiles import numbers_read, read_ticket
 from tests.printing.support import PROFILE, start_worker_process, ticket_jobs
-from tests.realtime.support import wait_until
+from tests.support.waiting import wait_until
 from waitwell.runtime import Runtime
 from waitwell.services import kiosk_taps, print_jobs
 

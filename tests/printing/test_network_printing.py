@@ -8,9 +8,10 @@ from collections.abc import Callable
 from flask.testing import FlaskClient
 
 from tests.kiosk.support import make_kiosk
-from tests.printers.fake_printer import FakeNetworkPrinter, closed_port
+from tests.printers.fake_printer import FakeNetworkPrinter
 from tests.printers.profiles import read_ticket
 from tests.printing.support import PROFILE, FakePrinterOnPort, network_printer, ticket_jobs
+from tests.support.ports import free_port
 from waitwell.domain.events import Event, PrinterStatusChanged, PrintJobFailed, PrintJobPrinted
 from waitwell.printing.worker import PrintWorker
 from waitwell.runtime import Runtime
@@ -66,7 +67,7 @@ def test_refused_printer_never_blocks_issuing_and_prints_once_it_is_back(
     heard: list[Event] = []
     for kind in (PrintJobFailed, PrintJobPrinted, PrinterStatusChanged):
         runtime.bus.subscribe(kind, heard.append)
-    port = closed_port()
+    port = free_port()
     setup = make_kiosk(runtime, printer=network_printer(port))
     kiosk_id = setup.kiosk.id
 

@@ -11,13 +11,15 @@ from pathlib import Path
 import requests
 from flask import Flask
 
-from tests.cli.conftest import waitwell_command
 from tests.factories import make_staff
 from tests.kiosk.support import make_kiosk
-from tests.printers.fake_printer import FakeNetworkPrinter, closed_port
+from tests.printers.fake_printer import FakeNetworkPrinter
 from tests.printers.profiles import read_ticket
 from tests.printing.support import PROFILE, ticket_jobs
-from tests.realtime.support import LiveServer, wait_until
+from tests.support.live import LiveServer
+from tests.support.ports import free_port
+from tests.support.processes import waitwell_command
+from tests.support.waiting import wait_until
 from waitwell.printing.agent import PrintAgent
 from waitwell.printing.cli import printer_from_spec
 from waitwell.runtime import Runtime
@@ -143,7 +145,7 @@ def exit_status(process: subprocess.Popen, output: Path, timeout: float = 90) ->
 
 def test_the_agent_exits_with_an_error_when_the_server_is_not_there(tmp_path: Path) -> None:
     """Tried a bounded number of times with a growing wait, then status 1, so systemd starts it again."""
-    server = f"http://127.0.0.1:{closed_port()}"
+    server = f"http://127.0.0.1:{free_port()}"
     agent, output = start_agent(tmp_path, "--server", server, "--kiosk", "1", "--printer", "preview:",
                                 "--token", "ww_test", "--connect-tries", "2")
     assert exit_status(agent, output) == 1, output.read_text()

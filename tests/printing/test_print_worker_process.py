@@ -15,7 +15,7 @@ from tests.kiosk.support import make_kiosk
 from tests.printers.fake_printer import FakeNetworkPrinter
 from tests.printers.profiles import read_ticket
 from tests.printing.support import PROFILE, network_printer, start_worker_process, ticket_jobs
-from tests.realtime.support import wait_until
+from tests.support.waiting import wait_until
 from waitwell.app import create_app
 from waitwell.config import Config
 from waitwell.runtime import Runtime

@@ -15,9 +15,10 @@ from tests.admin.conftest import page
 from tests.console.support import signed_in
 from tests.factories import make_office, make_staff
 from tests.kiosk.support import make_kiosk
-from tests.printers.fake_printer import FakeNetworkPrinter, closed_port
+from tests.printers.fake_printer import FakeNetworkPrinter
 from tests.printing.support import network_printer
-from tests.realtime.support import wait_until
+from tests.support.ports import free_port
+from tests.support.waiting import wait_until
 from waitwell.app import create_app
 from waitwell.config import Config, ConfigError, check_environment
 from waitwell.persistence import Printer, Role
@@ -105,7 +106,7 @@ def test_checking_a_network_printer_outside_the_allowed_networks_tells_no_open_p
     with FakeNetworkPrinter() as listening:
         open_id = stored_printer(runtime, office_id, "open", "network", {"host": "localhost", "port": listening.port})
         closed_id = stored_printer(runtime, office_id, "closed", "network", {"host": "localhost",
-                                                                             "port": closed_port()})
+                                                                             "port": free_port()})
         details = []
         for printer_id in (open_id, closed_id):
             browser.post_form(f"/admin/printers/{printer_id}/check")
@@ -122,7 +123,7 @@ def test_the_print_worker_does_not_write_to_a_stored_path_outside_the_allowlist(
                                                                                tmp_path: Path) -> None:
     precious = tmp_path / "precious.conf"
     precious.write_text("keep me")
-    setup = make_kiosk(runtime, printer=network_printer(closed_port()))
+    setup = make_kiosk(runtime, printer=network_printer(free_port()))
     with runtime.uow() as uow:
         uow.session.get(Printer, setup.printer_id).connection = "file"
         uow.session.get(Printer, setup.printer_id).settings = {"device_path": str(precious)}

@@ -18,10 +18,12 @@ from tests.admin.conftest import form_as_sent, page
 from tests.console.support import StaffBrowser, signed_in
 from tests.factories import make_staff
 from tests.kiosk.support import KioskSetup, make_kiosk
-from tests.printers.fake_printer import FakeNetworkPrinter, closed_port
+from tests.printers.fake_printer import FakeNetworkPrinter
 from tests.printers.profiles import read_ticket
 from tests.printing.support import PROFILE, FakePrinterOnPort, network_printer, ticket_jobs
-from tests.realtime.support import LiveServer, wait_until
+from tests.support.live import LiveServer
+from tests.support.ports import free_port
+from tests.support.waiting import wait_until
 from waitwell import printing
 from waitwell.persistence import Role
 from waitwell.printing.agent import PrintAgent
@@ -89,7 +91,7 @@ def agent_for(live: LiveServer, runtime: Runtime, setup: KioskSetup, printer: Fa
 def test_a_printer_switched_to_the_agent_gets_nothing_more_from_the_server_and_its_queue_goes_to_the_agent(
     app: Flask, runtime: Runtime, worker: PrintWorker, tmp_path: Path
 ) -> None:
-    port = closed_port()  # the server cannot reach the printer: the ticket waits in its queue
+    port = free_port()  # the server cannot reach the printer: the ticket waits in its queue
     setup = make_kiosk(runtime, printer=network_printer(port))
     assert setup.printer_id is not None
     admin = admin_of(app, runtime)
@@ -122,7 +124,7 @@ def test_a_printer_switched_back_to_the_server_prints_its_queue_there_and_the_ag
     app: Flask, runtime: Runtime, worker: PrintWorker, tmp_path: Path
 ) -> None:
     with FakeNetworkPrinter() as at_the_pc:
-        port = closed_port()
+        port = free_port()
         setup = make_kiosk(runtime, printer={**network_printer(port), "delivery": "agent"})
         assert setup.printer_id is not None
         admin = admin_of(app, runtime)

@@ -9,9 +9,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.kiosk.support import make_kiosk
-from tests.printers.fake_printer import FakeNetworkPrinter, closed_port
+from tests.printers.fake_printer import FakeNetworkPrinter
 from tests.printing.support import FakePrinterOnPort, network_printer, ticket_jobs
-from tests.realtime.support import wait_until
+from tests.support.ports import free_port
+from tests.support.waiting import wait_until
 from waitwell.printing.retry import RetryPolicy
 from waitwell.printing.worker import PrintWorker
 from waitwell.runtime import Runtime
@@ -36,7 +37,7 @@ def test_paper_near_end_stays_shown_after_the_next_ticket(runtime: Runtime, app:
 def test_a_cleared_fault_shows_within_seconds_although_status_checks_are_30_s_apart(
     runtime: Runtime, app: Flask, client: FlaskClient
 ) -> None:
-    port = closed_port()
+    port = free_port()
     setup = make_kiosk(runtime, printer=network_printer(port))
     worker = PrintWorker(runtime, status_interval=30, context=app.app_context).start()
     try:

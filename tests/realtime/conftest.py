@@ -1,4 +1,4 @@
-"""Realtime fixtures: an office with a registered display, and the app on a real port."""
+"""Realtime fixtures: an office with a registered display, and a clerk signed in to the live server."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from flask import Flask
 
 from tests.factories import PASSWORD, OfficeSetup, make_office, make_staff
-from tests.realtime.support import LiveServer
+from tests.support.live import LiveServer
 from waitwell.persistence import Role
 from waitwell.runtime import Runtime
 from waitwell.services import displays
@@ -26,11 +25,6 @@ def display(runtime: Runtime, office: OfficeSetup) -> DisplayView:
     return displays.register_display(runtime.uow(), office_id=office.office_id, name="Main hall",
                                      languages=["en-US", "es-US"])
 
-
-@pytest.fixture
-def live(app: Flask) -> Iterator[LiveServer]:
-    with LiveServer(app) as server:
-        yield server
 
 
 @pytest.fixture

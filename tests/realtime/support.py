@@ -1,57 +1,25 @@
-"""Real parts for realtime tests: a server on a real port, a TCP proxy that can drop the line,
-server processes that can be killed and restarted, and a client that follows a feed like the pages do."""
+"""Real parts for realtime tests: a TCP proxy that can drop the line, staff calling a server process's API,
+and a client that follows a feed like the pages do (servers themselves: tests/support)."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import select
-import signal
 import socket
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import requests
 import socketio
-from flask import Flask
-from werkzeug.serving import ThreadedWSGIServer
 
-from waitwell.commands.processes import dying_with_parent
+from tests.support.ports import free_port
+from tests.support.waiting import DEADLINE_SECONDS, wait_until
 from waitwell.realtime.rooms import TICKET_NAMESPACE
 from waitwell.runtime import Runtime
 from waitwell.services import accounts
 from waitwell.services.accounts import StaffMember
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-# A `preexec_fn`: the child is killed when the test run dies, so no server outlives an aborted run.
-die_with_parent = dying_with_parent(signal.SIGKILL)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_until(condition: Callable[[], Any], timeout: float = 15.0, message: str = "condition") -> Any:
-    """Poll `condition` until it returns something truthy; fail after `timeout` seconds (generous: it only
-    matters when the test fails, and a busy 2-core machine can stretch a cross-process round trip)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {message}")
-        time.sleep(0.02)
 
 
 def staff_api(runtime: Runtime, member: StaffMember) -> requests.Session:
@@ -60,113 +28,6 @@ def staff_api(runtime: Runtime, member: StaffMember) -> requests.Session:
     session.headers["Authorization"] = "Bearer " + accounts.create_api_token(runtime.uow(), user_id=member.id,
                                                                              name="test")
     return session
-
-
-class _ClosingServer(ThreadedWSGIServer):
-    """Werkzeug's threaded server, keeping its connections so closing it ends them. Its request threads
-    are daemons nobody joins: a WebSocket or keep-alive one would outlive the test with its socket and
-    a database connection, and be collected during a later test (a ResourceWarning there)."""
-
-    def __init__(self, host: str, port: int, app: Flask) -> None:
-        super().__init__(host, port, app)
-        self._open: dict[socket.socket, threading.Thread | None] = {}
-        self._open_lock = threading.Lock()
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._open_lock:  # here, in serve_forever's thread: every accepted socket is known once it stops
-            self._open[request] = None
-        super().process_request(request, client_address)
-
-    def process_request_thread(self, request: Any, client_address: Any) -> None:
-        with self._open_lock:
-            self._open[request] = threading.current_thread()
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            with self._open_lock:
-                self._open.pop(request, None)
-
-    def end_connections(self, timeout: float) -> None:
-        """Hang up on every client still connected and wait for their request threads to finish."""
-        with self._open_lock:
-            still_open = dict(self._open)
-        for request in still_open:
-            with contextlib.suppress(OSError):
-                request.shutdown(socket.SHUT_RDWR)
-        deadline = time.monotonic() + timeout
-        for thread in still_open.values():
-            if thread is not None:
-                thread.join(max(0.0, deadline - time.monotonic()))
-        wait_until(lambda: not self._open, timeout=max(0.1, deadline - time.monotonic()),
-                   message=f"request threads to end: {list(self._open.values())}")
-
-
-class LiveServer:
-    """The Flask app served by Werkzeug's threaded server on a free port, in a thread of this process."""
-
-    def __init__(self, app: Flask, port: int | None = None) -> None:
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._server = _ClosingServer("127.0.0.1", self.port, app)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        try:
-            self._server.end_connections(timeout=10)
-        finally:
-            self._server.server_close()
-
-
-class ServerProcess:
-    """`python tests/realtime/serve_app.py` in its own process: killable, restartable on the same port."""
-
-    def __init__(self, database_url: str, instance: Path, *, port: int | None = None, redis_url: str = "",
-                 channel: str = "", async_mode: str = "threading") -> None:
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.args = [sys.executable, str(ROOT / "tests" / "realtime" / "serve_app.py"), "--port", str(self.port),
-                     "--database-url", database_url, "--instance", str(instance), "--async-mode", async_mode]
-        if redis_url:
-            self.args += ["--redis-url", redis_url, "--channel", channel]
-        self.process: subprocess.Popen[bytes] | None = None
-        self.log = instance / f"server-{self.port}.log"
-
-    def start(self) -> ServerProcess:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(self.args, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
-                                            preexec_fn=die_with_parent)
-        try:
-            wait_until(self._answers, timeout=20, message=f"server on port {self.port} (log: {self.log})")
-        except BaseException:
-            self.kill()  # a server that never answered is not left running (nor its Popen to warn about it)
-            raise
-        return self
-
-    def kill(self) -> None:
-        """Stop abruptly, like a crash or a pulled plug: open connections die without a goodbye."""
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(timeout=10)
-
-    def _answers(self) -> bool:
-        if self.process is not None and self.process.poll() is not None:
-            raise AssertionError(f"server exited with {self.process.returncode}: {self.log.read_text()[-3000:]}")
-        try:
-            return requests.get(f"{self.url}/api/v1/offices", timeout=1).status_code == 200
-        except requests.RequestException:
-            return False
-
-    def __enter__(self) -> ServerProcess:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.kill()
 
 
 class Proxy:
@@ -290,7 +151,7 @@ class FeedFollower:
             threading.Thread(target=self.client.disconnect, daemon=True).start()
             wait_until(lambda: not self.client.connected, message="the client to disconnect")
 
-    def wait_for(self, condition: Callable[[dict[str, Any]], Any], timeout: float = 15.0,
+    def wait_for(self, condition: Callable[[dict[str, Any]], Any], timeout: float = DEADLINE_SECONDS,
                  what: str = "state") -> dict[str, Any]:
         """The followed state once `condition` holds for it."""
         return wait_until(lambda: self.state if self.state is not None and condition(self.state) else None,

@@ -14,7 +14,10 @@ import requests
 
 from tests.conftest import unavailable
 from tests.factories import issue, make_office, make_staff
-from tests.realtime.support import FeedFollower, ServerProcess, following, free_port, staff_api, wait_until
+from tests.realtime.support import FeedFollower, following, staff_api
+from tests.support.ports import free_port
+from tests.support.processes import app_server
+from tests.support.waiting import wait_until
 from waitwell.realtime.rooms import DISPLAY_NAMESPACE
 from waitwell.runtime import Runtime
 from waitwell.services import displays
@@ -115,8 +118,8 @@ def test_screens_behind_nginx_hear_calls_made_on_either_process(shared, sqlite_u
     issue(shared, office.services["A"], 2)
     channel = f"waitwell-test-{uuid.uuid4().hex[:12]}"
 
-    with api, ServerProcess(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_a, \
-            ServerProcess(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_b:
+    with api, app_server(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_a, \
+            app_server(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_b:
         proxy = Nginx(nginx_binary, tmp_path / "nginx", (process_a.port, process_b.port))
         screen = FeedFollower(proxy.url, DISPLAY_NAMESPACE, {"display_id": display.id})
         screen.transports = [transport]

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import issue
-from tests.realtime.support import FeedFollower, following, wait_until
+from tests.realtime.support import FeedFollower, following
+from tests.support.waiting import wait_until
 from waitwell.realtime.rooms import TICKET_NAMESPACE
 from waitwell.realtime.snapshots import Snapshots
 

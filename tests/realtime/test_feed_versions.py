@@ -7,7 +7,8 @@ from pathlib import Path
 from flask import Flask
 
 from tests.factories import issue, make_office
-from tests.realtime.support import FeedFollower, LiveServer, following
+from tests.realtime.support import FeedFollower, following
+from tests.support.live import LiveServer
 from waitwell.app import create_app
 from waitwell.config import Config
 from waitwell.realtime.rooms import DISPLAY_NAMESPACE

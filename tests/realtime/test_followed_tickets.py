@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from tests.factories import issue
-from tests.realtime.support import FeedFollower, following, wait_until
+from tests.realtime.support import FeedFollower, following
+from tests.support.waiting import wait_until
 from waitwell.extensions import socketio
 from waitwell.realtime import PUBLISHER_KEY
 from waitwell.realtime.publisher import FeedPublisher

@@ -13,8 +13,10 @@ from tests.factories import make_office, make_staff
 from tests.kiosk.support import make_kiosk
 from tests.printers.fake_printer import FakeNetworkPrinter
 from tests.printing.support import network_printer, start_worker_process
-from tests.realtime.support import ServerProcess, following, wait_until
+from tests.realtime.support import following
 from tests.realtime.test_printer_alerts_feed import AlertWatcher, problems
+from tests.support.processes import app_server
+from tests.support.waiting import wait_until
 from waitwell.persistence.devices import PrinterStatus
 from waitwell.realtime import DEFAULT_CHANNEL
 from waitwell.runtime import Runtime
@@ -39,7 +41,7 @@ def test_paper_out_found_by_the_print_worker_process_reaches_a_console_on_the_we
     monkeypatch.setenv("REDIS_URL", redis_url)
     # `waitwell print-worker` speaks on Flask-SocketIO's default channel, as `waitwell serve` does.
     with FakeNetworkPrinter() as printer, \
-            ServerProcess(sqlite_url, tmp_path, redis_url=redis_url, channel=DEFAULT_CHANNEL) as server:
+            app_server(sqlite_url, tmp_path, redis_url=redis_url, channel=DEFAULT_CHANNEL) as server:
         kiosk = make_kiosk(shared, printer=network_printer(printer.port), office=office)
         worker = start_worker_process(sqlite_url, tmp_path)
         try:

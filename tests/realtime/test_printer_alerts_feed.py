@@ -13,7 +13,9 @@ from tests.factories import PASSWORD, OfficeSetup, make_office, make_staff
 from tests.kiosk.support import KioskSetup, make_kiosk
 from tests.printers.fake_printer import FakeNetworkPrinter
 from tests.printing.support import PROFILE, network_printer, start_fast_worker, ticket_jobs
-from tests.realtime.support import FeedFollower, LiveServer, following, wait_until
+from tests.realtime.support import FeedFollower, following
+from tests.support.live import LiveServer
+from tests.support.waiting import wait_until
 from waitwell.persistence import Role
 from waitwell.persistence.devices import PrinterStatus
 from waitwell.printing.agent import PrintAgent

@@ -21,9 +21,12 @@ import pytest
 import redis
 import socketio
 
-from tests.cli.conftest import SETTINGS, free_port, free_ports, start_server
+from tests.cli.conftest import SETTINGS
 from tests.factories import issue, make_office, make_staff
-from tests.realtime.support import FeedFollower, die_with_parent, following, staff_api, wait_until
+from tests.realtime.support import FeedFollower, following, staff_api
+from tests.support.ports import free_port
+from tests.support.processes import die_with_parent, waitwell_server
+from tests.support.waiting import wait_until
 from waitwell.realtime.rooms import DISPLAY_NAMESPACE, HEARTBEAT
 from waitwell.runtime import Runtime
 from waitwell.services import displays
@@ -129,12 +132,13 @@ def test_screens_on_the_other_process_learn_they_are_behind_and_catch_up_when_re
     issue(shared, office.services["A"], 4)
     queue = RedisServer(tmp_path)
     queue.start()
-    port = free_ports(2)
+    port = free_port(consecutive=2)
     settings = {name: "" for name in SETTINGS} | {
         "DATABASE_URL": sqlite_url, "REDIS_URL": queue.url, "SECRET_KEY": "test-secret",
         "WAITWELL_PUBLIC_URL": "https://queue.example.gov", "WAITWELL_INSTANCE": str(tmp_path / "instance"),
         "WAITWELL_PRINT_WORKER": "off"}
-    server = start_server(["serve", "--port", str(port), "--workers", "2", *worker], port, tmp_path, settings)
+    server = waitwell_server(["serve", "--port", str(port), "--workers", "2", *worker], port, tmp_path,
+                             settings).launch()
     process_a, process_b = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port + 1}"
 
     def call_next(counter: str) -> str:

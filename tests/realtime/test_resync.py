@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from tests.factories import issue, make_office, make_staff
-from tests.realtime.support import FeedFollower, Proxy, ServerProcess, following, staff_api, wait_until
+from tests.realtime.support import FeedFollower, Proxy, following, staff_api
+from tests.support.processes import app_server
+from tests.support.waiting import wait_until
 from waitwell.extensions import socketio
 from waitwell.realtime import PUBLISHER_KEY
 from waitwell.realtime.rooms import DISPLAY_NAMESPACE, TICKET_NAMESPACE, display_room
@@ -100,7 +102,7 @@ def test_display_follows_the_truth_across_a_server_restart(sqlite_url, tmp_path:
     clerk = make_staff(runtime, [office.office_id])
     api = staff_api(runtime, clerk)
     issue(runtime, office.services["A"], 3)
-    server = ServerProcess(sqlite_url, tmp_path).start()
+    server = app_server(sqlite_url, tmp_path).start()
     screen = FeedFollower(server.url, DISPLAY_NAMESPACE, {"display_id": display.id})
     try:
         screen.connect()

@@ -16,8 +16,10 @@ from flask import Flask
 
 from tests.console.support import signed_in
 from tests.factories import make_office, make_staff
-from tests.realtime.support import FeedFollower, ServerProcess, following, wait_until
+from tests.realtime.support import FeedFollower, following
 from tests.realtime.test_ticket_and_staff_feeds import refused
+from tests.support.processes import app_server
+from tests.support.waiting import wait_until
 from waitwell.app import create_app
 from waitwell.config import Config
 from waitwell.persistence import Role
@@ -129,7 +131,7 @@ def test_a_token_revoked_in_one_process_is_dropped_by_another(shared, sqlite_url
     office = make_office(shared, name="Two-process office")
     token = accounts.create_api_token(shared.uow(), user_id=make_staff(shared, [office.office_id]).id, name="PC")
     monkeypatch.setenv("WAITWELL_CREDENTIAL_RECHECK_SECONDS", "1")
-    with ServerProcess(sqlite_url, tmp_path) as server:
+    with app_server(sqlite_url, tmp_path) as server:
         console = console_with_token(server.url, office.office_id, token)
         with following(console):
             staff_admin.revoke_token(shared.uow(), token_id=staff_admin.list_tokens(shared.uow())[0].id)

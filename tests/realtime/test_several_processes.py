@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from tests.factories import issue, make_office, make_staff
-from tests.realtime.support import FeedFollower, ServerProcess, following, staff_api, wait_until
+from tests.realtime.support import FeedFollower, following, staff_api
+from tests.support.processes import app_server
+from tests.support.waiting import wait_until
 from waitwell.realtime import attach_publisher
 from waitwell.realtime.rooms import DISPLAY_NAMESPACE, TICKET_NAMESPACE
 from waitwell.realtime.watchers import SharedWatchers
@@ -42,8 +44,8 @@ def test_a_call_through_process_a_reaches_a_display_on_process_b(shared, sqlite_
     api = staff_api(shared, clerk)
     (ticket,) = issue(shared, office.services["A"])
 
-    with api, ServerProcess(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_a, \
-            ServerProcess(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_b:
+    with api, app_server(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_a, \
+            app_server(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_b:
         screen = FeedFollower(process_b.url, DISPLAY_NAMESPACE, {"display_id": display.id}).connect()
         phone = FeedFollower(process_b.url, TICKET_NAMESPACE, {"token": ticket.token}).connect()
         with following(screen, phone):
@@ -67,7 +69,7 @@ def test_a_worker_process_publishes_through_redis(shared, sqlite_url, redis_url,
     issue(shared, office.services["A"])
     publisher = attach_publisher(shared, redis_url, channel=channel)  # this test process plays a CLI or worker
 
-    with ServerProcess(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as server:
+    with app_server(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as server:
         screen = FeedFollower(server.url, DISPLAY_NAMESPACE, {"display_id": display.id}).connect()
         with following(screen):
             counters.call_next(shared.uow(), counter_id=office.counters["Counter 1"])
@@ -101,8 +103,8 @@ def test_through_redis_only_followed_tickets_get_their_place_in_line(shared, sql
                     rooms.append(data["room"])
         return rooms
 
-    with api, ServerProcess(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_a, \
-            ServerProcess(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_b:
+    with api, app_server(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_a, \
+            app_server(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_b:
         phone = FeedFollower(process_b.url, TICKET_NAMESPACE, {"token": mine.token}).connect()
         with following(phone):
             assert watchers.tokens(office.office_id) == {mine.token}

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from tests.printers.fake_printer import closed_port
+from tests.support.ports import free_port
 from waitwell.realtime.watchers import KEEP_SECONDS, SharedWatchers
 
 pytestmark = pytest.mark.redis
@@ -50,7 +50,7 @@ def test_a_leave_without_a_join_does_not_go_below_nobody(watchers: SharedWatcher
 
 
 def test_without_redis_every_ticket_gets_its_message_and_nothing_waits_long() -> None:
-    unreachable = SharedWatchers.for_url(f"redis://127.0.0.1:{closed_port()}/0", "x")
+    unreachable = SharedWatchers.for_url(f"redis://127.0.0.1:{free_port()}/0", "x")
     started = time.monotonic()
     unreachable.joined(1, "token-a")  # logged, not raised: the phone's connect goes on
     unreachable.left(1, "token-a")

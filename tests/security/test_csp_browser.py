@@ -4,15 +4,15 @@ its live feed connected over a WebSocket). The pages come from the url_map (test
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
 from tests.factories import PASSWORD
-from tests.realtime.support import LiveServer, wait_until
 from tests.security.site import ROLES, Page, Site, every_page, seed_site
+from tests.support.live import LiveServer
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.browser
 WIDE = {"width": 1440, "height": 900}
@@ -67,11 +67,6 @@ class Visitor:
 def site(runtime) -> Site:
     return seed_site(runtime)
 
-
-@pytest.fixture
-def live(app) -> Iterator[LiveServer]:
-    with LiveServer(app) as server:
-        yield server
 
 
 def visitor(chromium: Any, live: LiveServer, role: str) -> Visitor:

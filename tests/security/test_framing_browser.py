@@ -11,8 +11,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.realtime.support import LiveServer, free_port, wait_until
 from tests.security.site import Site, app_with_frame_ancestors, seed_site
+from tests.support.live import LiveServer
+from tests.support.ports import free_port
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.browser
 DEADLINE_S = 30  # generous: two cores shared with other test runs

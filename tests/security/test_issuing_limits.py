@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from tests.factories import issue, make_office, make_staff
 from tests.kiosk.support import make_kiosk
-from tests.realtime.support import ServerProcess
+from tests.support.processes import app_server
 from waitwell.config import Config, ConfigError, check_environment
 from waitwell.runtime import Runtime
 from waitwell.services import accounts
@@ -130,8 +130,8 @@ def test_two_server_processes_count_issuing_and_unknown_tokens_together(sqlite_u
     (known,) = issue(shared, office.services["B"])
     channel = f"waitwell-test-{uuid.uuid4().hex[:12]}"
     try:
-        with ServerProcess(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_a, \
-                ServerProcess(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_b:
+        with app_server(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_a, \
+                app_server(sqlite_url, tmp_path, redis_url=redis_url, channel=channel) as process_b:
             both = [process_a, process_b]
             codes = [requests.post(f"{server.url}/api/v1/tickets", json={"service_id": office.services["A"]},
                                    headers=auth, timeout=10).status_code for server in both * 6]

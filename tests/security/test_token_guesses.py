@@ -10,8 +10,9 @@ from flask.testing import FlaskClient
 
 from tests.appointments.support import booker, local, make_bookable_office
 from tests.factories import issue, make_office
-from tests.realtime.support import FeedFollower, LiveServer, following
+from tests.realtime.support import FeedFollower, following
 from tests.realtime.test_ticket_and_staff_feeds import refused
+from tests.support.live import LiveServer
 from waitwell.realtime.rooms import TICKET_NAMESPACE
 from waitwell.runtime import Runtime
 from waitwell.services.appointments import booking

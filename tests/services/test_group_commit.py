@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import pytest
 
+from tests.support.waiting import DEADLINE_SECONDS, wait_until
 from waitwell.services.group_commit import GATHER_MOST_SECONDS, GroupCommit
 
 
@@ -49,8 +49,7 @@ def behind_a_held_batch(handler: Recorder, items: Sequence[int]) -> tuple[dict[i
     threads = [threading.Thread(target=one, args=(item,)) for item in items]
     for thread in threads:
         thread.start()
-    while batches.items + batches.waiting < len(items) + 1:  # all queued behind the running batch
-        threading.Event().wait(0.01)
+    wait_until(lambda: batches.items + batches.waiting >= len(items) + 1, message="all queued behind the running batch")
     handler.release.set()
     for thread in [first, *threads]:
         thread.join(5)
@@ -104,13 +103,13 @@ def test_requests_arriving_while_the_leader_yields_join_its_batch() -> None:
     request the process read meanwhile is in the same batch, not alone in the next one."""
     handler = Recorder()
     joined = threading.Event()
-    batches: GroupCommit[int, str] = GroupCommit(handler, settle=lambda seconds: joined.wait(5))
+    batches: GroupCommit[int, str] = GroupCommit(handler, settle=lambda seconds: joined.wait(DEADLINE_SECONDS))
     first = threading.Thread(target=batches.submit, args=(1,))
     first.start()
-    assert soon(lambda: batches.waiting == 1)  # the first request leads and is yielding while it settles
+    wait_until(lambda: batches.waiting == 1, message="the first request to lead and settle")
     second = threading.Thread(target=batches.submit, args=(2,))
     second.start()
-    soon(lambda: batches.waiting == 2)  # queued behind it, unless the leader took its batch already
+    wait_until(lambda: batches.waiting == 2, message="the second request queued behind the settling leader")
     joined.set()
     for thread in (first, second):
         thread.join(5)
@@ -129,13 +128,13 @@ def test_a_leader_interrupted_while_it_settles_fails_alone_and_the_others_are_se
         if len(settles) == 1:
             queued = threading.Thread(target=lambda: answers.setdefault(2, batches.submit(2)), daemon=True)
             queued.start()
-            assert soon(lambda: batches.waiting == 2)
+            wait_until(lambda: batches.waiting == 2, message="the second request queued")
             raise TimeoutError("the request's time ran out")
 
     batches: GroupCommit[int, str] = GroupCommit(handler, settle=settle)
     with pytest.raises(TimeoutError):
         batches.submit(1)
-    assert soon(lambda: answers.get(2) == "answer 2")
+    wait_until(lambda: answers.get(2) == "answer 2", message="the queued request served by the next leader")
     later = threading.Thread(target=lambda: answers.setdefault(3, batches.submit(3)), daemon=True)
     later.start()
     later.join(5)
@@ -172,7 +171,7 @@ class Arrivals:
                 thread = threading.Thread(target=self.batches.submit, args=(item,))
                 thread.start()
                 self.threads.append(thread)
-                assert soon(lambda expected=expected: self.batches.waiting == expected)
+                wait_until(lambda expected=expected: self.batches.waiting == expected, message=f"{item} queued")
 
 
 def test_under_load_the_leader_waits_for_more_while_they_keep_coming() -> None:
@@ -222,18 +221,9 @@ def behind_a_held_batch_of(batches: GroupCommit[int, str], handler: Recorder,
             for item in items[1:]]
     for queued, thread in enumerate(rest, start=1):  # one at a time, so they queue in this order
         thread.start()
-        assert soon(lambda queued=queued: batches.waiting == queued)
+        wait_until(lambda queued=queued: batches.waiting == queued, message=f"{queued} queued")
     handler.release.set()
     for thread in [first, *rest]:
         thread.join(5)
     return answers, {}
 
-
-def soon(condition: Callable[[], bool], seconds: float = 2.0) -> bool:
-    """Whether `condition` holds within `seconds` (checked every 10 ms)."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True

@@ -1,5 +1,5 @@
-"""Status page fixtures: the display tests' Chromium and live server, and an office with a few tickets."""
+"""Status page fixtures: the display tests' office and signed-in clerk."""
 
 from __future__ import annotations
 
-from tests.display.conftest import clerk_http, live, office  # noqa: F401 - shared fixtures
+from tests.display.conftest import clerk_http, office  # noqa: F401 - shared fixtures

@@ -1,6 +1,6 @@
 """Serve Waitwell on one port, for tests and benchmarks that need a separate, killable server process.
 
-    python tests/realtime/serve_app.py --port 5001 --database-url sqlite:///... --instance /tmp/x \
+    python tests/support/serve_app.py --port 5001 --database-url sqlite:///... --instance /tmp/x \
         [--redis-url redis://127.0.0.1:6379/0 --channel test-123] [--async-mode gevent]
 """
 
