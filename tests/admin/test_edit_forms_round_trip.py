@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.admin.conftest import form_as_sent, page
-from tests.admin.test_devices import add_printer
+from tests.admin.test_devices import add_printer, devices_in_tmp_path  # noqa: F401 - the fixture applies here too
 from waitwell.services import admin_views, displays, printers
 
 
