@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.waiting import wait_until
+from waitwell.persistence import writer_turn
 from waitwell.persistence.writer_turn import WriterTurn
 
 HOLDER = """
@@ -36,13 +38,26 @@ def other_process_writing(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
     holder.stdout.close()
 
 
-def test_a_writer_waits_for_another_process_and_goes_as_soon_as_it_is_done(tmp_path: Path,
-                                                                           other_process_writing) -> None:
+def test_a_writer_waits_for_another_process_and_goes_as_soon_as_it_is_done(
+    tmp_path: Path, other_process_writing, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    refused: list[int] = []  # the waiter's tries while the other process holds the lock
+    locking = writer_turn.fcntl.flock
+
+    def counted_flock(file: object, operation: int) -> None:
+        try:
+            locking(file, operation)
+        except BlockingIOError:
+            refused.append(operation)
+            raise
+
+    monkeypatch.setattr(writer_turn.fcntl, "flock", counted_flock)
     turn = WriterTurn(str(tmp_path / "queue.db"), timeout=30)
     got_it = threading.Event()
     waiter = threading.Thread(target=lambda: (turn.take(), got_it.set()), daemon=True)
     waiter.start()
-    assert not got_it.wait(0.3)  # still the other process's turn
+    wait_until(lambda: got_it.is_set() or len(refused) >= 3, message="the waiter refused the lock three times")
+    assert not got_it.is_set()  # still the other process's turn
     other_process_writing.stdin.write("done\n")
     other_process_writing.stdin.flush()
     assert got_it.wait(5)

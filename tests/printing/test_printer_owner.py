@@ -6,8 +6,8 @@ admin's edit page, and network printers played by TCP servers on 127.0.0.1.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -34,9 +34,9 @@ from waitwell.runtime import Runtime
 from waitwell.services import accounts, print_jobs, printers
 
 STATUS_SECONDS = 0.3  # the server asks its printers often here, so a lane that kept going would show at once
-# How long a printer the server no longer owns is watched for anything from the server: many status intervals
-# and retry delays (nothing may come however long one waits; a lane that kept going comes within a second).
-QUIET_SECONDS = 3.0
+# A printer the server no longer owns is watched for anything from the server while the server asks a printer it
+# still owns this many times: as many of its status rounds as a lane that kept going would have had.
+WITNESSED_POLLS = 5
 
 
 @pytest.fixture
@@ -80,6 +80,22 @@ def numbers_on(printer: FakeNetworkPrinter) -> list[str]:
     return [text for job in ticket_jobs(printer) for text in read_ticket(job, PROFILE).texts if text.startswith("A0")]
 
 
+@contextlib.contextmanager
+def server_rounds(runtime: Runtime, setup: KioskSetup) -> Iterator[Callable[[], None]]:
+    """A second printer of the office that stays the server's: `waited()` returns once the server has asked it
+    for its status WITNESSED_POLLS more times, proof that its status rounds went on meanwhile."""
+    with FakeNetworkPrinter() as witness:
+        printers.add_printer(runtime.uow(), office_id=setup.office.office_id, name="Witness printer",
+                             **network_printer(witness.port))
+
+        def waited() -> None:
+            asked = witness.status_queries
+            wait_until(lambda: witness.status_queries >= asked + WITNESSED_POLLS,
+                       message=f"{WITNESSED_POLLS} status questions to the printer the server still owns")
+
+        yield waited
+
+
 def agent_for(live: LiveServer, runtime: Runtime, setup: KioskSetup, printer: FakeNetworkPrinter,
               tmp_path: Path) -> PrintAgent:
     token = accounts.create_api_token(runtime.uow(), user_id=make_staff(runtime, [setup.office.office_id]).id,
@@ -95,7 +111,7 @@ def test_a_printer_switched_to_the_agent_gets_nothing_more_from_the_server_and_i
     setup = make_kiosk(runtime, printer=network_printer(port))
     assert setup.printer_id is not None
     admin = admin_of(app, runtime)
-    with LiveServer(app) as live, FakeNetworkPrinter() as at_the_pc:
+    with LiveServer(app) as live, FakeNetworkPrinter() as at_the_pc, server_rounds(runtime, setup) as waited:
         agent = agent_for(live, runtime, setup, at_the_pc, tmp_path)
         try:
             first = tap(live, setup, "owner-switch-0001")
@@ -112,7 +128,7 @@ def test_a_printer_switched_to_the_agent_gets_nothing_more_from_the_server_and_i
                 wait_until(lambda: len(numbers_on(at_the_pc)) == 2, 30, "both tickets read at the kiosk PC")
                 wait_until(lambda: printers.get_printer(runtime.uow(read_only=True), setup.printer_id).status.value
                            == "online", 30, "the agent's word on the printer")
-                time.sleep(QUIET_SECONDS)
+                waited()
                 assert at_the_server.connections == 0  # no ticket, no status question
             assert numbers_on(at_the_pc) == ["A001", "A002"]
             assert printers.get_printer(runtime.uow(read_only=True), setup.printer_id).status.value == "online"
@@ -142,7 +158,13 @@ def test_a_printer_switched_back_to_the_server_prints_its_queue_there_and_the_ag
                                "the queued ticket printed by the server")
                     wait_until(lambda: numbers_on(at_the_server), 30, "the ticket read at the server's printer")
                     assert numbers_on(at_the_server) == ["A001"]
-                time.sleep(QUIET_SECONDS)
-                assert not ticket_jobs(at_the_pc)
+                # Handed to the agent again, the next ticket is the agent's: once it is on the kiosk PC's paper,
+                # the agent has printed everything the server sent it before, in order, and A001 was not.
+                switch_delivery(admin, setup.printer_id, "agent")
+                later = tap(live, setup, "owner-back-00002")
+                wait_until(lambda: job_state(runtime, later["print"]["job_id"]) == "printed", 30,
+                           "the next ticket printed by the agent")
+                wait_until(lambda: numbers_on(at_the_pc), 30, "the next ticket read at the kiosk PC")
+                assert numbers_on(at_the_pc) == ["A002"]
             finally:
                 agent.stop()

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import threading
-import time
 
+from flask import Flask
+
+from tests.kiosk.support import make_kiosk
+from tests.printers.fake_printer import FakeNetworkPrinter
+from tests.printing.support import network_printer, ticket_jobs
+from tests.support.waiting import wait_until
 from waitwell.printing.wakeup import WakeupListener, WakeupSender, address_for
 from waitwell.printing.worker import PrintWorker
 from waitwell.runtime import Runtime
+from waitwell.services import kiosk_taps
 
 
 def test_the_listener_hears_which_printers_have_new_jobs(sqlite_url: str) -> None:
@@ -50,17 +56,25 @@ def test_processes_naming_the_same_database_share_an_address(tmp_path) -> None: 
     assert address_for(f"sqlite:///{tmp_path}/a.db") == address_for(f"sqlite:///{tmp_path}/./a.db")
 
 
-def test_a_worker_starts_no_lane_for_a_printer_the_database_does_not_name(sqlite_url: str) -> None:
+def test_a_worker_starts_no_lane_for_a_printer_the_database_does_not_name(runtime: Runtime, app: Flask) -> None:
     """Any local process can send a datagram: a made-up printer id only brings the next scan forward."""
-    runtime = Runtime(sqlite_url)
-    worker = PrintWorker(runtime, scan_interval=600, wakeups=WakeupListener.open(sqlite_url)).start()
-    sender = WakeupSender.open(sqlite_url)
-    assert sender is not None
-    try:
-        sender.send(424242)
-        time.sleep(0.5)
-        assert not [thread for thread in threading.enumerate() if thread.name == "print-lane-424242"]
-    finally:
-        sender.close()
-        worker.stop()
-        runtime.dispose()
+    elsewhere = Runtime(runtime.database_url, clock=runtime.clock)  # another process: its jobs wake no lane here
+    with FakeNetworkPrinter() as printer:
+        setup = make_kiosk(elsewhere, printer=network_printer(printer.port))
+        worker = PrintWorker(runtime, scan_interval=600, wakeups=WakeupListener.open(runtime.database_url),
+                             context=app.app_context).start()
+        sender = WakeupSender.open(runtime.database_url)
+        assert sender is not None
+        try:
+            wait_until(lambda: printer.status_queries, message="the first scan to start the real printer's lane")
+            kiosk_taps.issue_from_kiosk(elsewhere.uow(), kiosk_id=setup.kiosk.id, service_id=setup.office.services["A"],
+                                        idempotency_key="made-up-wakeup-1", public_base_url="https://q.example.org")
+            sender.send(424242)
+            # Only the scan the datagram brought forward finds the job queued elsewhere (the next one is 10 minutes
+            # away): once it is on paper, the made-up printer's datagram has been handled.
+            wait_until(lambda: ticket_jobs(printer), message="the job found by the scan brought forward")
+            assert not [thread for thread in threading.enumerate() if thread.name == "print-lane-424242"]
+        finally:
+            sender.close()
+            worker.stop()
+            elsewhere.dispose()

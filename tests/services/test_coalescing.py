@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from tests.support.waiting import DEADLINE_SECONDS
 from waitwell.services.coalescing import PerOfficeRuns
 
 
@@ -151,6 +152,7 @@ def test_closing_waits_for_the_run_under_way_and_starts_no_other() -> None:
     assert runs.close(5)
     assert work.runs == [1]  # the run under way finished before close returned
     runs.request(1)
-    time.sleep(0.6)  # past the interval, when the folded run would have come
+    # Idle: the office's loop has ended, past the interval when the folded run would have come, and no loop
+    # runs for the request made after closing. Nothing can run after this.
+    assert runs.wait_until_idle(DEADLINE_SECONDS)
     assert work.runs == [1]
-    assert runs.wait_until_idle(5)
