@@ -10,6 +10,7 @@ from waitwell.simulation import run_simulation, simulate_command
 from waitwell.simulation.visitors import rate_at
 
 
+@pytest.mark.slow  # whole simulated days: 10-30 s each
 def test_same_seed_gives_the_same_day_and_another_seed_another() -> None:
     first = run_simulation(7, "small", predictors=[], warmup_days=0)
     again = run_simulation(7, "small", predictors=[], warmup_days=0)
@@ -30,6 +31,7 @@ def test_arrivals_peak_mid_morning() -> None:
     assert rate_at(curve, 7.0) == rate_at(curve, 13.0) == 0.0
 
 
+@pytest.mark.slow  # whole simulated days: 10-30 s each
 def test_simulate_command_prints_the_day_and_every_predictor() -> None:
     out = io.StringIO()
     simulate_command(3, "small", out)
