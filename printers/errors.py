@@ -1,15 +1,26 @@
-"""Printer errors: each carries a reason in plain words that a kiosk or an admin page can show as is."""
+"""Printer errors: each carries a reason in plain words that a kiosk or an admin page can show as is.
+
+The printing library stands alone, as python-escpos does: its errors derive from its own `PrinterLibraryError`, not from
+the server's domain errors. The server decides what each means to its callers (an HTTP status, a form's refusal).
+"""
 
 from __future__ import annotations
 
-from waitwell.domain.errors import InvalidInput, WaitwellError
+
+class PrinterLibraryError(Exception):
+    """Base of every error the printing library raises on purpose; `code` names the kind for machines."""
+
+    code = "printer_library_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
-class PrinterError(WaitwellError):
-    """Base of the errors raised by the printing library."""
+class PrinterError(PrinterLibraryError):
+    """The printer cannot be used right now (unreachable, refused, out of paper, not allowed to be reached)."""
 
     code = "printer_error"
-    http_status = 503
 
 
 class PrintFailed(PrinterError):
@@ -32,7 +43,7 @@ class PrinterDependencyMissing(PrinterError):
     code = "printer_dependency_missing"
 
 
-class InvalidPrinterSettings(InvalidInput):
-    """Printer settings that cannot work, with every problem listed."""
+class InvalidPrinterSettings(PrinterLibraryError):
+    """Printer settings that cannot work, with every problem listed: the caller's mistake, not the printer's."""
 
     code = "invalid_printer_settings"

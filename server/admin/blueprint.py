@@ -10,7 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, request
 from flask_wtf import FlaskForm
 
 from waitwell.audit.recorder import note
-from waitwell.domain.errors import WaitwellError
+from waitwell.web_common.refusals import REFUSALS, refusal_status
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -40,8 +40,8 @@ def submit(
         if valid:
             try:
                 result = action()
-            except WaitwellError as refusal:
-                error, status = sentence(refusal.message), refusal.http_status
+            except REFUSALS as refusal:
+                error, status = sentence(refusal.message), refusal_status(refusal)
                 note(audit, target=target, office_id=office_id, refused=refusal.message)
             else:
                 note(audit, target=target, office_id=office_id)

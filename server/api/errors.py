@@ -13,6 +13,8 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from waitwell.api.unavailable import database_unavailable
 from waitwell.domain.errors import WaitwellError
 from waitwell.persistence.unavailable import unavailable_reason
+from waitwell.printers.errors import PrinterLibraryError
+from waitwell.web_common.refusals import refusal_status
 
 log = logging.getLogger(__name__)
 
@@ -27,12 +29,14 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> Any:
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(WaitwellError)
-    def domain_error(error: WaitwellError) -> Any:
+    @app.errorhandler(PrinterLibraryError)
+    def refusal(error: WaitwellError | PrinterLibraryError) -> Any:
+        status = refusal_status(error)
         signing_in = "auth_pages.sign_in" in app.view_functions
-        if error.http_status == 401 and signing_in and not request.path.startswith("/api/"):
+        if status == 401 and signing_in and not request.path.startswith("/api/"):
             return redirect(url_for("auth_pages.sign_in", next=request.full_path))
-        answer = (make_response(error_page(error.http_status, as_sentence(error.message))) if _wants_a_page()
-                  else error_response(error.http_status, error.code, error.message))
+        answer = (make_response(error_page(status, as_sentence(error.message))) if _wants_a_page()
+                  else error_response(status, error.code, error.message))
         if (seconds := getattr(error, "retry_after", None)) is not None:  # a refusal for now: when to try again
             answer.headers["Retry-After"] = str(max(1, int(seconds)))
         return answer

@@ -16,6 +16,7 @@ from waitwell.config import Config
 from waitwell.domain.errors import WaitwellError
 from waitwell.persistence.database import make_engine
 from waitwell.persistence.migrate import alembic_config, is_up_to_date
+from waitwell.printers.errors import PrinterLibraryError
 from waitwell.runtime import Runtime
 
 UPGRADE_HINT = "run `waitwell db upgrade` first (with the same DATABASE_URL and WAITWELL_INSTANCE)"
@@ -81,8 +82,8 @@ def open_runtime(database_url: str) -> Iterator[Runtime]:
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Show a domain error as a one-line message and exit status 1, not a traceback."""
+    """Show a domain or printer error as a one-line message and exit status 1, not a traceback."""
     try:
         yield
-    except WaitwellError as error:
+    except (WaitwellError, PrinterLibraryError) as error:
         raise click.ClickException(error.message) from error
