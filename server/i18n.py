@@ -6,28 +6,14 @@ status pages pick the language from `?lang=`, then the device's setting, then th
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-
 from flask import Flask, g, request
 from flask_babel import Babel
 
-TRANSLATIONS = Path(__file__).resolve().parent / "translations"
-DEFAULT_LANGUAGE = "en"
+from waitwell.services.languages import DEFAULT_LANGUAGE, TRANSLATIONS, available_languages
+
+__all__ = ["DEFAULT_LANGUAGE", "TRANSLATIONS", "available_languages", "babel", "init_app", "select_language"]
 
 babel = Babel()
-
-
-def available_languages() -> list[str]:
-    """English plus every language that has a compiled catalogue."""
-    return list(_compiled_languages())
-
-
-@cache
-def _compiled_languages() -> tuple[str, ...]:
-    # Read once per process (catalogues are compiled at install): the glob ran twice on every tap.
-    found = {path.parent.parent.name for path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.mo")}
-    return (DEFAULT_LANGUAGE, *sorted(found - {DEFAULT_LANGUAGE}))
 
 
 def select_language() -> str:

@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 from waitwell.domain.errors import Conflict, InvalidInput, NotFound, WaitwellError
 from waitwell.domain.states import TicketState
 from waitwell.estimates.estimate import WaitEstimate
-from waitwell.i18n import DEFAULT_LANGUAGE, available_languages
 from waitwell.persistence import IdempotencyKey, Kiosk, Office, Printer, PrintJob, Service
 from waitwell.persistence.devices import PrintDelivery, PrinterStatus, kiosk_services
+from waitwell.services.languages import DEFAULT_LANGUAGE, available_languages
 from waitwell.services.lookups import could_exist, get_ticket, people_ahead_of_ticket
 from waitwell.services.print_jobs import NewPrintJob, PrintJobView, add_print_jobs
 from waitwell.services.results import TicketView

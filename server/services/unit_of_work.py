@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Self
+from typing import Protocol, Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -55,3 +55,12 @@ class UnitOfWork:
     def rollback(self) -> None:
         self.session.rollback()
         self._pending = []
+
+
+class UnitsOfWork(Protocol):
+    """Where a long-lived service gets its units of work and the time: the process's Runtime, passed in by the
+    composition root, so services never import it."""
+
+    clock: Clock
+
+    def uow(self, *, read_only: bool = False) -> UnitOfWork: ...

@@ -17,11 +17,10 @@ from waitwell.estimates.estimator import Predictor, default_predictor, estimate_
 from waitwell.metrics.accuracy import GivenEstimate
 from waitwell.metrics.local_time import day_bounds
 from waitwell.persistence import IssueEstimate, Office, Ticket
-from waitwell.runtime import Runtime
 from waitwell.services.coalescing import Offload, PerOfficeRuns, run_here
 from waitwell.services.estimates import office_snapshot
 from waitwell.services.event_bus import EventBus
-from waitwell.services.unit_of_work import UnitOfWork
+from waitwell.services.unit_of_work import UnitOfWork, UnitsOfWork
 
 
 def record_issue_estimate(uow: UnitOfWork, *, ticket_id: int, estimate: WaitEstimate, predictor: str = "") -> bool:
@@ -94,7 +93,7 @@ class IssueEstimateRecorder:
     RECORD_EVERY_SECONDS = 5.0
     BACKGROUND_SHARE = 0.1
 
-    def __init__(self, runtime: Runtime, predictor: Predictor | None = None, *,
+    def __init__(self, runtime: UnitsOfWork, predictor: Predictor | None = None, *,
                  start: Callable[[Callable[[], None]], Any] | None = None,
                  sleep: Callable[[float], Any] | None = None,
                  offload: Offload = run_here) -> None:
