@@ -12,7 +12,7 @@ from waitwell.display.chime import chime_wav
 from waitwell.i18n import available_languages
 from waitwell.realtime.namespaces import SNAPSHOTS_KEY
 from waitwell.realtime.payloads import latest_per_ticket
-from waitwell.realtime.waits import describe_wait, wait_templates
+from waitwell.web_common.waits import describe_wait, wait_templates
 
 bp = Blueprint("display", __name__, url_prefix="/display", template_folder="templates", static_folder="static",
                static_url_path="/static")

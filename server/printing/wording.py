@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import force_locale
 
 from waitwell.estimates.estimate import WaitEstimate
-from waitwell.realtime.waits import describe_wait, wait_range
+from waitwell.web_common.waits import describe_wait, wait_range
 
 
 def wait_from_content(wait: Mapping[str, Any] | None) -> WaitEstimate | None:

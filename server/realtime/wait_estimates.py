@@ -21,9 +21,9 @@ from waitwell.estimates.estimate import WaitEstimate
 from waitwell.estimates.estimator import estimate_waits_and_new_tickets
 from waitwell.estimates.snapshot import OfficeSnapshot
 from waitwell.persistence import Office
-from waitwell.realtime.waits import wait_range
 from waitwell.services.coalescing import Offload, run_here
 from waitwell.services.estimates import HISTORY_DAYS, build_snapshot
+from waitwell.web_common.waits import wait_range
 
 log = logging.getLogger(__name__)
 MAX_AGE_SECONDS = 30.0  # waits grow as time passes even when nothing happens

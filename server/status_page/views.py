@@ -13,9 +13,9 @@ from waitwell.auth import csrf, public
 from waitwell.domain.errors import NotFound, WaitwellError
 from waitwell.realtime.namespaces import SNAPSHOTS_KEY
 from waitwell.realtime.snapshots import Snapshots
-from waitwell.realtime.waits import describe_wait, wait_templates
 from waitwell.services import ratings, tickets
 from waitwell.web import uow
+from waitwell.web_common.waits import describe_wait, wait_templates
 
 bp = Blueprint("status_page", __name__, url_prefix="/t", template_folder="templates", static_folder="static",
                static_url_path="/static")

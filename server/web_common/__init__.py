@@ -1,2 +1,3 @@
-"""What the web adapters (API, pages, Socket.IO) share, so none of them imports another: how a refusal becomes an
-HTTP status. Adapters may all import this package; it imports only services and below (.importlinter)."""
+"""What the adapters (API, pages, Socket.IO, printing) share, so none of them imports another: how a refusal
+becomes an HTTP status (refusals) and the wording of waits (waits). Every adapter may import this package; it
+imports no adapter (.importlinter)."""
