@@ -20,7 +20,6 @@ from waitwell import (
     staff,
     status_page,
 )
-from waitwell.api import errors as api_errors
 from waitwell.api.openapi import OPENAPI_SETTINGS
 from waitwell.appointments.settings import mail_settings
 from waitwell.config import Config
@@ -28,6 +27,7 @@ from waitwell.extensions import api
 from waitwell.request_bodies import init_app as init_request_bodies
 from waitwell.runtime import Runtime
 from waitwell.web import RUNTIME_KEY, IdConverter
+from waitwell.web_common import errors as web_errors
 
 
 def create_app(config: Config | None = None, *, runtime: Runtime | None = None) -> Flask:
@@ -54,7 +54,7 @@ def create_app(config: Config | None = None, *, runtime: Runtime | None = None) 
     security_headers.init_app(app)  # first: a bad WAITWELL_FRAME_ANCESTORS stops the app; headers on every answer
     auth.init_app(app)
     i18n.init_app(app)
-    api_errors.init_app(app)
+    web_errors.init_app(app)
     init_request_bodies(app)  # 413 past each endpoint class's body limit, 400 for JSON nested too deep
     api.init_app(app)
     _register_api(app)

@@ -297,7 +297,7 @@ def _csrf_failed(error: CSRFError) -> Any:
     message = (f"{error.description} Forms need their csrf_token field; JSON requests signed in with a "
                f"session cookie need the {CSRF_HEADER} header (or use an API token).")
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
-        from waitwell.api.errors import error_response
+        from waitwell.web_common.errors import error_response
 
         return error_response(400, "csrf_failed", message)
     return render_template("staff/csrf_failed.html", message=error.description), 400

@@ -16,7 +16,7 @@ from flask import Flask, current_app, request
 from flask_babel import gettext
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from waitwell.api.errors import error_page, error_response
+from waitwell.web_common.errors import error_page, error_response
 
 API_BODY_LIMIT = 128 * 1024  # the largest JSON request (a what-if roster) is a few kilobytes
 PAGE_BODY_LIMIT = 64 * 1024  # the largest form (an office's hours and recall rules) is about one

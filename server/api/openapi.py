@@ -33,7 +33,7 @@ class ErrorSchema(Schema):
 
 
 class WaitwellApi(Api):
-    """Error handlers are Waitwell's own (see api/errors.py), not flask-smorest's, and the OpenAPI document
+    """Error handlers are Waitwell's own (see web_common/errors.py), not flask-smorest's, and the OpenAPI document
     declares their body as every operation's error response."""
 
     ERROR_SCHEMA = ErrorSchema

@@ -17,9 +17,9 @@ from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse_many
 from limits.errors import StorageError
 
-from waitwell.api.errors import error_page, error_response
 from waitwell.config import DEFAULT_DAILY_TICKET_CAP, Config, quick_redis_options, rate_limit, whole_number
 from waitwell.domain.errors import NotFound
+from waitwell.web_common.errors import error_page, error_response
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

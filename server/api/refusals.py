@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-# The API's one error body (api/errors.py), as the document names it.
+# The API's one error body (web_common/errors.py), as the document names it.
 ERROR_BODY = {"$ref": "#/components/schemas/Error"}
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again",
                                "schema": {"type": "integer", "minimum": 1}}}

@@ -10,7 +10,6 @@ from typing import Any
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 
-from waitwell.api.errors import as_sentence
 from waitwell.audit.recorder import note
 from waitwell.auth import client_address, staff, staff_required
 from waitwell.console.actions import ACTIONS
@@ -20,6 +19,7 @@ from waitwell.persistence import Role
 from waitwell.services import console_view, counter_sessions
 from waitwell.staff.forms import EmptyForm
 from waitwell.web import uow
+from waitwell.web_common.errors import as_sentence
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates", static_folder="static",
                static_url_path="/static")

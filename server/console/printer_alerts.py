@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Blueprint, jsonify
 
-from waitwell.api.errors import as_sentence
 from waitwell.audit.recorder import note
 from waitwell.auth import staff_required
 from waitwell.domain.errors import WaitwellError
@@ -16,6 +15,7 @@ from waitwell.services import printers
 from waitwell.services.printer_alerts import office_printer_alerts
 from waitwell.services.reprints import reprint_ticket
 from waitwell.web import uow
+from waitwell.web_common.errors import as_sentence
 
 bp = Blueprint("printer_alerts", __name__, url_prefix="/console")
 

@@ -1,4 +1,4 @@
-"""The sign-in and sign-out pages (blueprint `auth_pages`; api/errors.py sends page requests here on 401)."""
+"""The sign-in and sign-out pages (blueprint `auth_pages`; web_common/errors.py sends page requests here on 401)."""
 
 from __future__ import annotations
 

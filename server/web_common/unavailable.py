@@ -26,7 +26,7 @@ def database_unavailable(reason: str) -> Response:
         response = current_app.response_class(_page(), status=503, mimetype="text/html")
         response.cache_control.no_store = True
     else:
-        from waitwell.api.errors import error_response  # errors.py hands outages to this module
+        from waitwell.web_common.errors import error_response  # errors.py hands outages to this module
 
         response = error_response(503, CODE, MESSAGE)
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -10,11 +10,11 @@ from flask import Flask, jsonify, make_response, redirect, render_template, requ
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from waitwell.api.unavailable import database_unavailable
 from waitwell.domain.errors import WaitwellError
 from waitwell.persistence.unavailable import unavailable_reason
 from waitwell.printers.errors import PrinterLibraryError
 from waitwell.web_common.refusals import refusal_status
+from waitwell.web_common.unavailable import database_unavailable
 
 log = logging.getLogger(__name__)
 
