@@ -10,7 +10,6 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from waitwell import realtime
-from waitwell.api.rate_limits import check_kiosk_limit
 from waitwell.api.schemas import StrictSchema
 from waitwell.appointments import kiosk_check_in
 from waitwell.config import Config
@@ -23,6 +22,7 @@ from waitwell.services.group_commit import GroupCommit
 from waitwell.services.kiosk_taps import KioskTicket, Tap
 from waitwell.services.print_jobs import PrintJobView
 from waitwell.web import runtime, uow
+from waitwell.web_common.rate_limits import check_kiosk_limit
 
 bp = Blueprint("kiosks", __name__, url_prefix="/api/v1/kiosks", description="Kiosk: start screen, taps, printing")
 

@@ -8,12 +8,12 @@ from typing import Any
 from flask import current_app
 from flask_smorest import Blueprint
 
-from waitwell.api.rate_limits import look_up_token
 from waitwell.api.refusals import TOO_MANY_GUESSES
 from waitwell.api.schemas import OfficeSchema, ServiceSchema, TicketSchema, TicketStatusSchema
 from waitwell.config import Config
 from waitwell.services import offices, queries, tickets
 from waitwell.web import uow
+from waitwell.web_common.rate_limits import look_up_token
 
 bp = Blueprint("public", __name__, url_prefix="/api/v1", description="Public: offices, services and tickets")
 

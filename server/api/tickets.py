@@ -10,7 +10,6 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 
 from waitwell.api.public import status_url
-from waitwell.api.rate_limits import check_issue_limits
 from waitwell.api.refusals import NOT_AUTHORIZED, NOT_SIGNED_IN, TOO_MANY_TICKETS
 from waitwell.api.schemas import IssuedTicketSchema, IssueTicketRequest, StrictSchema, TicketSchema, TransferRequest
 from waitwell.auth import require_office, staff, staff_required
@@ -18,6 +17,7 @@ from waitwell.domain.errors import NotFound
 from waitwell.domain.states import TicketState
 from waitwell.services import counter_sessions, counters, kiosks, queries, tickets
 from waitwell.web import uow
+from waitwell.web_common.rate_limits import check_issue_limits
 
 bp = Blueprint("tickets", __name__, url_prefix="/api/v1", description="Staff: tickets")
 STAFF = [{"bearerToken": []}, {"staffSession": []}]

@@ -9,7 +9,6 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import gettext
 from flask_limiter import RateLimitExceeded
 
-from waitwell.api.rate_limits import limiter, with_retry_after
 from waitwell.appointments.delivery import deliver_soon
 from waitwell.appointments.page_helpers import lang_args, language, no_store, page_context, parse_stamp
 from waitwell.auth import public
@@ -17,6 +16,7 @@ from waitwell.domain.errors import NotFound, WaitwellError
 from waitwell.services.appointments import booking, messages
 from waitwell.services.lookups import get_service
 from waitwell.web import uow
+from waitwell.web_common.rate_limits import limiter, with_retry_after
 
 bp = Blueprint("booking", __name__, url_prefix="/book", template_folder="templates", static_folder="static",
                static_url_path="/static")

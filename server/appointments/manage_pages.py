@@ -10,7 +10,6 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from flask_babel import gettext
 from markupsafe import Markup
 
-from waitwell.api.rate_limits import look_up_token
 from waitwell.appointments.delivery import deliver_soon
 from waitwell.appointments.ics import appointment_calendar
 from waitwell.appointments.links import MANAGE_PREFIX, manage_url
@@ -24,6 +23,7 @@ from waitwell.services.appointments import booking, check_in, messages
 from waitwell.services.appointments.setup import office_policy
 from waitwell.services.appointments.views import AppointmentView
 from waitwell.web import uow
+from waitwell.web_common.rate_limits import look_up_token
 
 bp = Blueprint("manage", __name__, url_prefix=MANAGE_PREFIX, template_folder="templates")
 bp.context_processor(page_context)

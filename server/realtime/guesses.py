@@ -1,12 +1,12 @@
 """A brake on guessing ticket tokens on the /ticket namespace, as on the status page and the API: the
-address's unknown tokens are counted by the app's rate limits (api/rate_limits: Flask-Limiter's storage,
+address's unknown tokens are counted by the app's rate limits (web_common/rate_limits: Flask-Limiter's storage,
 Redis when configured, so the count holds across processes). A known token is always let in."""
 
 from __future__ import annotations
 
 from contextlib import suppress
 
-from waitwell.api.rate_limits import LimitReached, count_token_guess, token_guesses_used_up
+from waitwell.web_common.rate_limits import LimitReached, count_token_guess, token_guesses_used_up
 
 
 class TokenGuesses:

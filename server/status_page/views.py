@@ -8,13 +8,13 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_babel import get_locale, gettext
 from flask_wtf.csrf import CSRFError
 
-from waitwell.api.rate_limits import look_up_token
 from waitwell.auth import csrf, public
 from waitwell.domain.errors import NotFound, WaitwellError
 from waitwell.realtime.namespaces import SNAPSHOTS_KEY
 from waitwell.realtime.snapshots import Snapshots
 from waitwell.services import ratings, tickets
 from waitwell.web import uow
+from waitwell.web_common.rate_limits import look_up_token
 from waitwell.web_common.waits import describe_wait, wait_templates
 
 bp = Blueprint("status_page", __name__, url_prefix="/t", template_folder="templates", static_folder="static",

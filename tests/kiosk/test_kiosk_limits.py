@@ -15,10 +15,10 @@ from flask.testing import FlaskClient
 from tests.kiosk.support import make_kiosk
 from tests.support.ports import free_port
 from tests.support.processes import app_server
-from waitwell.api.rate_limits import limiter
 from waitwell.app import create_app
 from waitwell.config import Config
 from waitwell.runtime import Runtime
+from waitwell.web_common.rate_limits import limiter
 
 
 def tap_status(client: FlaskClient, kiosk_id: int, service_id: int, key: str) -> int:
