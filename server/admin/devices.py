@@ -14,8 +14,8 @@ from waitwell.i18n import available_languages
 from waitwell.persistence import Role
 from waitwell.printing.allowlist import printer_allowlist
 from waitwell.services import admin_views, device_setup, displays, kiosks, printers
-from waitwell.staff.forms import EmptyForm
 from waitwell.web import uow
+from waitwell.web_common.forms import EmptyForm
 
 
 @bp.get("/offices/<int:office_id>/devices")

@@ -15,8 +15,8 @@ from waitwell.domain.errors import NotFound
 from waitwell.persistence import Role
 from waitwell.services import admin_views, office_setup, queries
 from waitwell.services.admin_views import CounterRow, ServiceRow
-from waitwell.staff.forms import EmptyForm
 from waitwell.web import uow
+from waitwell.web_common.forms import EmptyForm
 
 
 @bp.get("/offices/<int:office_id>/services")

@@ -14,8 +14,8 @@ from waitwell.domain.hours import WEEKDAYS
 from waitwell.domain.recalls import RecallRules
 from waitwell.persistence import Role
 from waitwell.services import admin_views, end_of_day, office_setup, offices, recall_rules
-from waitwell.staff.forms import EmptyForm
 from waitwell.web import uow
+from waitwell.web_common.forms import EmptyForm
 
 
 @bp.get("/")

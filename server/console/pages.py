@@ -17,9 +17,9 @@ from waitwell.console.payloads import state_payload
 from waitwell.domain.errors import NotFound, WaitwellError
 from waitwell.persistence import Role
 from waitwell.services import console_view, counter_sessions
-from waitwell.staff.forms import EmptyForm
 from waitwell.web import uow
 from waitwell.web_common.errors import as_sentence
+from waitwell.web_common.forms import EmptyForm
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates", static_folder="static",
                static_url_path="/static")

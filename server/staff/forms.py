@@ -1,4 +1,4 @@
-"""Form helpers shared by the staff pages: every form is a FlaskForm, so every form carries a CSRF token."""
+"""The sign-in form (a FlaskForm, so it carries a CSRF token); the bare form of buttons is web_common.forms."""
 
 from __future__ import annotations
 
@@ -10,7 +10,3 @@ from wtforms.validators import DataRequired, Length
 class SignInForm(FlaskForm):
     username = StringField("Username", validators=[DataRequired(), Length(max=80)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
-
-
-class EmptyForm(FlaskForm):
-    """A form with only its CSRF token, for buttons that post (sign out, take over a counter)."""

@@ -11,8 +11,9 @@ from flask_babel import gettext
 from waitwell.auth import current_staff, public
 from waitwell.domain.errors import BadCredentials, TooManyAttempts
 from waitwell.persistence import Role
-from waitwell.staff.forms import EmptyForm, SignInForm
+from waitwell.staff.forms import SignInForm
 from waitwell.staff.signing import sign_in_here, sign_out_here
+from waitwell.web_common.forms import EmptyForm
 
 bp = Blueprint("auth_pages", __name__, template_folder="templates", static_folder="static",
                static_url_path="/staff/static")
