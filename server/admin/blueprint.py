@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request
 from flask_wtf import FlaskForm
 
-from waitwell.audit.recorder import note
+from waitwell.web_common.audit_recorder import note
 from waitwell.web_common.refusals import REFUSALS, refusal_status
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")

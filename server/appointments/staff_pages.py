@@ -14,7 +14,6 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 
 from waitwell.appointments.delivery import deliver_soon
 from waitwell.appointments.page_helpers import parse_stamp, stamp
-from waitwell.audit.recorder import note
 from waitwell.auth import staff, staff_required, visible_office_ids
 from waitwell.domain.errors import InvalidInput, NotFound, WaitwellError
 from waitwell.domain.numbering import service_day
@@ -22,6 +21,7 @@ from waitwell.persistence import Role
 from waitwell.services.appointments import booking, messages
 from waitwell.services.appointments import staff as bookings
 from waitwell.web import uow
+from waitwell.web_common.audit_recorder import note
 
 bp = Blueprint("appointment_staff", __name__, url_prefix="/staff/appointments", template_folder="templates")
 NO_SHOW_DAYS = 30

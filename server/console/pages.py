@@ -10,7 +10,6 @@ from typing import Any
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 
-from waitwell.audit.recorder import note
 from waitwell.auth import client_address, staff, staff_required
 from waitwell.console.actions import ACTIONS
 from waitwell.console.payloads import state_payload
@@ -18,6 +17,7 @@ from waitwell.domain.errors import NotFound, WaitwellError
 from waitwell.persistence import Role
 from waitwell.services import console_view, counter_sessions
 from waitwell.web import uow
+from waitwell.web_common.audit_recorder import note
 from waitwell.web_common.errors import as_sentence
 from waitwell.web_common.forms import EmptyForm
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Blueprint, jsonify
 
-from waitwell.audit.recorder import note
 from waitwell.auth import staff_required
 from waitwell.domain.errors import WaitwellError
 from waitwell.persistence import Role
@@ -15,6 +14,7 @@ from waitwell.services import printers
 from waitwell.services.printer_alerts import office_printer_alerts
 from waitwell.services.reprints import reprint_ticket
 from waitwell.web import uow
+from waitwell.web_common.audit_recorder import note
 from waitwell.web_common.errors import as_sentence
 
 bp = Blueprint("printer_alerts", __name__, url_prefix="/console")
