@@ -8,9 +8,9 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 
 from waitwell.i18n import available_languages
 from waitwell.kiosk.messages import language_name, messages_by_language
-from waitwell.kiosk.qr import qr_svg
 from waitwell.services import kiosk_taps, kiosks
 from waitwell.web import uow
+from waitwell.web_common.qr import qr_svg
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk", template_folder="templates", static_folder="static",
                static_url_path="/static")

@@ -12,10 +12,10 @@ from waitwell.admin.forms import DisplayForm, KioskForm, PrinterForm, options
 from waitwell.auth import staff_required
 from waitwell.i18n import available_languages
 from waitwell.persistence import Role
-from waitwell.printing.allowlist import printer_allowlist
 from waitwell.services import admin_views, device_setup, displays, kiosks, printers
 from waitwell.web import uow
 from waitwell.web_common.forms import EmptyForm
+from waitwell.web_common.printer_allowlist import printer_allowlist
 
 
 @bp.get("/offices/<int:office_id>/devices")

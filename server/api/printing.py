@@ -11,9 +11,9 @@ from waitwell.api.schemas import StrictSchema
 from waitwell.api.tickets import STAFF
 from waitwell.auth import require_office, staff_required
 from waitwell.persistence import Role
-from waitwell.printing.allowlist import printer_allowlist
 from waitwell.services import kiosks, print_jobs, printers
 from waitwell.web import uow
+from waitwell.web_common.printer_allowlist import printer_allowlist
 
 bp = Blueprint("printing", __name__, url_prefix="/api/v1", description="Admin: kiosks, printers and print jobs")
 

@@ -17,12 +17,12 @@ from waitwell.appointments.page_helpers import lang_args, no_store, page_context
 from waitwell.auth import public
 from waitwell.domain.check_in import CheckInTiming, CheckInWindow
 from waitwell.domain.errors import NotFound, WaitwellError
-from waitwell.kiosk.qr import qr_svg
 from waitwell.persistence import AppointmentState
 from waitwell.services.appointments import booking, check_in, messages
 from waitwell.services.appointments.setup import office_policy
 from waitwell.services.appointments.views import AppointmentView
 from waitwell.web import uow
+from waitwell.web_common.qr import qr_svg
 from waitwell.web_common.rate_limits import look_up_token
 
 bp = Blueprint("manage", __name__, url_prefix=MANAGE_PREFIX, template_folder="templates")

@@ -34,8 +34,8 @@ def init_app(app: Flask) -> None:
     from waitwell.domain.events import PrinterDeliveryChanged, PrintJobQueued
     from waitwell.extensions import socketio
     from waitwell.printing.agent_namespace import PrintAgentNamespace
-    from waitwell.printing.allowlist import allowlist_of
     from waitwell.web import RUNTIME_KEY
+    from waitwell.web_common.printer_allowlist import allowlist_of
 
     allowlist_of(app)  # a printer allowlist setting that cannot be read stops the app here, by name
     runtime = app.extensions[RUNTIME_KEY]

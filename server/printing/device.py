@@ -10,9 +10,9 @@ from waitwell.printers.connections import PrinterSettings
 from waitwell.printers.render import QrMode
 from waitwell.printers.send import print_tickets, render_ticket_bytes, send_bytes
 from waitwell.printers.status import poll_status
-from waitwell.printing.allowlist import printer_allowlist
 from waitwell.printing.paper import ticket_print
 from waitwell.services.printers import PrinterView
+from waitwell.web_common.printer_allowlist import printer_allowlist
 
 STATUS_TIMEOUT_SECONDS = 2.0
 

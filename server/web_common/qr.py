@@ -1,4 +1,4 @@
-"""The ticket's QR code as SVG for the kiosk screen: the same modules as on the paper (waitwell.printers.qr)."""
+"""A QR code as SVG for a screen (kiosk, booking page): the same modules as on the paper (waitwell.printers.qr)."""
 
 from __future__ import annotations
 
