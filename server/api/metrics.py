@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import os
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from flask import Flask, Response, current_app
+from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from waitwell.api.schemas import StrictSchema
 from waitwell.api.tickets import STAFF
 from waitwell.auth import require_office, staff_required
-from waitwell.config import positive_number
 from waitwell.metrics.report import GROUPINGS, legs_csv, summary_csv
 from waitwell.persistence import Role
 from waitwell.services.metrics import payloads
@@ -22,25 +20,9 @@ from waitwell.services.metrics.today import office_today
 from waitwell.services.metrics.waits import office_waits, public_waits
 from waitwell.services.metrics.what_if import what_if
 from waitwell.web import uow
+from waitwell.web_common.stale_figures import stale_after
 
 bp = Blueprint("metrics", __name__, url_prefix="/api/v1", description="Wait metrics and reports")
-
-STALE_SETTING = "WAITWELL_STALE_AFTER_MINUTES"
-DEFAULT_STALE_MINUTES = 60
-
-
-def stale_after() -> timedelta:
-    """How long without a call before a last-10 figure is marked stale (default 60 minutes)."""
-    return configured_stale_after(current_app)
-
-
-def configured_stale_after(app: Flask) -> timedelta:
-    """WAITWELL_STALE_AFTER_MINUTES from the app's config, else the environment (read at start-up by the
-    live screens' publisher, so a bad value stops the server there rather than failing requests)."""
-    minutes = app.config.get(STALE_SETTING)
-    if minutes is None:
-        minutes = os.environ.get(STALE_SETTING)
-    return timedelta(minutes=positive_number(STALE_SETTING, minutes, DEFAULT_STALE_MINUTES))
 
 
 class ReportQuery(StrictSchema):

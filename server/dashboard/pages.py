@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from waitwell.api.metrics import stale_after
 from waitwell.auth import require_office, staff, staff_required
 from waitwell.domain.errors import InvalidInput
 from waitwell.domain.numbering import service_day
@@ -19,6 +18,7 @@ from waitwell.services.metrics import payloads
 from waitwell.services.metrics.reports import office_report
 from waitwell.services.metrics.today import office_today
 from waitwell.web import runtime, uow
+from waitwell.web_common.stale_figures import stale_after
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard", template_folder="templates", static_folder="static",
                static_url_path="/static")

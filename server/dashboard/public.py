@@ -7,10 +7,10 @@ from typing import Any
 
 from flask import Blueprint, redirect, render_template, url_for
 
-from waitwell.api.metrics import stale_after
 from waitwell.services.metrics import payloads
 from waitwell.services.metrics.waits import public_waits
 from waitwell.web import uow
+from waitwell.web_common.stale_figures import stale_after
 
 bp = Blueprint("waits", __name__, template_folder="templates", static_folder="static",
                static_url_path="/waits/static")

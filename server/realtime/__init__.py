@@ -97,7 +97,7 @@ def init_app(app: Flask, config: Config) -> None:
 
 def _stale_after(app: Flask) -> timedelta:
     """The same stale limit as the /waits page (WAITWELL_STALE_AFTER_MINUTES), read once at start-up."""
-    from waitwell.api.metrics import configured_stale_after
+    from waitwell.web_common.stale_figures import configured_stale_after
 
     return configured_stale_after(app)
 
