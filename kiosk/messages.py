@@ -6,10 +6,6 @@ from flask_babel import force_locale, gettext
 
 from waitwell.i18n import available_languages
 
-# Each language's name written in that language, for the switch buttons.
-LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français", "de": "Deutsch", "pt": "Português",
-                  "zh": "中文", "vi": "Tiếng Việt", "ar": "العربية", "ru": "Русский", "ko": "한국어"}
-
 
 def _messages() -> dict[str, str]:
     """The page's sentences in the current locale; %(name)s placeholders are filled in by the page."""
@@ -68,7 +64,3 @@ def messages_by_language() -> dict[str, dict[str, str]]:
         with force_locale(language):
             result[language] = _messages()
     return result
-
-
-def language_name(language: str) -> str:
-    return LANGUAGE_NAMES.get(language, language)

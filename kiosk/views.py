@@ -7,8 +7,9 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from waitwell.i18n import available_languages
-from waitwell.kiosk.messages import language_name, messages_by_language
+from waitwell.kiosk.messages import messages_by_language
 from waitwell.services import kiosk_taps, kiosks
+from waitwell.services.languages import language_name
 from waitwell.web import uow
 from waitwell.web_common.qr import qr_svg
 

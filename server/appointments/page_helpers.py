@@ -11,7 +11,7 @@ from flask_babel import get_locale
 
 from waitwell.appointments.wording import day_name, local_day, local_time
 from waitwell.i18n import available_languages
-from waitwell.kiosk.messages import language_name
+from waitwell.services.languages import language_name
 
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 
