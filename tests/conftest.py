@@ -45,8 +45,9 @@ def unavailable(service: str, reason: str) -> None:
 
 @pytest.fixture
 def artifacts_dir(request: pytest.FixtureRequest) -> Path:
-    """A folder for screenshots and other files to look at after a run (git-ignored)."""
-    folder = ARTIFACTS / request.node.module.__name__.rsplit(".", 1)[-1]
+    """test-artifacts/<area> (git-ignored, e.g. test-artifacts/kiosk for tests/kiosk/...): screenshots, previews
+    and other files to look at after a run, as a visitor or a clerk would see them."""
+    folder = ARTIFACTS / request.node.module.__name__.split(".")[1]
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

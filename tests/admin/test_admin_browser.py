@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import ARTIFACTS
 from tests.console.test_console_browser import COUNTER_PC
 from tests.factories import PASSWORD, issue, make_office, make_staff
 from tests.support.live import LiveServer
@@ -20,12 +18,6 @@ WIDE = {"width": 1440, "height": 900}
 
 
 
-@pytest.fixture
-def shots() -> Path:
-    folder = ARTIFACTS / "admin_browser"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
 
 def signed_in_page(browser: Any, live: LiveServer, username: str, viewport: dict[str, int] = WIDE) -> Any:
     page = browser.new_context(viewport=viewport).new_page()
@@ -37,20 +29,20 @@ def signed_in_page(browser: Any, live: LiveServer, username: str, viewport: dict
     return page
 
 
-def test_sign_in_page_and_a_refusal(chromium, live, runtime, shots):
+def test_sign_in_page_and_a_refusal(chromium, live, runtime, artifacts_dir):
     make_staff(runtime, [], role=Role.ADMIN, username="root")
     page = chromium.new_context(viewport=COUNTER_PC).new_page()
     page.goto(f"{live.url}/sign-in")
-    page.screenshot(path=shots / "01-sign-in.png")
+    page.screenshot(path=artifacts_dir / "01-sign-in.png")
     page.fill("#username", "root")
     page.fill("#password", "wrong password")
     page.press("#password", "Enter")
     page.wait_for_selector(".error")
     assert page.locator(".error").inner_text() == "Wrong username or password."
-    page.screenshot(path=shots / "02-sign-in-refused.png")
+    page.screenshot(path=artifacts_dir / "02-sign-in-refused.png")
 
 
-def test_administration_pages(chromium, live, runtime, clock, shots):
+def test_administration_pages(chromium, live, runtime, clock, artifacts_dir):
     office = make_office(runtime, services=(("Licence renewal", "A"), ("Title and registration", "B"),
                                             ("Road test", "R")),
                          counters={"Counter 1": ["A", "B"], "Counter 2": ["B"], "Counter 3": ["R"]},
@@ -72,25 +64,25 @@ def test_administration_pages(chromium, live, runtime, clock, shots):
 
     page = signed_in_page(chromium, live, "root")
     assert page.url.endswith("/admin/")
-    page.screenshot(path=shots / "03-admin-offices.png", full_page=True)
+    page.screenshot(path=artifacts_dir / "03-admin-offices.png", full_page=True)
     page.goto(f"{live.url}/admin/offices/{office.office_id}")
-    page.screenshot(path=shots / "04-admin-office.png", full_page=True)
+    page.screenshot(path=artifacts_dir / "04-admin-office.png", full_page=True)
     page.fill("#mon", "8-12")
     page.get_by_role("button", name="Save").click()
     page.wait_for_selector(".flash-error")
     assert "Monday: '8-12' is not a period like 08:00-12:00." in page.inner_text(".flash-error")
-    page.screenshot(path=shots / "05-admin-office-refused.png")
+    page.screenshot(path=artifacts_dir / "05-admin-office-refused.png")
     page.goto(f"{live.url}/admin/offices/{office.office_id}/services")
-    page.screenshot(path=shots / "06-admin-services.png", full_page=True)
+    page.screenshot(path=artifacts_dir / "06-admin-services.png", full_page=True)
     page.goto(f"{live.url}/admin/offices/{office.office_id}/devices")
-    page.screenshot(path=shots / "07-admin-devices.png", full_page=True)
+    page.screenshot(path=artifacts_dir / "07-admin-devices.png", full_page=True)
     page.goto(f"{live.url}/admin/printers/{printer.id}")
     page.wait_for_function("document.querySelector('img.ticket-preview').naturalWidth > 0")
-    page.screenshot(path=shots / "08-admin-printer.png", full_page=True)
+    page.screenshot(path=artifacts_dir / "08-admin-printer.png", full_page=True)
     page.goto(f"{live.url}/admin/users")
-    page.screenshot(path=shots / "09-admin-users.png", full_page=True)
+    page.screenshot(path=artifacts_dir / "09-admin-users.png", full_page=True)
 
     supervisor = signed_in_page(chromium, live, "sam")
     supervisor.goto(f"{live.url}/audit/")
     assert "admin.office.update" in supervisor.inner_text("table")
-    supervisor.screenshot(path=shots / "10-audit-log.png", full_page=True)
+    supervisor.screenshot(path=artifacts_dir / "10-audit-log.png", full_page=True)

@@ -102,12 +102,3 @@ KIOSK_PORTRAIT = {"width": 1080, "height": 1920}
 
 
 
-
-@pytest.fixture
-def screenshots() -> object:
-    """test-artifacts/appointments (git-ignored): screenshots to look at as a citizen would."""
-    from tests.conftest import ARTIFACTS
-
-    folder = ARTIFACTS / "appointments"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder

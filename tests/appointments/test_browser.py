@@ -50,7 +50,7 @@ def phone_page(chromium: Any) -> Any:
 
 def test_book_on_a_phone_get_the_email_check_in_at_the_kiosk_and_get_called(
     chromium: Any, runtime: Runtime, clock: VirtualClock, app: Flask, smtp_server: SmtpServer, mailbox: Mailbox,
-    screenshots: Path,
+    artifacts_dir: Path,
 ) -> None:
     office = make_bookable_office(runtime)
     with FakeNetworkPrinter() as printer, LiveServer(app) as live:
@@ -62,38 +62,38 @@ def test_book_on_a_phone_get_the_email_check_in_at_the_kiosk_and_get_called(
         kiosk = kiosks.register_kiosk(runtime.uow(), office_id=office.office_id, name="Entrance",
                                       service_ids=[office.service_id, office.other_service_id], printer_id=printer_id)
         try:
-            code, manage_url = _book_on_the_phone(chromium, live, screenshots)
+            code, manage_url = _book_on_the_phone(chromium, live, artifacts_dir)
             _read_the_email(mailbox, code, manage_url)
             clock.set(SLOT - timedelta(minutes=8))  # 10:52: the check-in window is open
-            number, status_url = _check_in_at_the_kiosk(chromium, live, kiosk.id, code, screenshots)
+            number, status_url = _check_in_at_the_kiosk(chromium, live, kiosk.id, code, artifacts_dir)
             paper = read_ticket(wait_until(lambda: ticket_jobs(printer), timeout=10, message="paper")[0], PROFILE)
             assert paper.reads(number) and [q.payload for q in paper.qr_codes] == [status_url]
             _get_called(chromium, runtime, clock, office.office.counters["Counter 1"], status_url, number,
-                        screenshots)
+                        artifacts_dir)
         finally:
             worker.stop()
 
 
-def _book_on_the_phone(chromium: Any, live: LiveServer, screenshots: Path) -> tuple[str, str]:
+def _book_on_the_phone(chromium: Any, live: LiveServer, artifacts_dir: Path) -> tuple[str, str]:
     page = phone_page(chromium)
     page.goto(f"{live.url}/book/")
     page.get_by_role("heading", name="What do you need?").wait_for()
-    page.screenshot(path=str(screenshots / "1-phone-services.png"), full_page=True)
+    page.screenshot(path=str(artifacts_dir / "1-phone-services.png"), full_page=True)
     page.get_by_role("link", name="Licence renewal").click()
     page.get_by_role("heading", name="Choose a day").wait_for()
-    page.screenshot(path=str(screenshots / "2-phone-days.png"), full_page=True)
+    page.screenshot(path=str(artifacts_dir / "2-phone-days.png"), full_page=True)
     page.get_by_role("link", name="Tue 10 Mar").click()
     page.get_by_role("heading", name="Choose a time").wait_for()
     assert page.get_by_role("link", name=re.compile(r"^10:45")).count() == 0  # inside the 1-hour lead time
-    page.screenshot(path=str(screenshots / "3-phone-times.png"), full_page=True)
+    page.screenshot(path=str(artifacts_dir / "3-phone-times.png"), full_page=True)
     page.get_by_role("link", name=re.compile(r"^11:00")).click()
     page.get_by_role("heading", name="Your details").wait_for()
     page.get_by_label("Your name").fill("Ana Pérez")
     page.get_by_label("Email").fill("ana@example.org")
-    page.screenshot(path=str(screenshots / "4-phone-details.png"), full_page=True)
+    page.screenshot(path=str(artifacts_dir / "4-phone-details.png"), full_page=True)
     page.get_by_role("button", name="Book this time").click()
     page.get_by_role("heading", name="Your appointment is booked").wait_for()
-    page.screenshot(path=str(screenshots / "5-phone-confirmation.png"), full_page=True)
+    page.screenshot(path=str(artifacts_dir / "5-phone-confirmation.png"), full_page=True)
     code = page.locator("#booking-code").inner_text().strip()
     assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}", code)
     assert page.get_by_text("Check in from 10:45").is_visible()
@@ -110,17 +110,17 @@ def _read_the_email(mailbox: Mailbox, code: str, manage_url: str) -> None:
 
 
 def _check_in_at_the_kiosk(chromium: Any, live: LiveServer, kiosk_id: int, code: str,
-                           screenshots: Path) -> tuple[str, str]:
+                           artifacts_dir: Path) -> tuple[str, str]:
     page = chromium.new_page(viewport=KIOSK_PORTRAIT)
     page.goto(f"{live.url}/kiosk/{kiosk_id}")
     page.get_by_role("button", name="Licence renewal").wait_for()
     page.get_by_role("button", name="I have an appointment").click()
     page.get_by_label("Booking code").fill(code.lower().replace("-", ""))  # typed the way people type
-    page.screenshot(path=str(screenshots / "6-kiosk-code-typed.png"))
+    page.screenshot(path=str(artifacts_dir / "6-kiosk-code-typed.png"))
     page.get_by_role("button", name="Check in").click()
     page.locator("#result-number").filter(has_text="A001").wait_for()
     page.locator("#print-message").filter(has_text="Please take your ticket below.").wait_for(timeout=10000)
-    page.screenshot(path=str(screenshots / "7-kiosk-checked-in.png"))
+    page.screenshot(path=str(artifacts_dir / "7-kiosk-checked-in.png"))
     status_url = page.locator("#result-qr").get_attribute("data-payload")
     assert status_url and status_url.startswith(f"{live.url}/t/")
     page.close()
@@ -128,11 +128,11 @@ def _check_in_at_the_kiosk(chromium: Any, live: LiveServer, kiosk_id: int, code:
 
 
 def _get_called(chromium: Any, runtime: Runtime, clock: VirtualClock, counter_id: int, status_url: str,
-                number: str, screenshots: Path) -> None:
+                number: str, artifacts_dir: Path) -> None:
     page = phone_page(chromium)
     page.goto(status_url)
     page.locator("p.number").filter(has_text=number).wait_for()
-    page.screenshot(path=str(screenshots / "8-phone-waiting.png"), full_page=True)
+    page.screenshot(path=str(artifacts_dir / "8-phone-waiting.png"), full_page=True)
     clock.set(SLOT)
     assert counters.call_next(runtime.uow(), counter_id=counter_id).number == number
     turn = page.get_by_role("heading", name="It's your turn")
@@ -142,12 +142,12 @@ def _get_called(chromium: Any, runtime: Runtime, clock: VirtualClock, counter_id
         page.reload()
         turn.wait_for()
     assert page.get_by_text("Counter 1").first.is_visible()
-    page.screenshot(path=str(screenshots / "9-phone-called.png"), full_page=True)
+    page.screenshot(path=str(artifacts_dir / "9-phone-called.png"), full_page=True)
     page.context.close()
 
 
 def test_a_barcode_scanner_checks_in_from_the_start_screen_and_too_late_gets_a_walk_in_offer(
-    chromium: Any, runtime: Runtime, clock: VirtualClock, app: Flask, screenshots: Path
+    chromium: Any, runtime: Runtime, clock: VirtualClock, app: Flask, artifacts_dir: Path
 ) -> None:
     office = make_bookable_office(runtime)
     kiosk = kiosks.register_kiosk(runtime.uow(), office_id=office.office_id, name="Entrance",
@@ -170,14 +170,14 @@ def test_a_barcode_scanner_checks_in_from_the_start_screen_and_too_late_gets_a_w
         offer = page.get_by_role("button", name="Tomar un turno para Licence renewal")
         offer.wait_for()
         assert "Su cita era a las 11:15" in page.locator("#appointment-message").inner_text()
-        page.screenshot(path=str(screenshots / "10-kiosk-too-late-spanish.png"))
+        page.screenshot(path=str(artifacts_dir / "10-kiosk-too-late-spanish.png"))
         offer.click()
         page.locator("#result-number").filter(has_text="A002").wait_for()
         page.close()
 
 
 def test_staff_see_the_days_bookings_and_book_for_a_caller(
-    chromium: Any, runtime: Runtime, clock: VirtualClock, app: Flask, screenshots: Path
+    chromium: Any, runtime: Runtime, clock: VirtualClock, app: Flask, artifacts_dir: Path
 ) -> None:
     from tests.factories import PASSWORD, make_staff
     from waitwell.persistence import Role
@@ -203,5 +203,5 @@ def test_staff_see_the_days_bookings_and_book_for_a_caller(
         slot.get_by_role("button", name="Book", exact=True).click()
         page.get_by_text("Booked: code").wait_for()
         assert "Caller on the phone" in page.locator('tr[data-slot="20260310T154500Z"]').inner_text()
-        page.screenshot(path=str(screenshots / "11-staff-day.png"), full_page=True)
+        page.screenshot(path=str(artifacts_dir / "11-staff-day.png"), full_page=True)
         page.close()

@@ -1,14 +1,12 @@
 """A clerk's day in real headless Chromium: sign in, pick a counter, call, recall, transfer, serve, complete,
-with keyboard shortcuts; a second clerk's call shows up at once; screenshots in test-artifacts/console_browser/."""
+with keyboard shortcuts; a second clerk's call shows up at once; screenshots in test-artifacts/console/."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import ARTIFACTS
 from tests.factories import PASSWORD, issue, make_office, make_staff
 from tests.support.live import LiveServer
 from waitwell.persistence import Role
@@ -20,12 +18,6 @@ COUNTER_PC = {"width": 1366, "height": 768}  # the usual screen at a counter
 
 
 
-
-@pytest.fixture
-def shots() -> Path:
-    folder = ARTIFACTS / "console_browser"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture
@@ -57,7 +49,7 @@ def waiting_numbers(page: Any) -> list[str]:
 
 
 def test_a_clerk_calls_recalls_transfers_and_completes_with_the_keyboard(chromium, live, runtime, office, clock,
-                                                                         shots):
+                                                                         artifacts_dir):
     make_staff(runtime, [office.office_id], username="maria")
     issue(runtime, office.services["A"], 2, minutes_apart=1)  # A001 10:00, A002 10:01
     clock.advance(minutes=1)
@@ -67,7 +59,7 @@ def test_a_clerk_calls_recalls_transfers_and_completes_with_the_keyboard(chromiu
     page = sign_in_at_counter(chromium, live, "maria", "Counter 1")
     assert waiting_numbers(page) == ["A001", "A002", "B001"]
     assert page.locator("#waiting tr").first.locator(".waited").inner_text() == "5:00"
-    page.screenshot(path=shots / "01-console-ready.png")
+    page.screenshot(path=artifacts_dir / "01-console-ready.png")
 
     page.keyboard.press("n")  # call next
     page.wait_for_function("document.getElementById('message').textContent === 'Called A001'")
@@ -75,7 +67,7 @@ def test_a_clerk_calls_recalls_transfers_and_completes_with_the_keyboard(chromiu
     assert waiting_numbers(page) == ["A002", "B001"]
     timer = page.locator("#current-timer").inner_text()
     page.wait_for_function(f"document.getElementById('current-timer').textContent !== '{timer}'", timeout=10_000)
-    page.screenshot(path=shots / "02-called.png")
+    page.screenshot(path=artifacts_dir / "02-called.png")
 
     page.keyboard.press("r")  # recall
     page.wait_for_function("document.getElementById('message').textContent === 'Recalled A001'")
@@ -83,7 +75,7 @@ def test_a_clerk_calls_recalls_transfers_and_completes_with_the_keyboard(chromiu
 
     page.keyboard.press("t")  # transfer: a dialog lists the other services with a number each
     page.wait_for_selector("#transfer-dialog[open]")
-    page.screenshot(path=shots / "03-transfer-dialog.png")
+    page.screenshot(path=artifacts_dir / "03-transfer-dialog.png")
     page.keyboard.press("1")
     page.wait_for_function("document.getElementById('message').textContent.includes('moved to Title')")
     assert current_number(page) == ""
@@ -94,15 +86,15 @@ def test_a_clerk_calls_recalls_transfers_and_completes_with_the_keyboard(chromiu
     page.wait_for_function("document.getElementById('current-number')?.textContent === 'A002'")
     page.keyboard.press("s")  # start: the citizen is at the counter
     page.wait_for_function("document.querySelector('#current .pill')?.textContent === 'Serving'")
-    page.screenshot(path=shots / "04-serving.png")
+    page.screenshot(path=artifacts_dir / "04-serving.png")
     page.keyboard.press("c")  # complete
     page.wait_for_function("document.getElementById('message').textContent === 'A002 completed'")
     assert current_number(page) == ""
     assert "A002" in page.locator("#recent").inner_text()
-    page.screenshot(path=shots / "05-completed.png")
+    page.screenshot(path=artifacts_dir / "05-completed.png")
 
 
-def test_a_call_at_another_counter_leaves_my_list_at_once(chromium, live, runtime, office, shots):
+def test_a_call_at_another_counter_leaves_my_list_at_once(chromium, live, runtime, office, artifacts_dir):
     make_staff(runtime, [office.office_id], username="maria")
     make_staff(runtime, [office.office_id], username="james")
     issue(runtime, office.services["B"], 3)
@@ -116,10 +108,10 @@ def test_a_call_at_another_counter_leaves_my_list_at_once(chromium, live, runtim
     mine.wait_for_function("!Array.from(document.querySelectorAll('#waiting tr')).some(r => r.dataset.number === "
                            "'B001')", timeout=15_000)
     assert "B001" in mine.locator("#others").inner_text()
-    mine.screenshot(path=shots / "06-other-counter-called.png")
+    mine.screenshot(path=artifacts_dir / "06-other-counter-called.png")
 
 
-def test_out_of_turn_no_show_and_a_break(chromium, live, runtime, office, shots):
+def test_out_of_turn_no_show_and_a_break(chromium, live, runtime, office, artifacts_dir):
     make_staff(runtime, [office.office_id], username="maria")
     issue(runtime, office.services["A"], 3)
     page = sign_in_at_counter(chromium, live, "maria", "Counter 1")
@@ -136,14 +128,14 @@ def test_out_of_turn_no_show_and_a_break(chromium, live, runtime, office, shots)
     page.keyboard.press("Enter")  # no reason yet: refused in the dialog
     assert page.locator("#call-error").inner_text() == "Pick or write a reason."
     page.get_by_role("button", name="Appointment", exact=True).click()
-    page.screenshot(path=shots / "07-out-of-turn.png")
+    page.screenshot(path=artifacts_dir / "07-out-of-turn.png")
     page.keyboard.press("Enter")
     page.wait_for_function("document.getElementById('message').textContent === 'Called A003 out of turn'")
 
     page.keyboard.press("x")  # no-show asks first
     page.wait_for_selector("#confirm-dialog[open]")
     assert page.locator("#confirm-title").inner_text() == "Mark A003 as a no-show?"
-    page.screenshot(path=shots / "08-confirm-no-show.png")
+    page.screenshot(path=artifacts_dir / "08-confirm-no-show.png")
     page.keyboard.press("Enter")
     page.wait_for_function("document.getElementById('message').textContent === 'A003 marked as a no-show'")
 
@@ -151,13 +143,13 @@ def test_out_of_turn_no_show_and_a_break(chromium, live, runtime, office, shots)
     page.wait_for_function("document.getElementById('counter-state').dataset.state === 'paused'")
     assert page.locator("button[data-action='call-next']").is_disabled()
     page.keyboard.press("n")  # ignored while on a break
-    page.screenshot(path=shots / "09-on-a-break.png")
+    page.screenshot(path=artifacts_dir / "09-on-a-break.png")
     page.keyboard.press("p")
     page.wait_for_function("document.getElementById('counter-state').dataset.state === 'open'")
     assert not page.locator("button[data-action='call-next']").is_disabled()
 
 
-def test_signing_in_at_a_counter_someone_holds_says_who(chromium, live, runtime, office, shots):
+def test_signing_in_at_a_counter_someone_holds_says_who(chromium, live, runtime, office, artifacts_dir):
     make_staff(runtime, [office.office_id], username="maria")
     make_staff(runtime, [office.office_id], role=Role.SUPERVISOR, username="sam")
     sign_in_at_counter(chromium, live, "maria", "Counter 1")
@@ -169,7 +161,7 @@ def test_signing_in_at_a_counter_someone_holds_says_who(chromium, live, runtime,
     page.wait_for_url(f"{live.url}/console/")
     card = page.locator(".counter-card", has_text="Counter 1")
     assert "Taken by maria (maria)" in card.inner_text()
-    page.screenshot(path=shots / "10-counter-picker.png")
+    page.screenshot(path=artifacts_dir / "10-counter-picker.png")
     page.once("dialog", lambda dialog: dialog.accept())
     card.get_by_role("button", name="Take over (supervisor)").click()
     page.wait_for_selector("#current")

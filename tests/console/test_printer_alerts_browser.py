@@ -1,17 +1,15 @@
 """Printer alerts in real headless Chromium: the console and the supervisor dashboard show a printer out of paper
 and the ticket that did not print, live, and the Reprint button sends it again. Screenshots in
-test-artifacts/printer_alerts_browser/."""
+test-artifacts/console/."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
-from tests.conftest import ARTIFACTS
 from tests.console.test_console_browser import sign_in_at_counter
 from tests.factories import PASSWORD, make_office, make_staff
 from tests.kiosk.support import KioskSetup, make_kiosk
@@ -19,7 +17,7 @@ from tests.printers.fake_printer import FakeNetworkPrinter
 from tests.printers.profiles import read_ticket
 from tests.printing.support import PROFILE, network_printer, start_fast_worker, ticket_jobs
 from tests.support.live import LiveServer
-from tests.support.waiting import wait_until
+from tests.support.waiting import DEADLINE_SECONDS, wait_until
 from waitwell.persistence import Role
 from waitwell.printing.worker import PrintWorker
 from waitwell.services import print_jobs
@@ -28,12 +26,6 @@ pytestmark = pytest.mark.browser
 
 LIVE_WAIT_MS = 15_000  # shorter than the pages' 30 s fallback fetch: what arrives in time came over the socket
 
-
-@pytest.fixture
-def shots() -> Path:
-    folder = ARTIFACTS / "printer_alerts_browser"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture
@@ -76,7 +68,8 @@ def open_dashboard(chromium: Any, live: LiveServer, username: str, office_id: in
     page.press("#password", "Enter")
     page.wait_for_url(f"{live.url}/console/")
     page.goto(f"{live.url}/dashboard/{office_id}")
-    page.wait_for_function("document.getElementById('live').dataset.state === 'live'", timeout=10_000)
+    page.wait_for_function("document.getElementById('live').dataset.state === 'live'",
+                           timeout=DEADLINE_SECONDS * 1000)
     return page
 
 
@@ -86,7 +79,7 @@ def unprinted_state(page: Any, number: str) -> str:
 
 
 def test_the_console_shows_the_printer_problem_live_and_reprints_the_ticket(chromium, live, runtime, office, kiosk,
-                                                                             printer, worker, clock, shots):
+                                                                             printer, worker, clock, artifacts_dir):
     make_staff(runtime, [office.office_id], username="maria")
     make_staff(runtime, [office.office_id], role=Role.SUPERVISOR, username="sam")
     page = sign_in_at_counter(chromium, live, "maria", "Counter 1")
@@ -98,12 +91,12 @@ def test_the_console_shows_the_printer_problem_live_and_reprints_the_ticket(chro
     page.wait_for_function("document.querySelector(\"#unprinted li[data-number='A001']\")", timeout=LIVE_WAIT_MS)
     assert unprinted_state(page, "A001") == "not printed yet, trying again · Entrance printer"
     page.wait_for_selector("#waiting tr[data-number='A001']", timeout=LIVE_WAIT_MS)  # the line, live too
-    page.screenshot(path=shots / "01-console-paper-out.png")
+    page.screenshot(path=artifacts_dir / "01-console-paper-out.png")
 
-    dashboard = open_dashboard(chromium, live, "sam", office.office_id)
-    dashboard.wait_for_selector("#unprinted li[data-number='A001']", timeout=LIVE_WAIT_MS)
+    dashboard = open_dashboard(chromium, live, "sam", office.office_id)  # opened after: no need of the live feed
+    dashboard.wait_for_selector("#unprinted li[data-number='A001']", timeout=DEADLINE_SECONDS * 1000)
     assert "Entrance printer is out of paper" in dashboard.locator("#printer-problems").inner_text()
-    dashboard.screenshot(path=shots / "02-dashboard-paper-out.png")
+    dashboard.screenshot(path=artifacts_dir / "02-dashboard-paper-out.png")
 
     clock.advance(minutes=3)  # older than the give-up time: the next failed attempt gives it up
     page.wait_for_function("document.querySelector(\"#unprinted li[data-number='A001'] .unprinted-state\")"
@@ -112,13 +105,13 @@ def test_the_console_shows_the_printer_problem_live_and_reprints_the_ticket(chro
     page.wait_for_selector("#printer-problems-block", state="hidden", timeout=LIVE_WAIT_MS)
     dashboard.wait_for_selector("#printer-problems-block", state="hidden", timeout=LIVE_WAIT_MS)
     assert page.locator("#printer-alerts").is_visible()
-    page.screenshot(path=shots / "03-console-given-up.png")
+    page.screenshot(path=artifacts_dir / "03-console-given-up.png")
 
     page.locator("#unprinted li[data-number='A001'] button", has_text="Reprint").click()
     page.wait_for_function("document.getElementById('printer-alerts-notice').textContent === "
                            "'A001 is being printed again at Entrance printer.'")
     assert page.locator("#unprinted li").count() == 0
-    page.screenshot(path=shots / "04-console-reprinted.png")
+    page.screenshot(path=artifacts_dir / "04-console-reprinted.png")
     wait_until(lambda: ticket_jobs(printer), timeout=20, message="the reprinted ticket on paper")
     paper = read_ticket(ticket_jobs(printer)[0], PROFILE)
     assert paper.reads("A001") and paper.reads("REPRINT")  # the visitor's paper says it is a second copy

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
 
-from tests.conftest import ARTIFACTS
 from tests.factories import PASSWORD, OfficeSetup, make_office, make_staff
 from tests.support.live import LiveServer
 from waitwell.persistence import Role
@@ -21,13 +19,6 @@ FULL_HD = {"width": 1920, "height": 1080}
 ULTRA_HD = {"width": 3840, "height": 2160}
 PHONE = {"width": 390, "height": 844}
 
-
-@pytest.fixture
-def artifacts_dir() -> Path:
-    """test-artifacts/display (git-ignored): screenshots to look at as a visitor would."""
-    folder = ARTIFACTS / "display"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -25,12 +24,3 @@ def live_kiosk(app: Flask) -> Iterator[LiveServer]:
         yield server
     worker.stop()
 
-
-@pytest.fixture
-def artifacts_dir() -> Path:
-    """test-artifacts/kiosk (git-ignored): the kiosk's screenshots, to look at as a visitor would."""
-    from tests.conftest import ARTIFACTS
-
-    folder = ARTIFACTS / "kiosk"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ARTIFACTS, DEFAULT_START
+from tests.conftest import DEFAULT_START
 from tests.factories import PASSWORD, OfficeSetup, make_office, make_staff
 from tests.metrics.office_day import Morning, play
 from waitwell.domain.clock import VirtualClock
@@ -33,12 +33,6 @@ TODAY_8AM = DEFAULT_START - timedelta(hours=2)  # 08:00 EDT, Tuesday 10 March 20
 LAPTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
-
-@pytest.fixture
-def shots():
-    folder = ARTIFACTS / "metrics"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @dataclass(frozen=True)
@@ -111,7 +105,7 @@ def tile_value(page, label: str) -> str:
     return page.locator(".tile", has=page.locator(".tile-label", has_text=label)).locator(".tile-value").inner_text()
 
 
-def test_dashboard_shows_today_live_and_answers_what_if(chromium, runtime, busy_morning, live, shots):
+def test_dashboard_shows_today_live_and_answers_what_if(chromium, runtime, busy_morning, live, artifacts_dir):
     office = busy_morning
     page = signed_in_page(chromium, runtime, live.url, [office.office_id], LAPTOP)
     page.goto(f"{live.url}/dashboard/{office.office_id}")
@@ -124,7 +118,7 @@ def test_dashboard_shows_today_live_and_answers_what_if(chromium, runtime, busy_
     assert re.match(r"\d+%", page.locator("#counters tbody tr").first.locator("td.util").inner_text())
     assert "Estimates given at issue" in page.locator("#accuracy").inner_text()
     assert "first call" in page.locator("#definitions").inner_text()
-    page.screenshot(path=str(shots / "dashboard.png"), full_page=True)
+    page.screenshot(path=str(artifacts_dir / "dashboard.png"), full_page=True)
 
     waiting_before = int(tile_value(page, "Waiting now"))
     tickets.issue_ticket(runtime.uow(), service_id=office.services["B"])  # someone takes a ticket at the kiosk
@@ -140,28 +134,28 @@ def test_dashboard_shows_today_live_and_answers_what_if(chromium, runtime, busy_
     assert [rows.nth(i).locator("th").inner_text() for i in range(rows.count())] == [
         "as now (1)", "one more (2)", "one fewer (0)"]
     page.locator("#what-if-result").scroll_into_view_if_needed()
-    page.screenshot(path=str(shots / "dashboard-what-if.png"), full_page=True)
+    page.screenshot(path=str(artifacts_dir / "dashboard-what-if.png"), full_page=True)
     page.context.close()
 
 
-def test_reports_page_for_a_week(chromium, runtime, busy_morning, live, shots):
+def test_reports_page_for_a_week(chromium, runtime, busy_morning, live, artifacts_dir):
     hartford = busy_morning
     page = signed_in_page(chromium, runtime, live.url, [hartford.office_id], LAPTOP)
     page.goto(f"{live.url}/dashboard/{hartford.office_id}/reports?from=2026-02-23&to=2026-03-09&group_by=day")
     table = page.locator("#report")
     assert table.locator("tbody tr").count() == 16  # 15 days and the total
     assert "Tue 24 Feb 2026" in table.inner_text()
-    page.screenshot(path=str(shots / "reports-by-day.png"), full_page=True)
+    page.screenshot(path=str(artifacts_dir / "reports-by-day.png"), full_page=True)
     page.goto(f"{live.url}/dashboard/{hartford.office_id}/reports?from=2026-02-23&to=2026-03-09&group_by=counter")
     assert "Utilisation" in page.locator("#report thead").inner_text()
     with page.expect_download() as download:
         page.click("text=Download every ticket leg (CSV)")
     assert download.value.suggested_filename.endswith("-legs-2026-02-23_2026-03-09.csv")
-    page.screenshot(path=str(shots / "reports-by-counter.png"), full_page=True)
+    page.screenshot(path=str(artifacts_dir / "reports-by-counter.png"), full_page=True)
     page.context.close()
 
 
-def test_public_waits_page(chromium, runtime, clock, busy_morning, live, shots):
+def test_public_waits_page(chromium, runtime, clock, busy_morning, live, artifacts_dir):
     clock.advance(minutes=5)
     offices.add_service(runtime.uow(), office_id=busy_morning.office_id, name="Road-test check-in", prefix="RC")
     for viewport, name in ((LAPTOP, "waits.png"), (PHONE, "waits-phone.png")):
@@ -177,17 +171,17 @@ def test_public_waits_page(chromium, runtime, clock, busy_morning, live, shots):
         assert page.evaluate("[...document.querySelectorAll('table')].every(t => t.scrollWidth <= "
                              "t.parentElement.clientWidth)")
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
-        page.screenshot(path=str(shots / name), full_page=True)
+        page.screenshot(path=str(artifacts_dir / name), full_page=True)
         page.close()
 
 
 def test_public_waits_page_marks_a_figure_with_no_recent_call_as_not_current(chromium, clock, busy_morning, live,
-                                                                            shots):
+                                                                            artifacts_dir):
     clock.advance(hours=2)  # noon: still open, but (in this copy of the day) nobody called since 09:59
     page = chromium.new_page(viewport=LAPTOP)
     page.goto(f"{live.url}/waits")
     row = page.locator("section.office", has_text="Hartford DMV").locator("tr", has_text="Licence renewal")
     assert "not current" in row.inner_text() and "No one called for over 60 min" in row.inner_text()
     assert re.search(r"09:\d\d", row.inner_text())
-    page.screenshot(path=str(shots / "waits-stale.png"), full_page=True)
+    page.screenshot(path=str(artifacts_dir / "waits-stale.png"), full_page=True)
     page.close()

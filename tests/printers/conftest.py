@@ -1,9 +1,8 @@
-"""Fixtures for the printing tests: a ticket factory, a folder for images to look at, a fake network printer."""
+"""Fixtures for the printing tests: a ticket factory and a fake network printer."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +10,6 @@ import pytest
 from tests.printers.fake_printer import FakeNetworkPrinter
 from waitwell.printers.ticket import TicketPrint
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "printers"
 STATUS_URL = "https://queue.example.gov/t/9f3KxQ2mZt7Lw0aB"
 
 
@@ -36,12 +34,6 @@ def make_ticket(**overrides: Any) -> TicketPrint:
 def ticket_factory() -> Callable[..., TicketPrint]:
     return make_ticket
 
-
-@pytest.fixture
-def printer_artifacts() -> Path:
-    """test-artifacts/printers (git-ignored): previews saved here are meant to be looked at."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    return ARTIFACTS
 
 
 @pytest.fixture

@@ -19,10 +19,10 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
     [(80, "TM-T88V", 567, 512), (58, "POS-5890", 464, 384), (80, "TM-T20II", 639, 576)],
 )
 def test_preview_is_a_png_as_wide_as_the_paper_with_a_scannable_qr(
-    paper_mm, profile, paper_dots, printable_dots, printer_artifacts
+    paper_mm, profile, paper_dots, printable_dots, artifacts_dir
 ) -> None:
     png = render_preview_png(make_ticket(), paper_mm=paper_mm, profile=profile)
-    (printer_artifacts / f"preview-{paper_mm}mm-{profile}.png").write_bytes(png)
+    (artifacts_dir / f"preview-{paper_mm}mm-{profile}.png").write_bytes(png)
 
     assert png.startswith(PNG_SIGNATURE)
     image = Image.open(io.BytesIO(png))
@@ -37,7 +37,7 @@ def test_preview_is_a_png_as_wide_as_the_paper_with_a_scannable_qr(
     assert decoded is None or decoded == [STATUS_URL]
 
 
-def test_the_number_is_the_biggest_thing_on_the_ticket(printer_artifacts) -> None:
+def test_the_number_is_the_biggest_thing_on_the_ticket(artifacts_dir) -> None:
     image = Image.open(io.BytesIO(render_preview_png(make_ticket(), paper_mm=58)))
     rows = _ink_rows(image.convert("L"))
     bands = _bands(rows)
@@ -45,7 +45,7 @@ def test_the_number_is_the_biggest_thing_on_the_ticket(printer_artifacts) -> Non
     assert tallest[1] - tallest[0] >= 80  # the number: about 1 cm high or more at 203 dpi
 
 
-def test_preview_of_non_latin_text_and_a_logo(printer_artifacts, tmp_path) -> None:
+def test_preview_of_non_latin_text_and_a_logo(artifacts_dir, tmp_path) -> None:
     logo_path = tmp_path / "seal.png"
     logo = Image.new("RGB", (400, 400), "white")
     ImageDraw.Draw(logo).ellipse((10, 10, 390, 390), outline="navy", width=30)
@@ -60,7 +60,7 @@ def test_preview_of_non_latin_text_and_a_logo(printer_artifacts, tmp_path) -> No
     )
     for paper_mm in (58, 80):
         png = render_preview_png(ticket, paper_mm=paper_mm)
-        (printer_artifacts / f"preview-{paper_mm}mm-multilingual.png").write_bytes(png)
+        (artifacts_dir / f"preview-{paper_mm}mm-multilingual.png").write_bytes(png)
         assert Image.open(io.BytesIO(png)).height > 600
 
 
