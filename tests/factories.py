@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 from waitwell.domain.states import CounterState
@@ -76,3 +77,10 @@ def sign_in(client: FlaskClient, member: StaffMember) -> None:
     response = client.post("/api/v1/auth/sign-in", json={"username": member.username, "password": PASSWORD})
     assert response.status_code == 200, response.get_json()
     client.environ_base["HTTP_X_CSRFTOKEN"] = response.headers["X-CSRFToken"]
+
+
+def signed_in_client(app: Flask, member: StaffMember) -> FlaskClient:
+    """A test client of its own (another browser) signed in as `member`."""
+    client = app.test_client()
+    sign_in(client, member)
+    return client

@@ -13,27 +13,11 @@ from flask.testing import FlaskClient
 
 from tests.admin.conftest import page
 from tests.console.support import signed_in
-from tests.factories import make_office, make_staff, sign_in
+from tests.factories import make_staff, signed_in_client
 from waitwell.app import create_app
 from waitwell.config import Config
 from waitwell.persistence import Role
 from waitwell.services import accounts, staff_admin
-
-
-@pytest.fixture
-def office(runtime):
-    return make_office(runtime)
-
-
-@pytest.fixture
-def clerk(runtime, office):
-    return make_staff(runtime, [office.office_id], username="maria")
-
-
-def session_of(app: Flask, member) -> FlaskClient:
-    client = app.test_client()
-    sign_in(client, member)
-    return client
 
 
 def new_token(client: FlaskClient, **body) -> tuple[int, dict]:
@@ -51,7 +35,7 @@ def app_with(runtime, tmp_path: Path, **settings: str) -> Flask:
 
 
 def test_a_token_made_to_expire_is_refused_from_then_on(app, clerk, clock):
-    status, made = new_token(session_of(app, clerk), expires_in_days=2)
+    status, made = new_token(signed_in_client(app, clerk), expires_in_days=2)
     assert status == 201, made
     assert made["expires_at"].startswith((clock.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"))
     clock.advance(days=2, seconds=-1)
@@ -61,7 +45,7 @@ def test_a_token_made_to_expire_is_refused_from_then_on(app, clerk, clock):
 
 
 def test_without_a_default_a_token_lives_until_revoked(app, clerk, clock):
-    status, made = new_token(session_of(app, clerk))
+    status, made = new_token(signed_in_client(app, clerk))
     assert (status, made["expires_at"]) == (201, None)
     clock.advance(days=400)
     assert works(app, made["token"])
@@ -69,12 +53,12 @@ def test_without_a_default_a_token_lives_until_revoked(app, clerk, clock):
 
 def test_the_operators_default_lifetime_applies_and_binds_clerks(runtime, clerk, clock, tmp_path):
     app = app_with(runtime, tmp_path, WAITWELL_API_TOKEN_DAYS="30")
-    client = session_of(app, clerk)
+    client = signed_in_client(app, clerk)
     status, made = new_token(client)
     assert status == 201 and made["expires_at"].startswith((clock.now() + timedelta(days=30)).strftime("%Y-%m-%d"))
     status, refused = new_token(client, expires_in_days=90)
     assert status == 422 and "at most 30 days unless an administrator" in refused["error"]["message"]
-    admin = session_of(app, make_staff(runtime, [], role=Role.ADMIN, username="root"))
+    admin = signed_in_client(app, make_staff(runtime, [], role=Role.ADMIN, username="root"))
     status, long_lived = new_token(admin, expires_in_days=365, user_id=clerk.id)
     assert status == 201 and long_lived["user_id"] == clerk.id
     clock.advance(days=31)
@@ -82,7 +66,7 @@ def test_the_operators_default_lifetime_applies_and_binds_clerks(runtime, clerk,
 
 
 def test_a_clerk_holds_a_few_live_tokens_at_most(app, clerk, runtime):
-    client = session_of(app, clerk)
+    client = signed_in_client(app, clerk)
     for number in range(3):
         assert new_token(client, name=f"PC {number}")[0] == 201
     status, refused = new_token(client, name="one more")
@@ -95,21 +79,21 @@ def test_a_clerk_holds_a_few_live_tokens_at_most(app, clerk, runtime):
 
 def test_expired_tokens_do_not_count_against_the_limit(runtime, clerk, clock, tmp_path):
     app = app_with(runtime, tmp_path, WAITWELL_STAFF_TOKEN_LIMIT="1")
-    client = session_of(app, clerk)
+    client = signed_in_client(app, clerk)
     assert new_token(client, expires_in_days=1)[0] == 201
     assert new_token(client)[0] == 409
     clock.advance(days=1)
-    client = session_of(app, clerk)  # a new working day, a new session
+    client = signed_in_client(app, clerk)  # a new working day, a new session
     assert new_token(client)[0] == 201
 
 
 def test_only_an_administrator_makes_tokens_for_someone_else_and_without_a_limit(app, clerk, office, runtime):
     colleague = make_staff(runtime, [office.office_id], username="jonas")
-    supervisor = session_of(app, make_staff(runtime, [office.office_id], role=Role.SUPERVISOR, username="boss"))
+    supervisor = signed_in_client(app, make_staff(runtime, [office.office_id], role=Role.SUPERVISOR, username="boss"))
     status, refused = new_token(supervisor, user_id=colleague.id)
     assert status == 403 and refused["error"]["message"] == "only an administrator creates API tokens for someone else"
     assert staff_admin.list_tokens(runtime.uow()) == []
-    admin = session_of(app, make_staff(runtime, [], role=Role.ADMIN, username="root"))
+    admin = signed_in_client(app, make_staff(runtime, [], role=Role.ADMIN, username="root"))
     for number in range(5):
         status, made = new_token(admin, name=f"kiosk {number}", user_id=colleague.id)
         assert status == 201 and made["user_id"] == colleague.id

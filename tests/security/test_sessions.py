@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
 from tests.console.support import signed_in
-from tests.factories import make_office, make_staff, sign_in
+from tests.factories import make_staff, signed_in_client
 from waitwell.app import create_app
 from waitwell.config import Config, ConfigError
 from waitwell.persistence import Role, User
@@ -22,20 +22,6 @@ NEW_PASSWORD = "a-fresh-long-passphrase-42"
 BACKGROUND = {"Accept": "application/json", "Sec-Fetch-Mode": "cors"}
 
 
-@pytest.fixture
-def office(runtime):
-    return make_office(runtime)
-
-
-@pytest.fixture
-def clerk(runtime, office):
-    return make_staff(runtime, [office.office_id], username="maria")
-
-
-def signed_in_client(app: Flask, member) -> FlaskClient:
-    client = app.test_client()
-    sign_in(client, member)
-    return client
 
 
 def copy_of(app: Flask, client: FlaskClient) -> FlaskClient:

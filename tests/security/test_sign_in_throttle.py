@@ -3,8 +3,6 @@ told when an account is under attack (audit log, dashboard, users page)."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.console.support import form_token, sign_in_page, signed_in
 from tests.factories import PASSWORD, make_office, make_staff
 from waitwell.persistence import Role
@@ -14,15 +12,6 @@ from waitwell.services.audit import AuditFilter
 ATTACKER = "203.0.113.66"
 COUNTER = "10.1.1.7"
 
-
-@pytest.fixture
-def office(runtime):
-    return make_office(runtime)
-
-
-@pytest.fixture
-def member(runtime, office):
-    return make_staff(runtime, [office.office_id], username="maria")
 
 
 def api_sign_in(app, username, password, address):
@@ -42,7 +31,7 @@ def fail_patiently(app, clock, failures, *, username="maria", address=ATTACKER):
             counted += 1
 
 
-def test_fifty_failures_from_one_address_never_stop_the_right_password_from_another(app, member, clock):
+def test_fifty_failures_from_one_address_never_stop_the_right_password_from_another(app, clerk, clock):
     for _ in range(50):  # hammering: all but the first few are refused unchecked
         api_sign_in(app, "maria", "not-her-password", ATTACKER)
     fail_patiently(app, clock, 50)
@@ -51,7 +40,7 @@ def test_fifty_failures_from_one_address_never_stop_the_right_password_from_anot
     assert api_sign_in(app, "maria", PASSWORD, ATTACKER).status_code == 429  # the attacker's address still waits
 
 
-def test_each_failure_from_one_address_makes_the_next_wait_longer_with_retry_after(app, member, clock):
+def test_each_failure_from_one_address_makes_the_next_wait_longer_with_retry_after(app, clerk, clock):
     for _ in range(4):
         assert api_sign_in(app, "maria", "wrong", ATTACKER).status_code == 401
     waits = []
@@ -66,7 +55,7 @@ def test_each_failure_from_one_address_makes_the_next_wait_longer_with_retry_aft
     assert api_sign_in(app, "maria", PASSWORD, COUNTER).status_code == 200  # the clerk's own counter: no wait
 
 
-def test_the_sign_in_page_says_how_long_to_wait_and_sends_retry_after(app, member, clock):
+def test_the_sign_in_page_says_how_long_to_wait_and_sends_retry_after(app, clerk, clock):
     client = app.test_client()
     for _ in range(4):
         assert sign_in_page(client, "maria", "wrong", REMOTE_ADDR=ATTACKER).status_code == 401
@@ -80,7 +69,7 @@ def test_the_sign_in_page_says_how_long_to_wait_and_sends_retry_after(app, membe
     assert refused.status_code == 429 and "espere 2 s" in refused.get_data(as_text=True)
 
 
-def test_many_addresses_on_one_username_slow_those_that_failed_never_a_fresh_one(app, member, clock):
+def test_many_addresses_on_one_username_slow_those_that_failed_never_a_fresh_one(app, clerk, clock):
     addresses = [f"198.51.100.{n}" for n in range(1, 26)]
     for address in addresses:  # one guess each: the first try from an address is never delayed
         assert api_sign_in(app, "maria", "wrong", address).status_code == 401
@@ -89,7 +78,7 @@ def test_many_addresses_on_one_username_slow_those_that_failed_never_a_fresh_one
     assert api_sign_in(app, "maria", PASSWORD, COUNTER).status_code == 200  # no failures from here: at once
 
 
-def test_an_account_under_attack_is_in_the_audit_log_once_and_on_the_dashboards(app, runtime, office, member,
+def test_an_account_under_attack_is_in_the_audit_log_once_and_on_the_dashboards(app, runtime, office, clerk,
                                                                                  clock):
     supervisor = make_staff(runtime, [office.office_id], role=Role.SUPERVISOR, username="sam")
     elsewhere = make_office(runtime, name="Norwich DMV")
@@ -104,7 +93,7 @@ def test_an_account_under_attack_is_in_the_audit_log_once_and_on_the_dashboards(
     entries = audit.find(runtime.uow(), visible_office_ids=[office.office_id],  # what maria's supervisors see
                          wanted=AuditFilter(action="sign_in.under_attack"))
     assert [(e.username, e.user_id, e.target, e.detail["failures"], e.detail["addresses"]) for e in entries] == [
-        ("maria", member.id, "user maria", 20, 20)]
+        ("maria", clerk.id, "user maria", 20, 20)]
     page = watching.client.get(dashboard).get_data(as_text=True)
     assert "Accounts under attack" in page and "30 wrong passwords for maria from 30 addresses" in page
     other = signed_in(app, other_supervisor).client.get(f"/dashboard/{elsewhere.office_id}").get_data(as_text=True)
