@@ -10,12 +10,16 @@ from pathlib import Path
 
 from flask import Flask
 
+from tests.factories import make_staff
+from tests.kiosk.support import KioskSetup, make_kiosk
 from tests.printers.fake_printer import FakeNetworkPrinter
 from tests.support.processes import die_with_parent
 from tests.support.waiting import wait_until
 from waitwell import printing
 from waitwell.printing.retry import RetryPolicy
 from waitwell.printing.worker import PrintWorker
+from waitwell.runtime import Runtime
+from waitwell.services import accounts
 
 PROFILE = "TM-T88V"
 
@@ -35,6 +39,16 @@ def network_printer(port: int) -> dict[str, object]:
     """add_printer's arguments for a network printer on 127.0.0.1."""
     return {"connection": "network", "settings": {"host": "127.0.0.1", "port": port, "timeout": 1.0},
             "profile": PROFILE, "qr_mode": "native"}
+
+
+def agent_kiosk(runtime: Runtime) -> tuple[KioskSetup, str]:
+    """A kiosk whose network printer is the print agent's (on the kiosk's PC), and an API token of the office's
+    staff for that agent to sign in with."""
+    setup = make_kiosk(runtime, printer={"connection": "network", "settings": {"host": "127.0.0.1", "port": 9100},
+                                         "profile": PROFILE, "qr_mode": "native", "delivery": "agent"})
+    token = accounts.create_api_token(runtime.uow(), user_id=make_staff(runtime, [setup.office.office_id]).id,
+                                      name="kiosk PC")
+    return setup, token
 
 
 def start_fast_worker(app: Flask) -> PrintWorker:

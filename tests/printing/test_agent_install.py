@@ -16,15 +16,12 @@ import pytest
 import requests
 from flask import Flask
 
-from tests.factories import make_staff
-from tests.kiosk.support import make_kiosk
 from tests.printers.fake_printer import FakeNetworkPrinter
 from tests.printers.profiles import read_ticket
-from tests.printing.support import PROFILE, ticket_jobs
+from tests.printing.support import PROFILE, agent_kiosk, ticket_jobs
 from tests.support.live import LiveServer
 from tests.support.waiting import wait_until
 from waitwell.runtime import Runtime
-from waitwell.services import accounts
 
 ROOT = Path(__file__).resolve().parents[2]
 PIP_MINUTES = 5  # each install's limit; both together take well under two minutes with a warm pip cache
@@ -76,10 +73,7 @@ def test_a_fresh_venv_with_the_agent_extra_prints_a_ticket(runtime: Runtime, app
     assert "needs requests and websocket-client to connect: pip install 'waitwell[agent]'" in alone.stderr
 
     pip_install(venv, f"{source}[agent]")
-    setup = make_kiosk(runtime, printer={"connection": "network", "settings": {"host": "127.0.0.1", "port": 9100},
-                                         "profile": PROFILE, "qr_mode": "native", "delivery": "agent"})
-    token = accounts.create_api_token(runtime.uow(), user_id=make_staff(runtime, [setup.office.office_id]).id,
-                                      name="kiosk PC")
+    setup, token = agent_kiosk(runtime)
     with LiveServer(app) as live, FakeNetworkPrinter() as printer:
         output = tmp_path / "agent.log"
         with output.open("wb") as log:

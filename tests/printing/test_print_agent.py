@@ -11,11 +11,10 @@ from pathlib import Path
 import requests
 from flask import Flask
 
-from tests.factories import make_staff
 from tests.kiosk.support import make_kiosk
 from tests.printers.fake_printer import FakeNetworkPrinter
 from tests.printers.profiles import read_ticket
-from tests.printing.support import PROFILE, ticket_jobs
+from tests.printing.support import PROFILE, agent_kiosk, ticket_jobs
 from tests.support.live import LiveServer
 from tests.support.ports import free_port
 from tests.support.processes import waitwell_command
@@ -23,7 +22,7 @@ from tests.support.waiting import wait_until
 from waitwell.printing.agent import PrintAgent
 from waitwell.printing.cli import printer_from_spec
 from waitwell.runtime import Runtime
-from waitwell.services import accounts, print_jobs, printers
+from waitwell.services import print_jobs, printers
 
 
 def tap(live: LiveServer, kiosk_id: int, service_id: int, key: str) -> dict:
@@ -46,10 +45,7 @@ def printed_numbers(printer: FakeNetworkPrinter) -> list[str]:
 
 
 def test_agent_prints_online_and_on_reconnect_never_twice(runtime: Runtime, app: object, tmp_path: Path) -> None:
-    setup = make_kiosk(runtime, printer={"connection": "network", "settings": {"host": "127.0.0.1", "port": 9100},
-                                         "profile": PROFILE, "qr_mode": "native", "delivery": "agent"})
-    token = accounts.create_api_token(runtime.uow(), user_id=make_staff(runtime, [setup.office.office_id]).id,
-                                      name="kiosk PC")
+    setup, token = agent_kiosk(runtime)
     state_file = tmp_path / "agent-state.json"
     service = setup.office.services["A"]
 
@@ -88,10 +84,7 @@ def test_agent_prints_online_and_on_reconnect_never_twice(runtime: Runtime, app:
 def test_a_job_the_agent_was_sending_when_it_died_prints_again_marked_reprint(
     runtime: Runtime, app: object, tmp_path: Path
 ) -> None:
-    setup = make_kiosk(runtime, printer={"connection": "network", "settings": {"host": "127.0.0.1", "port": 9100},
-                                         "profile": PROFILE, "qr_mode": "native", "delivery": "agent"})
-    token = accounts.create_api_token(runtime.uow(), user_id=make_staff(runtime, [setup.office.office_id]).id,
-                                      name="kiosk PC")
+    setup, token = agent_kiosk(runtime)
     state_file = tmp_path / "agent-state.json"
     service = setup.office.services["A"]
     with LiveServer(app) as live, FakeNetworkPrinter() as printer:  # type: ignore[arg-type]
@@ -156,10 +149,7 @@ def test_the_agent_exits_with_an_error_when_the_server_is_not_there(tmp_path: Pa
 
 def test_the_agent_exits_with_an_error_once_the_server_is_gone_for_good(runtime: Runtime, app: Flask,
                                                                          tmp_path: Path) -> None:
-    setup = make_kiosk(runtime, printer={"connection": "network", "settings": {"host": "127.0.0.1", "port": 9100},
-                                         "profile": PROFILE, "delivery": "agent"})
-    token = accounts.create_api_token(runtime.uow(), user_id=make_staff(runtime, [setup.office.office_id]).id,
-                                      name="kiosk PC")
+    setup, token = agent_kiosk(runtime)
     with FakeNetworkPrinter() as printer:
         with LiveServer(app) as live:
             agent, output = start_agent(tmp_path, "--server", live.url, "--kiosk", str(setup.kiosk.id),
