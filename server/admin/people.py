@@ -11,9 +11,9 @@ from waitwell.admin.blueprint import bp, submit
 from waitwell.admin.forms import NewUserForm, PasswordForm, TokenForm, UserForm, options
 from waitwell.auth import configured_token_rules, keep_this_session, staff, staff_required
 from waitwell.persistence import Role
-from waitwell.realtime import live_credentials
 from waitwell.services import accounts, admin_views, credentials, sign_in, staff_admin
 from waitwell.web import uow
+from waitwell.web_common import live_credentials
 from waitwell.web_common.forms import EmptyForm
 
 NEW_TOKEN_KEY = "waitwell_new_token"  # shown once, on the page the admin lands on, then forgotten

@@ -23,11 +23,11 @@ from waitwell.persistence import Role
 from waitwell.persistence.devices import PrintDelivery, PrinterStatus
 from waitwell.printing import device
 from waitwell.printing.agent_protocol import NAMESPACE
-from waitwell.realtime import live_credentials
 from waitwell.runtime import Runtime
 from waitwell.services import accounts, admin_views, kiosks, print_jobs, printers
 from waitwell.services.print_jobs import PrintJobView
 from waitwell.web import uow
+from waitwell.web_common import live_credentials
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class PrintAgentNamespace(Namespace):
         if member.role != Role.ADMIN and kiosk.office_id not in member.office_ids:
             raise ConnectionRefusedError("this token's user is not staff of the kiosk's office")
         self._kiosk_of[request.sid] = kiosk.id  # type: ignore[attr-defined]
-        # Dropped when its token is revoked or expires (realtime/live_credentials.py).
+        # Dropped when its token is revoked or expires (web_common/live_credentials.py).
         sid: str = request.sid  # type: ignore[attr-defined]
         live_credentials.hold(NAMESPACE, sid, Credential(member.id, member.token_id))
         join_room(kiosk_room(kiosk.id))

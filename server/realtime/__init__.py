@@ -17,7 +17,6 @@ from flask_socketio import SocketIO
 from waitwell.config import Config
 from waitwell.estimates.estimate import WaitEstimate
 from waitwell.extensions import socketio
-from waitwell.realtime import live_credentials
 from waitwell.realtime.guesses import TokenGuesses
 from waitwell.realtime.heartbeat import Heartbeat, OneProcess
 from waitwell.realtime.message_queue import RedisQueue
@@ -38,6 +37,7 @@ from waitwell.realtime.watchers import LocalWatchers, SharedWatchers
 from waitwell.runtime import Runtime
 from waitwell.services.coalescing import run_here
 from waitwell.web import RUNTIME_KEY
+from waitwell.web_common import live_credentials
 
 # The server pings every 3 s and gives up on a client that has not answered within 3 s (it checks
 # its clients once per ping timeout): at worst 3 + 3 + 3 = 9 s. The browser expects a ping every

@@ -17,7 +17,7 @@ from socketio.exceptions import ConnectionRefusedError as ConnectionRefused
 from waitwell.domain.credentials import Credential
 from waitwell.domain.errors import NotFound
 from waitwell.persistence import Role
-from waitwell.realtime import live_credentials, rooms
+from waitwell.realtime import rooms
 from waitwell.realtime.guesses import TokenGuesses
 from waitwell.realtime.heartbeat import Heartbeat
 from waitwell.realtime.snapshots import UNKNOWN_TICKET, Snapshots
@@ -25,6 +25,7 @@ from waitwell.services import accounts
 from waitwell.services.accounts import StaffMember
 from waitwell.services.printer_alerts import office_printer_alerts
 from waitwell.web import uow
+from waitwell.web_common import live_credentials
 
 SNAPSHOTS_KEY = "waitwell.snapshots"
 GUESSES_KEY = "waitwell.token_guesses"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from waitwell.auth import client_address, current_staff, end_session, start_session
 from waitwell.domain.errors import BadCredentials, TooManyAttempts
-from waitwell.realtime import live_credentials
 from waitwell.services import sign_in as signing_in
 from waitwell.services.accounts import StaffMember
 from waitwell.web import uow
+from waitwell.web_common import live_credentials
 from waitwell.web_common.audit_recorder import note
 
 
