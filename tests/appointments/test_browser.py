@@ -66,7 +66,7 @@ def test_book_on_a_phone_get_the_email_check_in_at_the_kiosk_and_get_called(
             _read_the_email(mailbox, code, manage_url)
             clock.set(SLOT - timedelta(minutes=8))  # 10:52: the check-in window is open
             number, status_url = _check_in_at_the_kiosk(chromium, live, kiosk.id, code, artifacts_dir)
-            paper = read_ticket(wait_until(lambda: ticket_jobs(printer), timeout=10, message="paper")[0], PROFILE)
+            paper = read_ticket(wait_until(lambda: ticket_jobs(printer), message="paper")[0], PROFILE)
             assert paper.reads(number) and [q.payload for q in paper.qr_codes] == [status_url]
             _get_called(chromium, runtime, clock, office.office.counters["Counter 1"], status_url, number,
                         artifacts_dir)

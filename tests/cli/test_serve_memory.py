@@ -241,7 +241,7 @@ def test_a_lane_warns_once_of_a_printer_that_blocks_a_gevent_process(
     with caplog.at_level("WARNING", logger="waitwell.printing.worker"):
         worker.start()
         try:
-            wait_until(lambda: polled.count(ids[0]) >= 3 and ids[1] in polled, 10, "both printers polled again")
+            wait_until(lambda: polled.count(ids[0]) >= 3 and ids[1] in polled, message="both printers polled again")
         finally:
             worker.stop()
     warnings = [record.getMessage() for record in caplog.records if "blocks this gevent process" in record.message]

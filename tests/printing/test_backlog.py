@@ -46,7 +46,7 @@ def test_a_failure_in_a_backlog_stops_the_run_and_the_rest_prints_after_it_in_or
         worker = PrintWorker(runtime, send=send_failing_on_the_third_once, status_interval=60,
                              policy=RetryPolicy(first_delay=0.2, max_delay=0.5), context=app.app_context).start()
         try:
-            wait_until(lambda: len(ticket_jobs(printer)) >= 5, 10, "five tickets on paper")
+            wait_until(lambda: len(ticket_jobs(printer)) >= 5, message="five tickets on paper")
         finally:
             worker.stop()
         assert numbers_read(ticket_jobs(printer), FIVE, PROFILE) == ["A001", "A002", "A003", "A004", "A005"]
@@ -71,14 +71,14 @@ def test_paper_running_out_in_a_backlog_keeps_what_came_out_and_prints_the_rest_
         worker = PrintWorker(runtime, status_interval=60, policy=RetryPolicy(first_delay=2.0, max_delay=2.0),
                              context=app.app_context).start()
         try:
-            wait_until(lambda: states(runtime).get("A003", ("",))[0] == "retrying", 10, "A003 to fail once")
+            wait_until(lambda: states(runtime).get("A003", ("",))[0] == "retrying", message="A003 to fail once")
             assert states(runtime) == {"A001": ("printed", 1), "A002": ("printed", 1), "A003": ("retrying", 1),
                                        "A004": ("queued", 0), "A005": ("queued", 0)}
             jobs = {job.number: job for job in print_jobs.recent_jobs(runtime.uow(read_only=True))}
             assert "is out of paper" in jobs["A003"].last_error and jobs["A004"].last_error == ""
             printer.paper_for = None  # refilled
-            wait_until(lambda: all(state == "printed" for state, _ in states(runtime).values()), 10, "all printed")
-            wait_until(lambda: len(ticket_jobs(printer)) >= 6, 10, "the printer to have read all six")
+            wait_until(lambda: all(state == "printed" for state, _ in states(runtime).values()), message="all printed")
+            wait_until(lambda: len(ticket_jobs(printer)) >= 6, message="the printer to have read all six")
         finally:
             worker.stop()
         papers = ticket_jobs(printer)

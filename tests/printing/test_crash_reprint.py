@@ -31,7 +31,7 @@ def test_a_crash_before_the_printer_confirmed_prints_that_ticket_again_as_a_repr
                                         idempotency_key=f"crash-{index:04d}", public_base_url="https://q.example.org")
         worker = start_worker_process(sqlite_url, tmp_path)
         wait_until(lambda: printer.tickets >= 2, 30, "the second ticket to reach the printer")
-        wait_until(lambda: states(runtime).get("A001") == "printed", 10, "the first ticket recorded printed")
+        wait_until(lambda: states(runtime).get("A001") == "printed", message="the first ticket recorded printed")
         worker.send_signal(signal.SIGKILL)
         worker.wait(10)
         assert states(runtime) == {"A001": "printed", "A002": "printing", "A003": "printing"}
@@ -40,7 +40,7 @@ def test_a_crash_before_the_printer_confirmed_prints_that_ticket_again_as_a_repr
         worker = start_worker_process(sqlite_url, tmp_path)
         try:
             wait_until(lambda: set(states(runtime).values()) == {"printed"}, 30, "every job printed")
-            wait_until(lambda: len(ticket_jobs(printer)) >= 4, 10, "the printer to have read four tickets")
+            wait_until(lambda: len(ticket_jobs(printer)) >= 4, message="the printer to have read four tickets")
         finally:
             worker.terminate()
             worker.wait(15)

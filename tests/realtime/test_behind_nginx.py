@@ -85,7 +85,7 @@ class Nginx:
         self.process = subprocess.Popen([binary, "-c", str(config), "-p", str(folder), "-g", "daemon off;"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         try:
-            wait_until(self._answers, timeout=10, message=f"nginx on port {self.port}")
+            wait_until(self._answers, message=f"nginx on port {self.port}")
         except BaseException:
             self.stop()  # not left running, nor its Popen to warn about it in a later test
             raise
