@@ -17,8 +17,6 @@ pytestmark = pytest.mark.browser
 WIDE = {"width": 1440, "height": 900}
 
 
-
-
 def signed_in_page(browser: Any, live: LiveServer, username: str, viewport: dict[str, int] = WIDE) -> Any:
     page = browser.new_context(viewport=viewport).new_page()
     page.goto(f"{live.url}/sign-in")

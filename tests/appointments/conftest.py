@@ -99,6 +99,3 @@ def mail_app(app: Flask, smtp_server: SmtpServer) -> Flask:
 
 PHONE = {"width": 390, "height": 844}
 KIOSK_PORTRAIT = {"width": 1080, "height": 1920}
-
-
-

@@ -13,7 +13,6 @@ def office(runtime):
     return make_office(runtime, open_counters=False)
 
 
-
 @pytest.fixture
 def other_office(runtime):
     return make_office(runtime, name="Norwich DMV", services=(("Registration", "R"),), counters={"Desk 1": ["R"]},

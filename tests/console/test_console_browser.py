@@ -17,9 +17,6 @@ pytestmark = pytest.mark.browser
 COUNTER_PC = {"width": 1366, "height": 768}  # the usual screen at a counter
 
 
-
-
-
 @pytest.fixture
 def office(runtime):
     return make_office(runtime, services=(("Licence renewal", "A"), ("Title and registration", "B")),

@@ -27,7 +27,6 @@ pytestmark = pytest.mark.browser
 LIVE_WAIT_MS = 15_000  # shorter than the pages' 30 s fallback fetch: what arrives in time came over the socket
 
 
-
 @pytest.fixture
 def office(runtime):
     return make_office(runtime, services=(("Licence renewal", "A"), ("Title and registration", "B")),

@@ -20,7 +20,6 @@ ULTRA_HD = {"width": 3840, "height": 2160}
 PHONE = {"width": 390, "height": 844}
 
 
-
 @pytest.fixture
 def office(runtime: Runtime) -> OfficeSetup:
     return make_office(runtime, name="Hartford DMV",
@@ -32,7 +31,6 @@ def office(runtime: Runtime) -> OfficeSetup:
 def display(runtime: Runtime, office: OfficeSetup) -> DisplayView:
     return displays.register_display(runtime.uow(), office_id=office.office_id, name="Main hall",
                                      languages=["en-US", "es-US"])
-
 
 
 @contextlib.contextmanager

@@ -14,8 +14,6 @@ PORTRAIT = {"width": 1080, "height": 1920}
 LANDSCAPE = {"width": 1920, "height": 1080}
 
 
-
-
 @pytest.fixture
 def live_kiosk(app: Flask) -> Iterator[LiveServer]:
     """The app on a free port in a server thread, printing through its worker like `waitwell serve`."""
@@ -23,4 +21,3 @@ def live_kiosk(app: Flask) -> Iterator[LiveServer]:
     with LiveServer(app) as server:
         yield server
     worker.stop()
-

@@ -34,7 +34,6 @@ LAPTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
-
 @dataclass(frozen=True)
 class Offices:
     hartford: OfficeSetup

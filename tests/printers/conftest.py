@@ -35,7 +35,6 @@ def ticket_factory() -> Callable[..., TicketPrint]:
     return make_ticket
 
 
-
 @pytest.fixture
 def fake_printer() -> Iterator[FakeNetworkPrinter]:
     with FakeNetworkPrinter() as printer:

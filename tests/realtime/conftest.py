@@ -26,7 +26,6 @@ def display(runtime: Runtime, office: OfficeSetup) -> DisplayView:
                                      languages=["en-US", "es-US"])
 
 
-
 @pytest.fixture
 def clerk_http(runtime: Runtime, office: OfficeSetup, live: LiveServer) -> Iterator[requests.Session]:
     """A clerk of the office signed in to the live server over HTTP; closed before the server stops."""

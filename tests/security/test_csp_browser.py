@@ -68,7 +68,6 @@ def site(runtime) -> Site:
     return seed_site(runtime)
 
 
-
 def visitor(chromium: Any, live: LiveServer, role: str) -> Visitor:
     context = chromium.new_context(viewport=WIDE, bypass_csp=False)  # the pages' own policy, enforced
     context.add_init_script(WATCH_VIOLATIONS)
@@ -161,4 +160,3 @@ def test_what_inline_handlers_did_still_works(chromium, live, site):
     supervisor.goto(f"{live.url}/dashboard/{site.ids['office_id']}")
     supervisor.select_option("select[data-navigate]", label="Norwich DMV")
     supervisor.wait_for_url(f"{live.url}/dashboard/{site.ids['other_office_id']}")
-

@@ -22,8 +22,6 @@ NEW_PASSWORD = "a-fresh-long-passphrase-42"
 BACKGROUND = {"Accept": "application/json", "Sec-Fetch-Mode": "cors"}
 
 
-
-
 def copy_of(app: Flask, client: FlaskClient) -> FlaskClient:
     """Another browser holding a copy of the client's session cookie (stolen, or left on a shared PC)."""
     thief = app.test_client()

@@ -13,7 +13,6 @@ ATTACKER = "203.0.113.66"
 COUNTER = "10.1.1.7"
 
 
-
 def api_sign_in(app, username, password, address):
     return app.test_client().post("/api/v1/auth/sign-in", json={"username": username, "password": password},
                                   environ_base={"REMOTE_ADDR": address})

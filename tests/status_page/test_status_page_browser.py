@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ARTIFACTS
 from tests.display.conftest import PHONE
 from tests.factories import issue
 from waitwell.services import counters
@@ -30,13 +29,6 @@ if (window.ServiceWorkerRegistration) {
 """
 
 
-@pytest.fixture
-def screenshots() -> Path:
-    folder = ARTIFACTS / "status_page"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def open_status(chromium: Any, url: str, token: str, *, javascript: bool = True) -> Any:
     context = chromium.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
                                    java_script_enabled=javascript)
@@ -46,20 +38,20 @@ def open_status(chromium: Any, url: str, token: str, *, javascript: bool = True)
     return page
 
 
-def test_status_page_turns_into_its_your_turn(chromium, live, office, runtime, clerk_http, screenshots: Path):
+def test_status_page_turns_into_its_your_turn(chromium, live, office, runtime, clerk_http, artifacts_dir: Path):
     first, mine = issue(runtime, office.services["A"], 2, minutes_apart=3)
     page = open_status(chromium, live.url, mine.token)
     try:
         page.wait_for_function("window.waitwellStatus && window.waitwellStatus.state === 'waiting'")
         assert page.text_content("[data-state=waiting] [data-field=people_ahead]") == "1"
-        page.screenshot(path=str(screenshots / "status-phone-waiting.png"), full_page=True)
+        page.screenshot(path=str(artifacts_dir / "status-phone-waiting.png"), full_page=True)
 
         runtime.clock.advance(minutes=2)
         response = clerk_http.post(f"{live.url}/api/v1/counters/{office.counters['Counter 1']}/call-next")
         assert response.json()["number"] == first.number
         page.wait_for_function("document.querySelector('[data-field=people_ahead]').textContent === '0'")
         assert page.text_content("[data-state=waiting] [data-field=last_called]") == first.number
-        page.screenshot(path=str(screenshots / "status-phone-next.png"), full_page=True)
+        page.screenshot(path=str(artifacts_dir / "status-phone-next.png"), full_page=True)
 
         response = clerk_http.post(f"{live.url}/api/v1/counters/{office.counters['Counter 3']}/call-next")
         assert response.json()["number"] == mine.number
@@ -69,7 +61,7 @@ def test_status_page_turns_into_its_your_turn(chromium, live, office, runtime, c
         alerts = page.evaluate("window.__alerts")
         assert alerts["vibrations"], "the phone was not asked to vibrate"
         assert alerts["notifications"] == ["It's your turn"]
-        page.screenshot(path=str(screenshots / "status-phone-your-turn.png"), full_page=True)
+        page.screenshot(path=str(artifacts_dir / "status-phone-your-turn.png"), full_page=True)
     finally:
         page.context.close()
 
@@ -89,7 +81,7 @@ def test_a_transferred_ticket_shows_its_new_line_without_a_reload(chromium, live
         page.context.close()
 
 
-def test_after_service_the_citizen_can_rate_the_visit(chromium, live, office, runtime, screenshots: Path):
+def test_after_service_the_citizen_can_rate_the_visit(chromium, live, office, runtime, artifacts_dir: Path):
     (mine,) = issue(runtime, office.services["A"])
     called = counters.call_next(runtime.uow(), counter_id=office.counters["Counter 1"])
     page = open_status(chromium, live.url, mine.token)
@@ -98,7 +90,7 @@ def test_after_service_the_citizen_can_rate_the_visit(chromium, live, office, ru
         counters.complete(runtime.uow(), ticket_id=called.id)
         page.wait_for_selector("[data-state=done]:not([hidden])")
         assert page.is_hidden("#turn")
-        page.screenshot(path=str(screenshots / "status-phone-thank-you.png"), full_page=True)
+        page.screenshot(path=str(artifacts_dir / "status-phone-thank-you.png"), full_page=True)
         page.click("button.star[value='4']")
         page.wait_for_selector("text=Thank you for your rating.")
     finally:
@@ -118,10 +110,10 @@ def test_without_javascript_the_page_still_shows_the_state(chromium, live, offic
         page.context.close()
 
 
-def test_unknown_ticket_page_is_friendly(chromium, live, screenshots: Path):
+def test_unknown_ticket_page_is_friendly(chromium, live, artifacts_dir: Path):
     page = open_status(chromium, live.url, "not-a-real-ticket")
     try:
         assert "We cannot find this ticket" in page.text_content("h1")
-        page.screenshot(path=str(screenshots / "status-phone-not-found.png"), full_page=True)
+        page.screenshot(path=str(artifacts_dir / "status-phone-not-found.png"), full_page=True)
     finally:
         page.context.close()
