@@ -29,8 +29,11 @@ def test_list_issue_sign_in_call_and_complete_like_the_readme(demo_server: DemoS
     services = requests.get(f"{api}/offices/{office}/services", timeout=5).json()
     renewal = next(s for s in services if s["name"] == "Licence renewal")
 
-    issued = requests.post(f"{api}/tickets", json={"service_id": renewal["id"]}, timeout=5)
-    assert issued.status_code == 201
+    anonymous = requests.post(f"{api}/tickets", json={"service_id": renewal["id"]}, timeout=5)
+    assert anonymous.status_code == 401  # visitors take tickets at the kiosk; a desk or integration signs in
+    bearer = {"Authorization": f"Bearer {demo_server.token}"}
+    issued = requests.post(f"{api}/tickets", json={"service_id": renewal["id"]}, headers=bearer, timeout=5)
+    assert issued.status_code == 201, issued.text
     ticket = issued.json()
     assert ticket["number"] == "L001"
     assert ticket["status_url"] == f"{demo_server.base_url}/t/{ticket['token']}"
@@ -42,7 +45,6 @@ def test_list_issue_sign_in_call_and_complete_like_the_readme(demo_server: DemoS
     counters = clerk.get(f"{api}/offices/{office}/counters", timeout=5).json()
     counter = next(c for c in counters if c["name"] == "Counter 1")
 
-    bearer = {"Authorization": f"Bearer {demo_server.token}"}
     opened = requests.post(f"{api}/counters/{counter['id']}/open", headers=bearer, timeout=5)
     assert opened.json()["state"] == "open"
     called = requests.post(f"{api}/counters/{counter['id']}/call-next", headers=bearer, timeout=5)
