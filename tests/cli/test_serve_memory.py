@@ -199,7 +199,7 @@ def add_printers(database: Path, *connections: tuple[str, dict[str, Any]]) -> No
         runtime.dispose()
 
 
-NETWORK = ("network", {"host": "192.0.2.40", "port": 9100})
+NETWORK = ("network", {"host": "10.255.255.40", "port": 9100})  # private (allowed), reaches nothing here
 USB = ("usb", {"vendor_id": "04b8", "product_id": "0202"})
 
 
