@@ -36,10 +36,11 @@ class AlertWatcher(FeedFollower):
         self.alerts: list[dict[str, Any]] = []
         self.client.on(PRINTER_ALERTS, self.alerts.append, namespace=STAFF_NAMESPACE)
 
-    def wait_for_alerts(self, condition: Callable[[dict[str, Any]], Any], what: str) -> dict[str, Any]:
+    def wait_for_alerts(self, condition: Callable[[dict[str, Any]], Any], what: str,
+                        timeout: float = 20) -> dict[str, Any]:
         """The latest message once it satisfies `condition` (generous deadline: a worker and a server share 2 cores)."""
         return wait_until(lambda: self.alerts[-1] if self.alerts and condition(self.alerts[-1]) else None,
-                          timeout=20, message=what)
+                          timeout=timeout, message=what)
 
 
 def problems(message: dict[str, Any]) -> list[tuple[str, str]]:
@@ -138,5 +139,6 @@ def test_a_print_agent_that_goes_away_shows_as_disconnected(live, runtime, offic
                 clerk.wait_for_alerts(lambda m: not m["alerts"], "nothing wrong while the agent is there")
             finally:
                 agent.stop()
-            shown = clerk.wait_for_alerts(lambda m: problems(m), "the agent's absence")
+            # Its goodbye may be lost on a loaded machine; then the server notices at the ping timeout.
+            shown = clerk.wait_for_alerts(lambda m: problems(m), "the agent's absence", timeout=60)
             assert problems(shown) == [("Entrance printer", "agent_disconnected")]
