@@ -1,10 +1,11 @@
 """Turning replayed call times into a point estimate and a range meant to hold about 80% of real waits.
 
-The replays only know the randomness of service times and no-shows; real waits also move with
-what the snapshot cannot see (counters opening, closing or pausing later, priority arrivals).
-The range is therefore the replays' own 10th-90th percentile widened by a share of the estimate
-plus a fixed margin, each side calibrated on simulated days (bench/estimates/calibrate.py) so
-that about 10% of waits fall below it and 10% above it.
+The replays only know the randomness of service times, no-shows and bookings; real waits also
+move with what the snapshot cannot see (breaks taken late, a service that runs on, priority
+arrivals), and more so the longer the line. The range is therefore the replays' own 10th-90th
+percentile widened by a share of the estimate plus a fixed margin, each side calibrated per
+queue-length band on simulated days (bench/estimates/calibrate.py; never on the held-back
+scenarios) so that about 10% of waits fall below it and 10% above it in every band.
 """
 
 from __future__ import annotations
@@ -27,9 +28,26 @@ class RangeCalibration:
     high_quantile: float = 0.9
 
 
-# bench/estimates/calibrate.py, seeds 101-103 of all four scenarios (3,358 tickets): 81.2% coverage. The margin
-# of half a minute (rather than none, 80.0%) keeps the range of a ticket about to be called from being a point.
-CALIBRATED = RangeCalibration(below_share=0.022, above_share=0.0, margin_minutes=0.5)
+@dataclass(frozen=True)
+class BandedCalibration:
+    """A range calibration per queue-length band: (fewest people waiting besides the ticket, calibration), in
+    increasing order of the first, which is 0."""
+
+    bands: tuple[tuple[int, RangeCalibration], ...]
+
+    def __post_init__(self) -> None:
+        if not self.bands or self.bands[0][0] != 0 or [b for b, _ in self.bands] != sorted({b for b, _ in self.bands}):
+            raise ValueError("bands must start at 0 people waiting and grow")
+
+    def for_waiting(self, waiting: int) -> RangeCalibration:
+        return next(c for low, c in reversed(self.bands) if waiting >= low)
+
+
+# bench/estimates/calibrate.py (see docs/estimates.md): fitted per band on the calibration scenarios' days,
+# seeds 101-103. The margin of half a minute keeps the range of a ticket about to be called from being a point.
+CALIBRATED = BandedCalibration((
+    (0, RangeCalibration(below_share=0.022, above_share=0.0, margin_minutes=0.5)),
+))
 RAW = RangeCalibration()  # the replays' own spread, for calibrating
 
 

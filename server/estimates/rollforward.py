@@ -3,8 +3,10 @@
 Each replay plays the office from the snapshot on: every counter finishes what it is doing
 (the time a current service has already run is taken into account), then calls whoever the
 calling strategy ranks first among the services it handles; each call turns out to be a
-no-show with the observed rate, and otherwise takes a service time drawn from the service's
-own recent history. The moment each waiting ticket is called is its wait in that replay.
+no-show with the chance the office's history gives for a ticket that has waited that long
+(`no_shows`), and otherwise takes a service time drawn from the service's own recent history.
+Bookings not checked in yet come, or not, as the office's bookings do (`bookings`). The moment
+each waiting ticket is called is its wait in that replay.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import random
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -58,9 +60,11 @@ class ServiceTimes:
         longer = bisect.bisect_right(samples, elapsed)
         if longer < len(samples):
             return samples[longer + int(rng.random() * (len(samples) - longer))] - elapsed
-        # Longer than anything seen: it should end soon, but nobody knows exactly when.
-        typical = samples[len(samples) // 2]
-        return rng.expovariate(1.0) * typical * 0.25
+        # Longer than anything seen: service times have long tails, so it runs on about as far, in proportion,
+        # as the longest services seen ran past the tenth longest (scale-free, whatever the elapsed time).
+        tail_from = samples[int(0.9 * (len(samples) - 1))]
+        tail = samples[int(0.9 * (len(samples) - 1)):]
+        return elapsed * (tail[int(rng.random() * len(tail))] - tail_from) / max(tail_from, 1.0)
 
 
 def server_plans(snapshot: OfficeSnapshot, pause_return_seconds: float | None = None) -> list[ServerPlan]:
@@ -89,9 +93,11 @@ def replay(
     tickets: list[Candidate],
     probes: frozenset[int],
     asked: frozenset[int],
+    bookings: Sequence[Candidate] = (),
 ) -> tuple[dict[int, float], dict[int, float]]:
     """One possible future: seconds from now until each waiting ticket is called (absent: never, in this model).
-    `tickets`: the waiting and expected tickets as the strategy sees them, made once for all replays.
+    `tickets`: the waiting tickets as the strategy sees them, made once for all replays; `bookings`: those expected
+    (not checked in yet), each of which comes or not, and when, as the office's bookings do.
 
     It stops once every ticket of `asked` is called and every probe is timed:
     what happens later changes none of their call times, and bookings due hours ahead would otherwise be
@@ -108,13 +114,16 @@ def replay(
         remaining = times.draw_remaining(service_id, elapsed, rng) if service_id is not None else 0.0
         heapq.heappush(free, (remaining, plan.counter_id, plan.service_ids))
     available = {plan.counter_id: plan.availability for plan in plans}
+    coming = [arrived for booking in bookings
+              if (arrived := history.bookings.arrival(booking, snapshot.now, rng)) is not None]
     # A plug-in strategy that does not say so has everyone ranked at each call.
-    waiting = WaitingLines(tickets, by_line=getattr(strategy, "oldest_first_within_a_line", False))
+    waiting = WaitingLines([*tickets, *coming], by_line=getattr(strategy, "oldest_first_within_a_line", False))
     called: dict[int, float] = {}
     probed: dict[int, float] = {}
     unprobed = set(probes)
     to_call = len(asked)
-    recent: dict[int, tuple[Candidate, ...]] = {}  # each counter's calls in this replay (appointment run limits)
+    # Each counter's calls, newest first (appointment run limits): today's real ones, then the replay's.
+    recent: dict[int, tuple[Candidate, ...]] = {c.id: c.recent_calls[:RECENT_CALLS] for c in snapshot.counters}
     while waiting and free and (to_call or unprobed):
         at, counter_id, skills = heapq.heappop(free)
         calls_at = available[counter_id].open_from(at)
@@ -140,7 +149,8 @@ def replay(
         called[chosen.ticket_id] = at
         if chosen.ticket_id in asked:
             to_call -= 1
-        no_show = rng.random() < history.no_show_rate
+        waited = (moment - chosen.waiting_since).total_seconds()
+        no_show = rng.random() < history.no_show_chance(chosen, waited, snapshot.utc_offset_seconds)
         busy = history.no_show_seconds if no_show else times.draw(chosen.service_id, rng)
         heapq.heappush(free, (at + busy, counter_id, skills))
     for at, counter_id, skills in free if unprobed else ():  # everyone called: the first counter free after
@@ -174,12 +184,13 @@ def roll_forward(
     times = ServiceTimes(snapshot)
     outcomes: dict[int, list[float]] = {t.ticket_id: [] for t in snapshot.waiting}
     outcomes.update({probe_key(service_id): [] for service_id in probes})
-    candidates = [t.as_candidate() for t in (*snapshot.waiting, *snapshot.expected)]
+    candidates = [t.as_candidate() for t in snapshot.waiting]
+    bookings = [t.as_candidate() for t in snapshot.expected]
     waiting_ids = frozenset(t.ticket_id for t in snapshot.waiting)
     asked = waiting_ids if ticket_ids is None else waiting_ids.intersection(ticket_ids)
     for index in range(replays):
         rng = random.Random(seed * 1_000_003 + index)
-        called, probed = replay(snapshot, strategy, plans, times, rng, candidates, probes, asked)
+        called, probed = replay(snapshot, strategy, plans, times, rng, candidates, probes, asked, bookings)
         for ticket_id, seconds in called.items():
             if ticket_id in outcomes:  # not the expected appointments
                 outcomes[ticket_id].append(seconds)

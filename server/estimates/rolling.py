@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 
 from waitwell.domain.calling import CallingStrategy
-from waitwell.estimates.calibration import CALIBRATED, RangeCalibration, estimate_from_replays
+from waitwell.estimates.calibration import CALIBRATED, BandedCalibration, RangeCalibration, estimate_from_replays
 from waitwell.estimates.estimate import WaitEstimate
 from waitwell.estimates.rollforward import probe_key, roll_forward
 from waitwell.estimates.snapshot import OfficeSnapshot
@@ -24,7 +24,7 @@ class RollForward:
         *,
         replays: int = REPLAYS,
         seed: int = 0,
-        calibration: RangeCalibration = CALIBRATED,
+        calibration: RangeCalibration | BandedCalibration = CALIBRATED,
         pause_return_seconds: float | None = None,
     ) -> None:
         self.replays = replays
@@ -45,22 +45,30 @@ class RollForward:
         rolled = roll_forward(snapshot, strategy, replays=self.replays, seed=self.seed,
                               pause_return_seconds=self.pause_return_seconds, probes=probes, ticket_ids=ticket_ids)
         new_tickets = {}
+        newcomer = self._calibration(len(snapshot.waiting))  # a ticket taken now has everyone waiting besides it
         for service_id in probes:
             seconds = rolled[probe_key(service_id)]
-            new_tickets[service_id] = (estimate_from_replays(seconds, self.calibration) if len(seconds) == self.replays
+            new_tickets[service_id] = (estimate_from_replays(seconds, newcomer) if len(seconds) == self.replays
                                        else new_ticket_estimate(snapshot, service_id))
         wanted = [t.ticket_id for t in snapshot.waiting] if ticket_ids is None else ticket_ids
         return self._estimates(snapshot, strategy, rolled, wanted), new_tickets
+
+    def _calibration(self, waiting_besides: int) -> RangeCalibration:
+        """The range calibration of the queue-length band: people waiting besides the ticket."""
+        if isinstance(self.calibration, BandedCalibration):
+            return self.calibration.for_waiting(max(waiting_besides, 0))
+        return self.calibration
 
     def _estimates(self, snapshot: OfficeSnapshot, strategy: CallingStrategy, rolled: Mapping[int, list[float]],
                    wanted: Collection[int]) -> dict[int, WaitEstimate]:
         """From the replays; a ticket some replay did not call (its counters close first) from its line."""
         replayed: dict[int, WaitEstimate | None] = {}
+        calibration = self._calibration(len(snapshot.waiting) - 1)
 
         def from_replays(ticket_id: int) -> WaitEstimate | None:
             if ticket_id not in replayed:
                 seconds = rolled[ticket_id]
-                replayed[ticket_id] = (estimate_from_replays(seconds, self.calibration)
+                replayed[ticket_id] = (estimate_from_replays(seconds, calibration)
                                        if len(seconds) == self.replays else None)
             return replayed[ticket_id]
 

@@ -4,6 +4,7 @@ changes it usually makes later in the day (the office's roster, learned from its
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,6 +19,9 @@ OVERRUN_BREAK_SECONDS = 5 * 60.0
 # A usual closing counts as the end of a shift (applied) when other counters usually stay open this long after
 # it; otherwise it was the office closing, and the last shifts serve everyone still inside.
 SHIFT_END_MARGIN = timedelta(hours=1)
+# A break begun this close to a usual one is taken to be that one, late or early.
+BREAK_MATCH = timedelta(minutes=90)
+BREAK_STATES = frozenset({"open", "paused"})
 
 
 @dataclass(frozen=True)
@@ -41,25 +45,62 @@ def availability(
 ) -> Availability:
     """The counter's calling times from now on.
 
-    Its usual changes are followed only when it is in its usual state now (a roster that does not
-    match today says nothing about today). A paused counter is back at its usual time, or else when a
-    break like the office's recent ones would end; `pause_return_seconds` overrides both.
+    Its usual changes are followed when it is in its usual state now, or when it is open or paused where it
+    usually is the other (a break taken late or early, as clerks do when they finish a customer first): a
+    break lasts its usual length from when it actually begins, and the rest of the usual day follows. A roster
+    that does not match otherwise (closed when usually open) says nothing about today. A paused counter with no
+    usual break is back when a break like the office's recent ones would end; `pause_return_seconds`
+    overrides both.
     """
-    follows_roster = bool(counter.usual_changes) and usual_state(counter.usual_changes, snapshot.now) == counter.state
-    usual = [
-        ((at - snapshot.now).total_seconds(), state == "open")
-        for at, state in counter.usual_changes
-        if at > snapshot.now and (state != "closed" or _is_shift_end(snapshot, counter, at))
-    ] if follows_roster else []
-    if counter.state != "paused":
-        return Availability(counter.state == "open", tuple(usual))
-    if pause_return_seconds is not None:
-        back = pause_return_seconds
-    elif usual and usual[0][1]:
-        back = usual[0][0]
-    else:
-        back = break_left(snapshot, counter)
-    return Availability(False, ((back, True), *((at, opens) for at, opens in usual if at > back)))
+    now = snapshot.now
+    usual_now = usual_state(counter.usual_changes, now) if counter.usual_changes else None
+    follows = usual_now is not None and (usual_now == counter.state or {usual_now, counter.state} == BREAK_STATES)
+    breaks = _usual_breaks(counter.usual_changes) if follows else []
+
+    def later(than: datetime) -> list[tuple[float, bool]]:
+        return [((at - now).total_seconds(), state == "open") for at, state in counter.usual_changes
+                if at > than and (state != "closed" or _is_shift_end(snapshot, counter, at))] if follows else []
+
+    if counter.state == "paused":
+        this_break = _nearest(breaks, counter.state_since or now)
+        if pause_return_seconds is not None:
+            back = pause_return_seconds
+        elif this_break is not None:
+            back = _break_left(now, counter.state_since, this_break)
+        else:
+            upcoming = later(now)
+            back = upcoming[0][0] if upcoming and upcoming[0][1] else break_left(snapshot, counter)
+        done = max(now + timedelta(seconds=back), this_break[1] if this_break else now)
+        return Availability(False, ((back, True), *later(done)))
+    if counter.state == "open" and usual_now == "paused":
+        started, ended = max((b for b in breaks if b[0] <= now), default=(now, now))  # the one under way
+        if counter.state_since is None or counter.state_since <= started:  # not taken yet today: it is late
+            length = (ended - started).total_seconds()
+            return Availability(True, ((0.0, False), (length, True),
+                                       *later(max(ended, now + timedelta(seconds=length)))))
+        return Availability(True, tuple(later(ended)))  # taken early today: the rest of the day as usual
+    return Availability(counter.state == "open", tuple(later(now)))
+
+
+def _usual_breaks(changes: Sequence[tuple[datetime, CounterStateName]]) -> list[tuple[datetime, datetime]]:
+    """The usual day's breaks: from pausing to opening again."""
+    return [(at, then) for (at, state), (then, after) in itertools.pairwise(changes)
+            if state == "paused" and after == "open"]
+
+
+def _nearest(breaks: Sequence[tuple[datetime, datetime]], moment: datetime) -> tuple[datetime, datetime] | None:
+    """The usual break that began nearest to `moment`, if one began within BREAK_MATCH of it."""
+    near = [b for b in breaks if abs(b[0] - moment) <= BREAK_MATCH]
+    return min(near, key=lambda b: abs(b[0] - moment)) if near else None
+
+
+def _break_left(now: datetime, since: datetime | None, usual: tuple[datetime, datetime]) -> float:
+    """Seconds until a break like the usual one, begun at `since`, ends (shortly, when it has run longer)."""
+    length = (usual[1] - usual[0]).total_seconds()
+    if since is None:
+        return max((usual[1] - now).total_seconds(), 0.0)
+    elapsed = max((now - since).total_seconds(), 0.0)
+    return length - elapsed if length > elapsed else OVERRUN_BREAK_SECONDS
 
 
 def usual_state(changes: Sequence[tuple[datetime, CounterStateName]], moment: datetime) -> CounterStateName:

@@ -9,6 +9,8 @@ from datetime import datetime
 from typing import Literal
 
 from waitwell.domain.calling import DEFAULT_STRATEGY, Candidate
+from waitwell.estimates.bookings import BookingHabits
+from waitwell.estimates.no_shows import NoShowCurve
 
 CounterStateName = Literal["open", "paused", "closed"]
 OPEN = frozenset({"open"})
@@ -50,6 +52,8 @@ class CounterSnapshot:
     # The state changes this counter usually makes in a day (its roster, learned from its history),
     # placed on today's date, in time order: [(09:00, "open"), (12:00, "paused"), (12:30, "open"), ...].
     usual_changes: tuple[tuple[datetime, CounterStateName], ...] = ()
+    # Its latest calls today, newest first, as a calling strategy sees them (appointment run limits).
+    recent_calls: tuple[Candidate, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("current_started_at", "state_since"):
@@ -95,8 +99,12 @@ class ServiceHistory:
     `service_seconds`: recent service times per service (called to finished), any order.
     `recent_waits`: waits (in line until first called) per service, oldest first, newest last.
     `no_show_rate`: share of called tickets whose holder never came (walk-outs found only when called).
+    `no_shows`: the chance a walk-in's holder is gone when called, by the time waited (`no_shows.NoShowCurve`,
+    learned from the office's calls and the last hour's); without it, `no_show_rate` for everyone.
+    `appointment_no_show_rate`: the same for checked-in bookings (they rarely walk out).
     `no_show_seconds`: how long a counter spends on a call nobody answers before moving on.
     `pause_seconds`: lengths of the counters' recent breaks (paused until opened or closed again).
+    `bookings`: whether and when bookings not checked in yet come (`bookings.BookingHabits`).
     """
 
     service_seconds: Mapping[int, tuple[float, ...]] = field(default_factory=dict)
@@ -104,6 +112,9 @@ class ServiceHistory:
     no_show_rate: float = 0.0
     no_show_seconds: float = 120.0
     pause_seconds: tuple[float, ...] = ()
+    no_shows: NoShowCurve | None = None
+    appointment_no_show_rate: float | None = None
+    bookings: BookingHabits = field(default_factory=BookingHabits)
 
     def __post_init__(self) -> None:
         for service_id, seconds in self.service_seconds.items():
@@ -112,8 +123,20 @@ class ServiceHistory:
             _require_durations(f"service {service_id}: recent wait", seconds)
         _require_durations("no_show_seconds", (self.no_show_seconds,))
         _require_durations("pause_seconds: break", self.pause_seconds)
-        if not 0 <= self.no_show_rate <= 1:
-            raise InvalidSnapshot(f"no_show_rate {self.no_show_rate} is not a share between 0 and 1")
+        for name in ("no_show_rate", "appointment_no_show_rate"):
+            rate = getattr(self, name)
+            if rate is not None and not 0 <= rate <= 1:
+                raise InvalidSnapshot(f"{name} {rate} is not a share between 0 and 1")
+
+    def no_show_chance(self, ticket: Candidate, waited_seconds: float, utc_offset_seconds: float = 0.0) -> float:
+        """The chance that `ticket`'s holder is gone when called after waiting `waited_seconds` in all (the office's
+        `utc_offset_seconds` places the moment it joined the line in the local day)."""
+        if ticket.is_appointment and self.appointment_no_show_rate is not None:
+            return self.appointment_no_show_rate
+        if self.no_shows is None:
+            return self.no_show_rate
+        joined_hour = int((ticket.waiting_since.timestamp() + utc_offset_seconds) // 3600) % 24
+        return self.no_shows.chance(waited_seconds, joined_hour)
 
     def all_service_seconds(self) -> tuple[float, ...]:
         return tuple(seconds for durations in self.service_seconds.values() for seconds in durations)
@@ -133,6 +156,8 @@ class OfficeSnapshot:
     # Bookings not checked in yet, arriving at `waiting_since` (their slot): the replays let them in when they
     # arrive and call them at their slot like the engine does, but they get no estimate of their own.
     expected: list[WaitingTicket] = field(default_factory=list)
+    # The office's offset from UTC now, in seconds: the local hour of the day a ticket joined the line.
+    utc_offset_seconds: float = 0.0
 
     def __post_init__(self) -> None:
         """Times of day are compared across counters and tickets: one naive time would fail deep in a replay."""

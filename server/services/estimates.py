@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, time, timedelta
-from statistics import median
+from statistics import fmean
 from typing import cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from waitwell.domain.numbering import service_day
+from waitwell.domain.calling import Candidate
+from waitwell.domain.numbering import service_day, start_of_day
 from waitwell.domain.states import CounterState, TicketState
 from waitwell.estimates.estimate import WaitEstimate
 from waitwell.estimates.estimator import Predictor, estimate_waits, estimate_waits_and_new_tickets
+from waitwell.estimates.rollforward import RECENT_CALLS
 from waitwell.estimates.snapshot import (
     CounterSnapshot,
     CounterStateName,
@@ -22,10 +24,11 @@ from waitwell.estimates.snapshot import (
     ServiceHistory,
     WaitingTicket,
 )
-from waitwell.persistence import Counter, CounterEvent, Office, Service, Ticket
+from waitwell.persistence import Counter, CounterEvent, Office, Service, Ticket, TicketEvent
 from waitwell.persistence.types import UTCDateTime
 from waitwell.services.appointments.expected import expected_appointments
 from waitwell.services.lookups import ACTIVE_STATES, get_office, get_service, waiting_candidates
+from waitwell.services.no_shows import booking_habits, no_show_curve
 from waitwell.services.unit_of_work import UnitOfWork
 
 HISTORY_DAYS = 28  # service times and no-shows: four weeks covers every weekday a few times
@@ -76,6 +79,7 @@ def build_snapshot(session: Session, office: Office, now: datetime, history_days
         calling_strategy=office.calling_strategy,
         expected=expected_appointments(session, office.id, now),
         priority_weights={int(k): float(v) for k, v in weights},
+        utc_offset_seconds=(now.astimezone(ZoneInfo(office.timezone)).utcoffset() or timedelta(0)).total_seconds(),
     )
 
 
@@ -97,6 +101,7 @@ def _counters(session: Session, office: Office, now: datetime) -> list[CounterSn
         .where(CounterEvent.office_id == office_id).group_by(CounterEvent.counter_id)
     ).all())
     usual = _usual_changes(session, office, now)
+    recent = _recent_calls(session, office_id, start_of_day(now, office.timezone))
     snapshots = []
     for counter in counters:
         ticket = current.get(counter.id)
@@ -108,8 +113,33 @@ def _counters(session: Session, office: Office, now: datetime) -> list[CounterSn
             current_started_at=ticket.called_at if ticket else None,
             state_since=since.get(counter.id),
             usual_changes=usual.get(counter.id, ()),
+            recent_calls=recent.get(counter.id, ()),
         ))
     return snapshots
+
+
+def _recent_calls(session: Session, office_id: int, since: datetime) -> dict[int, tuple[Candidate, ...]]:
+    """Each counter's latest calls since `since`, newest first, as `call_next` gives them to the calling strategy
+    (`lookups.recent_calls_at`), read for every counter of the office at once."""
+    newest_first = func.row_number().over(partition_by=TicketEvent.counter_id,
+                                          order_by=(TicketEvent.occurred_at.desc(), TicketEvent.id.desc()))
+    calls = (
+        select(TicketEvent.counter_id, TicketEvent.ticket_id, TicketEvent.service_id, newest_first.label("rank"))
+        .join(Counter, Counter.id == TicketEvent.counter_id)
+        .where(Counter.office_id == office_id, TicketEvent.kind == "called", TicketEvent.occurred_at >= since)
+        .subquery()
+    )
+    rows = session.execute(
+        select(calls.c.counter_id, calls.c.ticket_id, calls.c.service_id, Ticket.waiting_since, Ticket.appointment_at)
+        .join(Ticket, Ticket.id == calls.c.ticket_id)
+        .where(calls.c.rank <= RECENT_CALLS).order_by(calls.c.counter_id, calls.c.rank)
+    ).all()
+    recent: dict[int, list[Candidate]] = defaultdict(list)
+    for row in rows:
+        recent[row.counter_id].append(Candidate(
+            ticket_id=row.ticket_id, service_id=row.service_id, waiting_since=row.waiting_since,
+            is_appointment=row.appointment_at is not None, appointment_at=row.appointment_at))
+    return {counter_id: tuple(calls) for counter_id, calls in recent.items()}
 
 
 def _usual_changes(session: Session, office: Office, now: datetime) -> dict[int, Roster]:
@@ -143,19 +173,26 @@ def _history(session: Session, office: Office, now: datetime, history_days: int)
         .group_by(Ticket.state)
     ).all())
     called = counts.get(TicketState.DONE, 0) + counts.get(TicketState.NO_SHOW, 0)
+    # A counter is busy with a no-show from the first call of its line, through the recalls (each of which moves
+    # called_at), until it gives up: the time lost per no-show, on average, is what the replays spend on one.
     no_show_seconds = [
-        (finished_at - called_at).total_seconds()
-        for called_at, finished_at in session.execute(
-            select(Ticket.called_at, Ticket.finished_at).where(*finished, Ticket.state == TicketState.NO_SHOW)
+        (finished_at - (first_called_at if first_called_at >= waiting_since else called_at)).total_seconds()
+        for called_at, first_called_at, waiting_since, finished_at in session.execute(
+            select(Ticket.called_at, Ticket.first_called_at, Ticket.waiting_since, Ticket.finished_at)
+            .where(*finished, Ticket.state == TicketState.NO_SHOW)
             .order_by(Ticket.finished_at.desc()).limit(RECENT_WAITS)
         )
     ]
+    curve, booked_no_shows = no_show_curve(session, office.id, office.timezone, now, since)
     return ServiceHistory(
         service_seconds=_service_seconds(session, finished),
         recent_waits=_recent_waits(session, office, now),
         no_show_rate=counts.get(TicketState.NO_SHOW, 0) / called if called else 0.0,
-        no_show_seconds=median(no_show_seconds) if no_show_seconds else ServiceHistory.no_show_seconds,
+        no_show_seconds=fmean(no_show_seconds) if no_show_seconds else ServiceHistory.no_show_seconds,
         pause_seconds=_recent_breaks(session, office.id, since),
+        no_shows=curve,
+        appointment_no_show_rate=booked_no_shows,
+        bookings=booking_habits(session, office.id, now, since),
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from waitwell.runtime import Runtime
 from waitwell.services import offices
+from waitwell.simulation.bookings import enable_bookings
 from waitwell.simulation.scenario import Scenario
 
 
@@ -30,4 +31,6 @@ def create_simulated_office(runtime: Runtime, scenario: Scenario) -> SimulatedOf
                                        service_ids=[service_ids[p] for p in spec.prefixes])
         for spec in scenario.counters
     }
+    if scenario.appointments:
+        enable_bookings(runtime, scenario, office.id, service_ids[scenario.appointments.prefix])
     return SimulatedOffice(office.id, service_ids, counter_ids)

@@ -23,6 +23,7 @@ class TicketOutcome:
     left: bool  # called, but the holder had gone (a no-show)
     is_appointment: bool
     predictions: Mapping[str, WaitEstimate]
+    waiting_at_issue: int = 0  # people already waiting in the office when it was taken
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ def score_outcomes(outcomes: Sequence[TicketOutcome], predictors: Sequence[str])
 class SimulationResult:
     seed: int
     scenario: str
+    load: str  # the scenario's load regime: normal or heavy
     predictors: tuple[str, ...]
     outcomes: list[TicketOutcome]
     never_called: int  # still waiting when the last counter closed (should be 0)

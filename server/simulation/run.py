@@ -59,12 +59,14 @@ def run_simulation(
             for offset in range(warmup_days):
                 day = first_day + timedelta(days=offset)
                 rng = random.Random(f"{seed}:{scenario.name}:warmup:{offset}")
-                warmup = OfficeDay(runtime, clock, scenario, office, day, visitors_of_the_day(scenario, rng))
+                usual = scenario_named(scenario.history_from) if scenario.history_from else scenario
+                warmup = OfficeDay(runtime, clock, usual, office, day, visitors_of_the_day(usual, rng),
+                                   clerks_rng=random.Random(f"{seed}:{scenario.name}:warmup:{offset}:clerks"))
                 warmup.run()
                 engine_calls += warmup.engine_calls
             rng = random.Random(f"{seed}:{scenario.name}")
             today = OfficeDay(runtime, clock, scenario, office, SIMULATED_DAY, visitors_of_the_day(scenario, rng),
-                              predictors)
+                              predictors, clerks_rng=random.Random(f"{seed}:{scenario.name}:clerks"))
             outcomes = today.run()
             engine_calls += today.engine_calls
         finally:
@@ -72,6 +74,7 @@ def run_simulation(
     return SimulationResult(
         seed=seed,
         scenario=scenario.name,
+        load=scenario.load,
         predictors=tuple(p.name for p in predictors),
         outcomes=outcomes,
         never_called=today.never_called,

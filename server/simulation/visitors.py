@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from waitwell.simulation.scenario import Scenario
 
@@ -24,6 +24,8 @@ class Visitor:
     recall_after: float  # when nobody comes: the clerk calls again after this long
     no_show_after: float  # ...and gives up this long after the first call
     is_appointment: bool = False
+    slot: float | None = None  # a booking's slot (seconds after local midnight), booked the night before
+    comes: bool = True  # a booking never kept: nobody checks in
 
 
 def rate_at(curve: tuple[tuple[float, float], ...], hour: float) -> float:
@@ -64,14 +66,17 @@ def visitors_of_the_day(scenario: Scenario, rng: random.Random) -> list[Visitor]
 
 
 def _appointment_visitors(scenario: Scenario, rng: random.Random) -> list[Visitor]:
+    """One booking per slot; those who come check in around their slot (within the check-in window)."""
     booked = scenario.appointments
     assert booked is not None
     visitors = []
     slot = booked.first_hour * 3600
     while slot <= booked.last_hour * 3600:
-        if rng.random() < booked.show_rate:
-            check_in = max(slot - rng.uniform(0, 15) * MINUTE, scenario.doors_open * 3600)
-            visitors.append(_visitor(scenario, rng, check_in, booked.prefix, appointment=True))
+        for _ in range(booked.per_slot):
+            comes = rng.random() < booked.show_rate
+            check_in = max(slot + rng.uniform(*booked.check_in_minutes) * MINUTE, scenario.doors_open * 3600)
+            visitor = _visitor(scenario, rng, check_in, booked.prefix, appointment=True)
+            visitors.append(replace(visitor, slot=slot, comes=comes))
         slot += booked.every_minutes * MINUTE
     return visitors
 
@@ -83,7 +88,8 @@ def _visitor(scenario: Scenario, rng: random.Random, arrives: float, prefix: str
     elif rng.random() < scenario.gone_early_rate:
         leaves_after = rng.uniform(0, 10) * MINUTE
     else:
-        leaves_after = rng.lognormvariate(math.log(scenario.patience_median_minutes), scenario.patience_sigma) * MINUTE
+        patience = rng.lognormvariate(math.log(scenario.patience_median_minutes), scenario.patience_sigma) * MINUTE
+        leaves_after = patience * scenario.patience_at(arrives / 3600)  # and the line seen, on arrival
     recall_after = rng.uniform(45, 75)
     return Visitor(
         arrives=arrives,

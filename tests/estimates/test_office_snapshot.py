@@ -107,3 +107,20 @@ def test_each_counter_usually_does_what_it_did_on_the_last_day(runtime: Runtime,
     tomorrow = start + timedelta(days=1)
     assert roster == ((tomorrow, "open"), (tomorrow + timedelta(hours=2), "paused"),
                       (tomorrow + timedelta(hours=2, minutes=30), "open"))
+
+
+def test_a_no_show_costs_the_counter_the_time_from_its_first_call_through_the_recalls(
+        runtime: Runtime, clock: VirtualClock) -> None:
+    office = make_office(runtime, counters={"Counter 1": ["A"]})
+    issue(runtime, office.services["A"], 2)
+    counter_id = office.counters["Counter 1"]
+    for _ in range(2):
+        called = counters.call_next(runtime.uow(), counter_id=counter_id)
+        clock.advance(seconds=70)
+        counters.recall(runtime.uow(), ticket_id=called.id)  # nobody came: called again
+        clock.advance(seconds=50)
+        counters.mark_no_show(runtime.uow(), ticket_id=called.id)
+
+    history = office_snapshot(runtime.uow(read_only=True), office.office_id).history
+
+    assert history.no_show_seconds == 120.0  # not the 50 s since the recall

@@ -60,3 +60,30 @@ def test_a_paused_counter_is_back_at_its_usual_time() -> None:
     called = call_minutes(snapshot([on_break], [waiting(1, A, 30)]))
 
     assert called == {1: 40}
+
+
+def test_a_break_not_yet_taken_at_its_usual_time_is_late_not_skipped() -> None:
+    # Usually on a 30-minute break since 10 minutes ago; today the clerk is still at the counter (finishing a
+    # customer first): the break is still to come, and the rest of the usual day follows it.
+    roster = ((at(-300), "open"), (at(-10), "paused"), (at(20), "open"), (at(200), "paused"), (at(230), "open"))
+    late = replace(counter(1, A), state_since=at(-300), usual_changes=roster)
+    office = snapshot([late], [waiting(1, A, 30)])
+
+    plan = availability(office, office.counters[0])
+
+    assert plan.open_now  # as the counter is now; the break begins when it is next free
+    assert plan.open_from(0) == plan.open_from(60) == 30 * 60  # a full 30-minute break from now
+    assert plan.open_from(201 * 60) == 230 * 60  # the afternoon break as usual
+    # Open again for 3 minutes after an early break today: it does not take it again, and the afternoon's is due.
+    back = replace(late, state_since=at(-3))
+    early = availability(snapshot([back], []), back)
+    assert early.open_from(60) == 60 and early.open_from(201 * 60) == 230 * 60
+
+
+def test_a_break_begun_late_lasts_its_usual_length_from_when_it_began() -> None:
+    # Usually 12:00-12:30 (here -20 to +10); today it began 5 minutes ago, so it ends in 25 minutes, not 10.
+    roster = ((at(-300), "open"), (at(-20), "paused"), (at(10), "open"))
+    on_break = replace(counter(1, A, state="paused"), state_since=at(-5), usual_changes=roster)
+    office = snapshot([on_break], [waiting(1, A, 30)])
+
+    assert call_minutes(office) == {1: 25}

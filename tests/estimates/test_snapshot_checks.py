@@ -38,8 +38,3 @@ def test_a_service_time_that_is_not_a_finite_duration_is_refused(bad: float) -> 
 def test_a_no_show_rate_outside_zero_to_one_is_refused() -> None:
     with pytest.raises(ValueError, match=r"no_show_rate 1\.5 is not a share between 0 and 1"):
         ServiceHistory(no_show_rate=1.5)
-
-
-def test_a_good_snapshot_still_gives_estimates() -> None:
-    office = snapshot([counter(1, A)], [waiting(1, A, 20), waiting(2, A, 10)], pause_seconds=(1800.0,))
-    assert estimate_waits(office)[2].expected_minutes == 10
