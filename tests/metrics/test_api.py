@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 
 import pytest
 from sqlalchemy import select
 
 from tests.factories import issue, make_office, make_staff, sign_in
+from tests.support.waiting import DEADLINE_SECONDS
 from waitwell.dashboard import RECORDER_KEY
 from waitwell.persistence import Role
 from waitwell.services import accounts, counters
@@ -148,10 +150,14 @@ def test_a_burst_of_tickets_shares_one_look_at_the_office(runtime, app, client, 
     office = make_office(runtime, counters={"Counter 1": ["A"], "Counter 2": ["A"]})
     app.config["ISSUE_LIMIT_PER_ADDRESS"] = "100 per minute"  # a burst from one desk, within its limit here
     auth = clerk_auth(runtime, office.office_id)
+    started = time.monotonic()
     ids = [client.post("/api/v1/tickets", json={"service_id": office.services["A"]}, headers=auth).get_json()["id"]
            for _ in range(30)]
-    assert app.extensions[RECORDER_KEY].wait_until_idle(20)
+    took = time.monotonic() - started  # seconds on a quiet machine, many more on a busy one
+    assert app.extensions[RECORDER_KEY].wait_until_idle(DEADLINE_SECONDS)
     with runtime.uow(read_only=True) as uow:
         kept = {row.ticket_id for row in uow.session.scalars(select(IssueEstimate))}
     assert kept == set(ids)
-    assert 1 <= len(replays) <= 3, f"{len(replays)} replays of the office for 30 tickets"
+    # One look at the office per RECORD_EVERY_SECONDS while the tickets came, and one for the last of them.
+    most = 2 + int(took / stored_estimates.IssueEstimateRecorder.RECORD_EVERY_SECONDS)
+    assert 1 <= len(replays) <= most < 30, f"{len(replays)} replays of the office for 30 tickets in {took:.1f} s"

@@ -19,7 +19,7 @@ from tests.factories import make_office, make_staff
 from tests.realtime.support import FeedFollower, following
 from tests.realtime.test_ticket_and_staff_feeds import refused
 from tests.support.processes import app_server
-from tests.support.waiting import wait_until
+from tests.support.waiting import DEADLINE_SECONDS, wait_until
 from waitwell.app import create_app
 from waitwell.config import Config
 from waitwell.persistence import Role
@@ -46,7 +46,7 @@ def console_with_token(url: str, office_id: int, token: str) -> FeedFollower:
     return FeedFollower(url, STAFF_NAMESPACE, {"office_id": office_id, "token": token}, reconnection=False).connect()
 
 
-def dropped(console: FeedFollower, timeout: float = 15.0) -> None:
+def dropped(console: FeedFollower, timeout: float = DEADLINE_SECONDS) -> None:
     wait_until(lambda: not console.client.connected, timeout, "the server to drop the console")
 
 
