@@ -129,6 +129,7 @@ def test_announcements_queue_one_at_a_time_and_a_recall_is_announced_again(
         page.close()
 
 
+@pytest.mark.slow
 def test_display_shows_reconnecting_while_the_server_is_down_and_recovers_after_restart(
     chromium, sqlite_url, tmp_path: Path, artifacts_dir: Path
 ):

@@ -110,6 +110,7 @@ def problems_on(seen: Visitor, live: LiveServer, page: Page) -> list[str]:
     return [f"{page.url} ({page.endpoint}, as {page.role}): {problem}" for problem in found]
 
 
+@pytest.mark.slow
 def test_every_page_passes_its_content_security_policy_and_works(chromium, app, live, site):
     pages = every_page(app, site)
     assert {page.role for page in pages} == set(ROLES)

@@ -3,6 +3,8 @@ told when an account is under attack (audit log, dashboard, users page)."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.console.support import form_token, sign_in_page, signed_in
 from tests.factories import PASSWORD, make_office, make_staff
 from waitwell.persistence import Role
@@ -30,6 +32,7 @@ def fail_patiently(app, clock, failures, *, username="maria", address=ATTACKER):
             counted += 1
 
 
+@pytest.mark.slow
 def test_fifty_failures_from_one_address_never_stop_the_right_password_from_another(app, clerk, clock):
     for _ in range(50):  # hammering: all but the first few are refused unchecked
         api_sign_in(app, "maria", "not-her-password", ATTACKER)
