@@ -1,6 +1,6 @@
-"""Calibrate the estimator's range per queue-length band on simulated days: widen the replays' 10-90% spread until
-~10% of waits fall below it and ~10% above it in each band, choosing the fixed margin that gives the narrowest
-range.
+"""Calibrate the estimator's range per queue-length band on simulated days: move each end of the replays' 10-90%
+spread until ~10% of waits fall below it and ~10% above it in each band, choosing the fixed margin that gives the
+narrowest range.
 
 Run: python bench/estimates/calibrate.py [--seeds 101,102,103] [--scenarios dmv-hub,dmv-hub-heavy]
                                          [--save raw.json] [--load raw.json]
@@ -26,6 +26,7 @@ from waitwell.simulation.scenario import BENCHMARK_SCENARIOS, HELD_BACK
 TAIL = 0.10  # each side
 MARGINS = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0)
 MIN_TICKETS = 150  # a band with fewer takes the calibration of the band below
+HISTORY_DAYS = 2  # simulated days before each calibrated one: the office's history
 Pair = tuple[WaitEstimate, float]
 
 
@@ -44,9 +45,10 @@ def fit(pairs: list[Pair]) -> tuple[RangeCalibration, float, float]:
             scale = max(raw.expected_minutes, 1.0)
             below.append((raw.low_minutes - margin - actual) / scale)
             above.append((actual - raw.high_minutes - margin) / scale)
-        calibration = RangeCalibration(below_share=round(max(share_needed(below, TAIL), 0.0), 3),
-                                       above_share=round(max(share_needed(above, TAIL), 0.0), 3),
-                                       margin_minutes=margin)
+        # A negative share narrows that side: the replays' range is off-centre when the estimate is (a line
+        # whose waits run longer than the replays say has fewer waits below its 10th percentile).
+        calibration = RangeCalibration(below_share=round(share_needed(below, TAIL), 3),
+                                       above_share=round(share_needed(above, TAIL), 3), margin_minutes=margin)
         widened = [(widen(raw.expected_minutes, raw.low_minutes, raw.high_minutes, calibration), actual)
                    for raw, actual in pairs]
         coverage = fmean(1.0 if e.low_minutes <= a <= e.high_minutes else 0.0 for e, a in widened)
@@ -62,7 +64,7 @@ def simulate(scenarios: list[str], seeds: list[int]) -> list[tuple[Pair, int]]:
     rows = []
     for scenario in scenarios:
         for seed in seeds:
-            result = run_simulation(seed, scenario, [raw], warmup_days=3)
+            result = run_simulation(seed, scenario, [raw], warmup_days=HISTORY_DAYS)
             rows += [((o.predictions[raw.name], o.wait_minutes), o.waiting_at_issue) for o in result.outcomes]
             print(f"{scenario} seed {seed}: {len(result.outcomes)} tickets", flush=True)
     return rows

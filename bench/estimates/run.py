@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from variants import OneFlatRate  # next to this script
 
-HISTORY_DAYS = 3  # simulated days before each scored one: the office's history, as a real office has weeks of it
+HISTORY_DAYS = 2  # simulated days before each scored one: the office's history, as a real office has weeks of it
 
 
 def simulate(scenarios: list[str], seeds: list[int]) -> list[Day]:

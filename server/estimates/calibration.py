@@ -43,10 +43,14 @@ class BandedCalibration:
         return next(c for low, c in reversed(self.bands) if waiting >= low)
 
 
-# bench/estimates/calibrate.py (see docs/estimates.md): fitted per band on the calibration scenarios' days,
-# seeds 101-103. The margin of half a minute keeps the range of a ticket about to be called from being a point.
+# bench/estimates/calibrate.py (see docs/estimates.md): fitted per band on the calibration scenarios' days
+# (dmv-hub, dmv-hub-heavy; seeds 101-103; 3,360 tickets), the narrowest margin of 0.5-4 minutes in each (a margin
+# keeps the range of a ticket about to be called from being a point).
 CALIBRATED = BandedCalibration((
-    (0, RangeCalibration(below_share=0.022, above_share=0.0, margin_minutes=0.5)),
+    (0, RangeCalibration(below_share=-0.091, above_share=-0.029, margin_minutes=1.5)),
+    (20, RangeCalibration(below_share=-0.052, above_share=0.095, margin_minutes=0.5)),
+    (40, RangeCalibration(below_share=-0.125, above_share=0.067, margin_minutes=3.0)),
+    (80, RangeCalibration(below_share=0.122, above_share=0.073, margin_minutes=1.5)),
 ))
 RAW = RangeCalibration()  # the replays' own spread, for calibrating
 
